@@ -1,0 +1,57 @@
+/* plan.h - the pure planner: (topology, policy, limits) -> plan; and its text, JSON and INI forms. */
+#ifndef NUMARUN_PLAN_H
+#define NUMARUN_PLAN_H
+
+#include <stdio.h>
+#include <hwloc.h>
+#include "cgroup.h"
+#include "policy.h"
+#include "topology.h"
+
+enum knob_action { KNOB_NONE, KNOB_SET, KNOB_UNSET };
+
+/* What the runtime module decided for one thread-count variable. */
+struct knob_decision {
+	enum knob_action action;
+	long value;
+	char reason[256];
+};
+
+#define PLAN_MAX_NOTES 8
+
+struct plan {
+	hwloc_bitmap_t cpus;      /* chosen PUs (OS indexes) */
+	unsigned *order;          /* the same PUs in fill order: whole cores first, then siblings */
+	unsigned ncpus;
+	hwloc_bitmap_t cpu_nodes; /* nodes whose CPUs are used (OS indexes) */
+	enum mem_policy mem;
+	hwloc_bitmap_t mem_nodes; /* memory policy nodes (OS indexes); empty for local/default */
+	enum strategy strategy;
+	int smt;
+	struct knob_decision gomaxprocs;
+	struct knob_decision omp;
+	char notes[PLAN_MAX_NOTES][256];
+	int nnotes;
+};
+
+/*
+ * Compute the plan. Pure: reads only its arguments. Returns 0, or -1 when the request cannot be met,
+ * with a reason that says what was asked and what is available.
+ */
+int plan_compute(const struct topo *t, const struct policy *p, struct plan *out, char *cause,
+		 size_t causelen);
+/* Release what plan_compute allocated. */
+void plan_free(struct plan *pl);
+
+/* Readable text. */
+void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char *const *argv);
+/* JSON (schema "numarun_plan": 1, documented in numarun(1)). */
+void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p,
+		     char *const *argv);
+/* A policy that reproduces exactly this plan. */
+void plan_print_ini(FILE *f, const struct plan *pl, const struct policy *p);
+/* The topology as text or JSON (numarun topology); lim may be NULL. */
+void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *lim);
+void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *lim);
+
+#endif

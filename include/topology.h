@@ -1,0 +1,61 @@
+/* topology.h - the machine as numarun plans against it: nodes, cores, PUs, distances, allowed sets. */
+#ifndef NUMARUN_TOPOLOGY_H
+#define NUMARUN_TOPOLOGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <hwloc.h>
+
+struct topo_node {
+	unsigned os_index;
+	int has_cpus;             /* a CPU node; 0 for memory-only nodes (HBM, NVM, CXL, GPU memory) */
+	int allowed;              /* in the allowed nodeset (cgroup cpuset.mems) */
+	hwloc_bitmap_t cpus;      /* PUs whose home is this node, online ones */
+	hwloc_bitmap_t allowed_cpus; /* cpus that the cgroup and our affinity allow */
+	unsigned ncores;          /* cores with at least one allowed PU */
+	uint64_t memory;          /* bytes */
+	uint64_t free_memory;     /* bytes free now (live), or == memory (XML) */
+	char subtype[32];         /* "DRAM", "HBM", "MCDRAM", "NVM"... or "" */
+};
+
+struct topo_core {
+	hwloc_bitmap_t pus;       /* allowed PUs of this core, OS indexes */
+	unsigned npus;
+	int node;                 /* index into topo.nodes of its home node, -1 if none */
+};
+
+struct topo {
+	hwloc_topology_t h;
+	int this_system;          /* launching against it is meaningful */
+	char source[512];         /* "live" or the XML file name */
+	unsigned nnodes;
+	struct topo_node *nodes;  /* sorted by os_index */
+	unsigned ncores;
+	struct topo_core *cores;  /* logical order; only cores with allowed PUs */
+	hwloc_bitmap_t cpus;      /* online PUs */
+	hwloc_bitmap_t allowed_cpus; /* cgroup cpuset ∩ our affinity ∩ online */
+	hwloc_bitmap_t affinity;  /* our own affinity mask (live), else all */
+	hwloc_bitmap_t node_set;  /* all nodes */
+	hwloc_bitmap_t allowed_nodes; /* cgroup cpuset.mems */
+	uint64_t *dist;           /* nnodes x nnodes, by array index */
+	int dist_from_matrix;     /* 1: hwloc distance matrix; 0: derived from the tree */
+	unsigned npus_total;      /* PUs including offline and disallowed */
+};
+
+/*
+ * Load the topology: the live machine (xml == NULL) or an hwloc XML file. Disallowed objects are kept so
+ * that we can say what the cgroup forbids. Returns 0, or -1 with a reason in cause.
+ */
+int topology_load(struct topo *t, const char *xml, char *cause, size_t causelen);
+/* Build from an hwloc synthetic description ("pack:2 numa:2 core:4 pu:2"); for tests. */
+int topology_load_synthetic(struct topo *t, const char *desc, char *cause, size_t causelen);
+/* Release everything topology_load allocated. */
+void topology_free(struct topo *t);
+/* Index in t->nodes of the node with this OS index, or -1. */
+int topology_node_index(const struct topo *t, unsigned os_index);
+/* Distance between two nodes given by array index. */
+uint64_t topology_distance(const struct topo *t, unsigned a, unsigned b);
+/* Restrict the allowed sets as a cgroup or affinity would (tests and what-if planning). */
+void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bitmap_t nodes);
+
+#endif

@@ -1,0 +1,290 @@
+/* cli.c - getopt_long ('+': the target's arguments are never reordered) -> struct opts. */
+#include "config.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+enum {
+	OPT_PREFERRED = 256, OPT_PLACEMENT, OPT_SMT, OPT_GOMAXPROCS, OPT_OMP, OPT_TOPOLOGY, OPT_JSON,
+	OPT_INI,
+};
+
+static const struct option longopts[] = {
+	{"cpunodebind", required_argument, NULL, 'N'},
+	{"physcpubind", required_argument, NULL, 'C'},
+	{"membind", required_argument, NULL, 'm'},
+	{"interleave", required_argument, NULL, 'i'},
+	{"preferred", required_argument, NULL, OPT_PREFERRED},
+	{"localalloc", no_argument, NULL, 'l'},
+	{"cpus", required_argument, NULL, 'c'},
+	{"placement", required_argument, NULL, OPT_PLACEMENT},
+	{"smt", required_argument, NULL, OPT_SMT},
+	{"gomaxprocs", required_argument, NULL, OPT_GOMAXPROCS},
+	{"omp-num-threads", required_argument, NULL, OPT_OMP},
+	{"policy", required_argument, NULL, 'p'},
+	{"topology", required_argument, NULL, OPT_TOPOLOGY},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"ini", no_argument, NULL, OPT_INI},
+	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"version", no_argument, NULL, 'V'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: numarun [OPTIONS] [--] COMMAND [ARG...]   launch COMMAND bound to the plan\n"
+	      "       numarun plan [OPTIONS] [-- COMMAND [ARG...]]   print the plan, launch nothing\n"
+	      "       numarun topology [--topology FILE] [--json]    show nodes, CPUs, memory, distances\n"
+	      "\n"
+	      "Binding (numactl syntax: 0-3,8  all  !LIST  +LIST):\n"
+	      "  -N, --cpunodebind=NODES   run on the CPUs of NODES\n"
+	      "  -C, --physcpubind=CPUS    run on exactly CPUS\n"
+	      "  -m, --membind=NODES       allocate memory only on NODES\n"
+	      "  -i, --interleave=NODES    interleave memory over NODES\n"
+	      "      --preferred=NODE      prefer memory on NODE\n"
+	      "  -l, --localalloc          allocate on the local node\n"
+	      "Planning:\n"
+	      "  -c, --cpus=N|P%|F node    how many CPUs (default: all allowed CPUs of the chosen nodes)\n"
+	      "      --placement=compact|spread   fewest nearest nodes, or all allowed nodes\n"
+	      "      --smt=yes|no          use SMT siblings after whole cores (default yes)\n"
+	      "      --gomaxprocs=auto|always|keep|off|N   GOMAXPROCS for Go targets (default auto)\n"
+	      "      --omp-num-threads=auto|keep|off|N     OMP_NUM_THREADS (default keep)\n"
+	      "  -p, --policy=FILE         read an INI policy (numarun.ini(5))\n"
+	      "      --topology=FILE.xml   plan against an hwloc XML topology (no launch)\n"
+	      "Output:\n"
+	      "      --json                plan/topology as JSON\n"
+	      "      --ini                 plan as a policy that reproduces it\n"
+	      "  -v, --verbose             say more (repeat for more)\n"
+	      "  -q, --quiet               errors only\n"
+	      "  -V, --version             print the version\n"
+	      "  -h, --help                print this help\n"
+	      "\n"
+	      "Exit status: the command's own; 127 not found; 126 not executable; 2 usage or policy error;\n"
+	      "1 other failure before launch. See numarun(1).\n",
+	      f);
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+}
+
+static int set_mem(struct opts *o, enum mem_policy m, const char *nodes, const char *optname, char *cause,
+		   size_t causelen)
+{
+	if (o->mem_option && strcmp(o->mem_option, optname) != 0) {
+		snprintf(cause, causelen, "%s and %s both set the memory policy: give one", o->mem_option,
+			 optname);
+		return -1;
+	}
+	o->mem_option = optname;
+	o->over.mem = m;
+	if (nodes)
+		set_str(&o->over.mem_nodes, nodes);
+	else {
+		free(o->over.mem_nodes);
+		o->over.mem_nodes = NULL;
+	}
+	o->set |= SET_MEM;
+	return 0;
+}
+
+static int check_list(const char *opt, const char *v, char *cause, size_t causelen)
+{
+	if (!*v || strspn(v, "0123456789,-!+") != strlen(v)) {
+		if (strcmp(v, "all") == 0 || (v[0] == '!' && strcmp(v + 1, "all") == 0))
+			return 0;
+		snprintf(cause, causelen, "%s: '%s' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)", opt, v);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causelen)
+{
+	char why[384];
+	memset(o, 0, sizeof(*o));
+	policy_init(&o->over);
+	o->verbosity = 1;
+
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "plan") == 0) {
+		o->cmd = CMD_PLAN;
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "topology") == 0) {
+		o->cmd = CMD_TOPOLOGY;
+		first = 2;
+	}
+
+	/* getopt_long on argv shifted past the subcommand. */
+	int sub_argc = argc - first + 1;
+	char **sub_argv = argv + first - 1;
+	optind = 0;
+	opterr = 0;
+	int c, li;
+	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lc:p:vqVh", longopts, &li)) != -1) {
+		const char *opt = sub_argv[optind - 1];
+		switch (c) {
+		case 'N':
+			if (check_list("--cpunodebind", optarg, cause, causelen) < 0)
+				return -1;
+			set_str(&o->over.nodes, optarg);
+			o->set |= SET_NODES;
+			break;
+		case 'C':
+			if (check_list("--physcpubind", optarg, cause, causelen) < 0)
+				return -1;
+			set_str(&o->over.cpu_list, optarg);
+			o->set |= SET_CPU_LIST;
+			break;
+		case 'm':
+			if (check_list("--membind", optarg, cause, causelen) < 0 ||
+			    set_mem(o, MEM_BIND, optarg, "--membind", cause, causelen) < 0)
+				return -1;
+			break;
+		case 'i':
+			if (check_list("--interleave", optarg, cause, causelen) < 0 ||
+			    set_mem(o, MEM_INTERLEAVE, optarg, "--interleave", cause, causelen) < 0)
+				return -1;
+			break;
+		case OPT_PREFERRED:
+			if (check_list("--preferred", optarg, cause, causelen) < 0 ||
+			    set_mem(o, MEM_PREFERRED, optarg, "--preferred", cause, causelen) < 0)
+				return -1;
+			break;
+		case 'l':
+			if (set_mem(o, MEM_LOCAL, NULL, "--localalloc", cause, causelen) < 0)
+				return -1;
+			break;
+		case 'c':
+			if (policy_parse_cpus(optarg, &o->over.cpus_kind, &o->over.cpus_value, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--cpus: %s", why);
+				return -1;
+			}
+			o->set |= SET_CPUS;
+			break;
+		case OPT_PLACEMENT:
+			if (policy_parse_strategy(optarg, &o->over.strategy, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--placement: %s", why);
+				return -1;
+			}
+			o->set |= SET_STRATEGY;
+			break;
+		case OPT_SMT:
+			if (policy_parse_bool(optarg, &o->over.smt, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--smt: %s", why);
+				return -1;
+			}
+			o->set |= SET_SMT;
+			break;
+		case OPT_GOMAXPROCS:
+			if (policy_parse_knob(optarg, 1, &o->over.gomaxprocs, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--gomaxprocs: %s", why);
+				return -1;
+			}
+			o->set |= SET_GOMAXPROCS;
+			break;
+		case OPT_OMP:
+			if (policy_parse_knob(optarg, 0, &o->over.omp, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--omp-num-threads: %s", why);
+				return -1;
+			}
+			o->set |= SET_OMP;
+			break;
+		case 'p':
+			o->policy_file = optarg;
+			break;
+		case OPT_TOPOLOGY:
+			o->topology_file = optarg;
+			break;
+		case OPT_JSON:
+			o->format = FORMAT_JSON;
+			break;
+		case OPT_INI:
+			o->format = FORMAT_INI;
+			break;
+		case 'v':
+			o->verbosity++;
+			break;
+		case 'q':
+			o->verbosity = 0;
+			break;
+		case 'V':
+			o->version = 1;
+			break;
+		case 'h':
+			o->help = 1;
+			break;
+		case ':':
+			snprintf(cause, causelen, "option '%s' needs an argument", opt);
+			return -1;
+		default:
+			if (optopt)
+				snprintf(cause, causelen, "unknown option '-%c'", optopt);
+			else
+				snprintf(cause, causelen, "unknown option '%s'", opt);
+			return -1;
+		}
+	}
+	if (o->help || o->version)
+		return 0;
+
+	o->argv = sub_argv + optind;
+	o->argc = sub_argc - optind;
+	if (o->cmd == CMD_TOPOLOGY && o->argc > 0) {
+		snprintf(cause, causelen, "topology takes no command ('%s')", o->argv[0]);
+		return -1;
+	}
+	if (o->cmd == CMD_TOPOLOGY && o->format == FORMAT_INI) {
+		snprintf(cause, causelen, "--ini is for 'numarun plan'");
+		return -1;
+	}
+	if (o->cmd == CMD_RUN) {
+		if (o->format != FORMAT_TEXT) {
+			snprintf(cause, causelen, "%s is for 'numarun plan' and 'numarun topology'",
+				 o->format == FORMAT_JSON ? "--json" : "--ini");
+			return -1;
+		}
+		if (o->argc == 0) {
+			snprintf(cause, causelen, "no command given (try 'numarun --help')");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void cli_apply(const struct opts *o, struct policy *p)
+{
+	const struct policy *v = &o->over;
+	if (o->set & SET_NODES)
+		set_str(&p->nodes, v->nodes);
+	if (o->set & SET_CPU_LIST)
+		set_str(&p->cpu_list, v->cpu_list);
+	if (o->set & SET_CPUS) {
+		p->cpus_kind = v->cpus_kind;
+		p->cpus_value = v->cpus_value;
+	}
+	if (o->set & SET_STRATEGY)
+		p->strategy = v->strategy;
+	if (o->set & SET_SMT)
+		p->smt = v->smt;
+	if (o->set & SET_MEM) {
+		p->mem = v->mem;
+		free(p->mem_nodes);
+		p->mem_nodes = v->mem_nodes ? strdup(v->mem_nodes) : NULL;
+	}
+	if (o->set & SET_GOMAXPROCS)
+		p->gomaxprocs = v->gomaxprocs;
+	if (o->set & SET_OMP)
+		p->omp = v->omp;
+}
+
+void cli_free(struct opts *o)
+{
+	policy_free(&o->over);
+}

@@ -1,0 +1,175 @@
+/* launch.c - resolve like execvp, bind CPUs and memory in this process, then exec. */
+#include "config.h"
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <numaif.h>
+#include "caps.h"
+#include "launch.h"
+#include "nodelist.h"
+
+#ifndef MPOL_LOCAL
+#define MPOL_LOCAL 4
+#endif
+
+static int check_file(const char *path, char *cause, size_t causelen, const char *shown)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		snprintf(cause, causelen, "%s: %s", shown, strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(cause, causelen, "%s: Is a directory", shown);
+		return EXIT_NOEXEC;
+	}
+	if (access(path, X_OK) < 0) {
+		snprintf(cause, causelen, "%s: %s", shown, strerror(errno));
+		return EXIT_NOEXEC;
+	}
+	return 0;
+}
+
+int launch_resolve(const char *cmd, char *path, size_t pathlen, char *cause, size_t causelen)
+{
+	if (!*cmd) {
+		snprintf(cause, causelen, "'': command not found");
+		return EXIT_NOTFOUND;
+	}
+	if (strchr(cmd, '/')) {
+		snprintf(path, pathlen, "%s", cmd);
+		return check_file(cmd, cause, causelen, cmd);
+	}
+	const char *envpath = getenv("PATH");
+	if (!envpath)
+		envpath = "/usr/local/bin:/bin:/usr/bin";
+	int seen_noexec = 0;
+	char first_noexec[512] = "";
+	for (const char *p = envpath;;) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		char cand[PATH_MAX];
+		snprintf(cand, sizeof(cand), "%.*s%s%s", (int)n, p, n ? "/" : "", cmd);
+		char why[512];
+		int rc = check_file(cand, why, sizeof(why), cmd);
+		if (rc == 0) {
+			snprintf(path, pathlen, "%s", cand);
+			return 0;
+		}
+		if (rc == EXIT_NOEXEC && !seen_noexec) {
+			/* execvp keeps looking after EACCES and reports it only if nothing better turns up. */
+			struct stat st;
+			if (stat(cand, &st) == 0 && !S_ISDIR(st.st_mode)) {
+				seen_noexec = 1;
+				snprintf(first_noexec, sizeof(first_noexec), "%s", why);
+			}
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	if (seen_noexec) {
+		snprintf(cause, causelen, "%s", first_noexec);
+		return EXIT_NOEXEC;
+	}
+	snprintf(cause, causelen, "%s: command not found", cmd);
+	return EXIT_NOTFOUND;
+}
+
+static int mempolicy_mode(enum mem_policy m)
+{
+	switch (m) {
+	case MEM_BIND: return MPOL_BIND;
+	case MEM_INTERLEAVE: return MPOL_INTERLEAVE;
+	case MEM_PREFERRED: return MPOL_PREFERRED;
+	case MEM_LOCAL: return MPOL_LOCAL;
+	case MEM_DEFAULT: break;
+	}
+	return -1;
+}
+
+static const char *perm_hint(int e)
+{
+	if (e != EPERM)
+		return "";
+	return caps_have(CAP_SYS_NICE) > 0 ? "" : " (without CAP_SYS_NICE; a container's seccomp profile may refuse it)";
+}
+
+int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
+{
+	char list[1024];
+	int last = hwloc_bitmap_last(pl->cpus);
+	if (last >= 0) {
+		size_t ncpu = (size_t)last + 1;
+		cpu_set_t *set = CPU_ALLOC(ncpu);
+		size_t sz = CPU_ALLOC_SIZE(ncpu);
+		CPU_ZERO_S(sz, set);
+		unsigned c;
+		hwloc_bitmap_foreach_begin(c, pl->cpus) {
+			CPU_SET_S(c, sz, set);
+		}
+		hwloc_bitmap_foreach_end();
+		int rc = sched_setaffinity(0, sz, set);
+		int e = errno;
+		CPU_FREE(set);
+		if (rc < 0) {
+			snprintf(cause, causelen, "sched_setaffinity pid %d cpus %s: %s", (int)getpid(),
+				 nodelist_format(pl->cpus, list, sizeof(list)), strerror(e));
+			return -e;
+		}
+	}
+	int mode = mempolicy_mode(pl->mem);
+	if (mode < 0)
+		return 0;
+	unsigned long *mask = NULL;
+	unsigned long maxnode = 0;
+	if (mode != MPOL_LOCAL) {
+		int top = hwloc_bitmap_last(pl->mem_nodes);
+		maxnode = (unsigned long)top + 2;
+		size_t words = (maxnode + 8 * sizeof(long) - 1) / (8 * sizeof(long));
+		mask = calloc(words, sizeof(long));
+		unsigned n;
+		hwloc_bitmap_foreach_begin(n, pl->mem_nodes) {
+			mask[n / (8 * sizeof(long))] |= 1UL << (n % (8 * sizeof(long)));
+		}
+		hwloc_bitmap_foreach_end();
+	}
+	int rc = set_mempolicy(mode, mask, maxnode);
+	int e = errno;
+	free(mask);
+	if (rc < 0) {
+		snprintf(cause, causelen, "set_mempolicy %s nodes %s: %s%s", policy_mem_name(pl->mem),
+			 mode == MPOL_LOCAL ? "local" : nodelist_format(pl->mem_nodes, list, sizeof(list)),
+			 strerror(e), perm_hint(e));
+		return -e;
+	}
+	return 0;
+}
+
+int launch_exec(const char *path, char *const argv[], char *cause, size_t causelen)
+{
+	extern char **environ;
+	execve(path, argv, environ);
+	int e = errno;
+	if (e == ENOEXEC) {
+		/* As execvp: a file without a #! line is a shell script. */
+		int n = 0;
+		while (argv[n])
+			n++;
+		char **sh = calloc((size_t)n + 2, sizeof(*sh));
+		sh[0] = (char *)"sh";
+		sh[1] = (char *)path;
+		for (int i = 1; i < n; i++)
+			sh[i + 1] = argv[i];
+		execve("/bin/sh", sh, environ);
+		e = errno;
+		free(sh);
+	}
+	snprintf(cause, causelen, "%s: %s", argv[0], strerror(e));
+	return e == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+}

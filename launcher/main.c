@@ -1,0 +1,166 @@
+/* main.c - wires the steps; the only place that prints the final error and picks the exit code. */
+#include "config.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cgroup.h"
+#include "cli.h"
+#include "launch.h"
+#include "log.h"
+#include "nodelist.h"
+#include "plan.h"
+#include "policy.h"
+#include "runtime.h"
+#include "topology.h"
+
+static const char *env_value(const struct policy *p, const char *name)
+{
+	for (size_t i = 0; i < p->nenv; i++)
+		if (strcmp(p->env[i].name, name) == 0)
+			return p->env[i].value;
+	return getenv(name);
+}
+
+static int run(struct opts *o)
+{
+	char cause[2048];
+	struct policy pol;
+	struct topo topo;
+	struct plan plan;
+	struct target_info target;
+	char path[PATH_MAX] = "";
+	int have_target = 0, rc = EXIT_FAILURE_NUMARUN;
+
+	policy_init(&pol);
+	if (o->policy_file && policy_load(&pol, o->policy_file, cause, sizeof(cause)) < 0) {
+		log_error("%s", cause);
+		policy_free(&pol);
+		return EXIT_USAGE;
+	}
+	cli_apply(o, &pol);
+
+	if (topology_load(&topo, o->topology_file, cause, sizeof(cause)) < 0) {
+		log_error("%s", cause);
+		policy_free(&pol);
+		return o->topology_file ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
+	}
+	struct cpu_limit limit = {0};
+	if (topo.this_system) {
+		int e = cgroup_cpu_limit("", &limit);
+		if (e < 0)
+			log_info("cannot read /proc/self/cgroup: %s; no CPU quota assumed", strerror(-e));
+	}
+
+	if (o->cmd == CMD_TOPOLOGY) {
+		if (o->format == FORMAT_JSON)
+			topology_print_json(stdout, &topo, topo.this_system ? &limit : NULL);
+		else
+			topology_print_text(stdout, &topo, topo.this_system ? &limit : NULL);
+		rc = fflush(stdout) == 0 ? 0 : EXIT_FAILURE_NUMARUN;
+		goto out_topo;
+	}
+
+	if (o->cmd == CMD_RUN && !topo.this_system) {
+		log_error("%s is not this system: numarun plans against it but does not launch "
+			  "(use 'numarun plan', or HWLOC_THISSYSTEM=1 for an XML exported from this machine)",
+			  topo.source);
+		rc = EXIT_USAGE;
+		goto out_topo;
+	}
+
+	if (plan_compute(&topo, &pol, &plan, cause, sizeof(cause)) < 0) {
+		log_error("%s", cause);
+		rc = EXIT_USAGE;
+		goto out_topo;
+	}
+
+	memset(&target, 0, sizeof(target));
+	if (o->argc > 0) {
+		int r = launch_resolve(o->argv[0], path, sizeof(path), cause, sizeof(cause));
+		if (r != 0 && o->cmd == CMD_RUN) {
+			log_error("%s", cause);
+			rc = r;
+			goto out_plan;
+		}
+		if (r == 0) {
+			int e = runtime_inspect(path, &target);
+			if (e < 0)
+				log_warn("cannot read %s to look for Go build info: %s", path, strerror(-e));
+			have_target = 1;
+		} else {
+			log_info("%s: the plan assumes it is not a Go program", cause);
+		}
+	}
+	struct runtime_inputs in = {
+		.target = have_target ? &target : NULL,
+		.env_gomaxprocs = env_value(&pol, "GOMAXPROCS"),
+		.env_omp = env_value(&pol, "OMP_NUM_THREADS"),
+		.limit = limit,
+	};
+	runtime_decide(&plan, &pol, &in);
+
+	if (o->cmd == CMD_PLAN) {
+		if (o->format == FORMAT_JSON)
+			plan_print_json(stdout, &plan, &topo, &pol, o->argc ? o->argv : NULL);
+		else if (o->format == FORMAT_INI)
+			plan_print_ini(stdout, &plan, &pol);
+		else
+			plan_print_text(stdout, &plan, &topo, o->argc ? o->argv : NULL);
+		rc = fflush(stdout) == 0 ? 0 : EXIT_FAILURE_NUMARUN;
+		goto out_plan;
+	}
+
+	if (log_get_level() >= LOG_VERBOSE)
+		plan_print_text(stderr, &plan, &topo, o->argv);
+	int e = runtime_apply_env(&plan, &pol);
+	if (e < 0) {
+		log_error("setting the environment: %s", strerror(-e));
+		goto out_plan;
+	}
+	if (launch_bind_self(&plan, cause, sizeof(cause)) < 0) {
+		log_error("%s", cause);
+		goto out_plan;
+	}
+	plan_free(&plan);
+	topology_free(&topo);
+	policy_free(&pol);
+	rc = launch_exec(path, o->argv, cause, sizeof(cause));
+	log_error("%s", cause);
+	return rc;
+
+out_plan:
+	plan_free(&plan);
+out_topo:
+	topology_free(&topo);
+	policy_free(&pol);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	char cause[1024];
+
+	if (cli_parse(argc, argv, &o, cause, sizeof(cause)) < 0) {
+		log_error("%s", cause);
+		fprintf(stderr, "Try 'numarun --help' for more information.\n");
+		cli_free(&o);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		cli_usage(stdout);
+		cli_free(&o);
+		return 0;
+	}
+	if (o.version) {
+		printf("numarun %s\n", PACKAGE_VERSION);
+		cli_free(&o);
+		return 0;
+	}
+	log_set_level(o.verbosity);
+	int rc = run(&o);
+	cli_free(&o);
+	return rc;
+}

@@ -1,0 +1,478 @@
+/* plan.c - the pure planner: node choice (compact / spread), CPU order (whole cores first), memory. */
+#include "config.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nodelist.h"
+#include "plan.h"
+
+#define LIST_LEN 1024
+
+static void note(struct plan *pl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct plan *pl, const char *fmt, ...)
+{
+	if (pl->nnotes >= PLAN_MAX_NOTES)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(pl->notes[pl->nnotes++], sizeof(pl->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* The level-th PU (0: the core's first PU, 1: its first sibling...) of a core, or -1. */
+static int core_pu(const struct topo_core *c, unsigned level)
+{
+	unsigned k = 0, pu;
+	hwloc_bitmap_foreach_begin(pu, c->pus) {
+		if (k++ == level)
+			return (int)pu;
+	}
+	hwloc_bitmap_foreach_end();
+	return -1;
+}
+
+/* Per node (array index): its allowed cores, as indexes into t->cores. */
+struct node_cores {
+	unsigned *idx;
+	unsigned n;
+};
+
+static struct node_cores *index_cores(const struct topo *t)
+{
+	struct node_cores *nc = calloc(t->nnodes, sizeof(*nc));
+	for (unsigned c = 0; c < t->ncores; c++) {
+		int n = t->cores[c].node;
+		if (n < 0)
+			continue;
+		nc[n].idx = realloc(nc[n].idx, (nc[n].n + 1) * sizeof(unsigned));
+		nc[n].idx[nc[n].n++] = c;
+	}
+	return nc;
+}
+
+static void free_cores(struct node_cores *nc, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(nc[i].idx);
+	free(nc);
+}
+
+/* How many PUs a node offers: all allowed ones, or one per core without SMT. */
+static unsigned node_capacity(const struct node_cores *nc, const struct topo *t, unsigned i, int smt)
+{
+	if (!smt)
+		return nc[i].n;
+	unsigned s = 0;
+	for (unsigned k = 0; k < nc[i].n; k++)
+		s += t->cores[nc[i].idx[k]].npus;
+	return s;
+}
+
+static unsigned max_smt(const struct topo *t)
+{
+	unsigned m = 1;
+	for (unsigned c = 0; c < t->ncores; c++)
+		if (t->cores[c].npus > m)
+			m = t->cores[c].npus;
+	return m;
+}
+
+static void take(struct plan *pl, const struct topo *t, unsigned pu)
+{
+	hwloc_bitmap_set(pl->cpus, pu);
+	pl->order[pl->ncpus++] = pu;
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (hwloc_bitmap_isset(t->nodes[i].cpus, pu))
+			hwloc_bitmap_set(pl->cpu_nodes, t->nodes[i].os_index);
+}
+
+/* Fill n PUs from the nodes in nl (array indexes, in preference order), whole cores first.
+ * compact takes a node's cores before the next node's; spread deals cores round-robin over nodes. */
+static void fill(struct plan *pl, const struct topo *t, const struct node_cores *nc, const unsigned *nl,
+		 unsigned nnl, unsigned n, int smt, enum strategy s)
+{
+	unsigned levels = smt ? max_smt(t) : 1;
+	for (unsigned L = 0; L < levels && pl->ncpus < n; L++) {
+		if (s == STRATEGY_COMPACT) {
+			for (unsigned j = 0; j < nnl && pl->ncpus < n; j++)
+				for (unsigned k = 0; k < nc[nl[j]].n && pl->ncpus < n; k++) {
+					int pu = core_pu(&t->cores[nc[nl[j]].idx[k]], L);
+					if (pu >= 0)
+						take(pl, t, (unsigned)pu);
+				}
+		} else {
+			for (unsigned k = 0;; k++) {
+				int any = 0;
+				for (unsigned j = 0; j < nnl && pl->ncpus < n; j++) {
+					if (k >= nc[nl[j]].n)
+						continue;
+					any = 1;
+					int pu = core_pu(&t->cores[nc[nl[j]].idx[k]], L);
+					if (pu >= 0)
+						take(pl, t, (unsigned)pu);
+				}
+				if (!any || pl->ncpus >= n)
+					break;
+			}
+		}
+	}
+}
+
+/* Order an explicit CPU set: whole cores first, in logical order. */
+static void order_explicit(struct plan *pl, const struct topo *t, hwloc_const_bitmap_t want)
+{
+	unsigned levels = max_smt(t);
+	for (unsigned L = 0; L < levels; L++)
+		for (unsigned c = 0; c < t->ncores; c++) {
+			int pu = core_pu(&t->cores[c], L);
+			if (pu >= 0 && hwloc_bitmap_isset(want, (unsigned)pu))
+				take(pl, t, (unsigned)pu);
+		}
+}
+
+/*
+ * compact: the fewest nodes that hold n PUs. From each start node, grow by the node nearest to those
+ * already chosen (sum of distances; then larger capacity, more free memory, lower index) until the
+ * capacity suffices; keep the set with fewest nodes, then smallest total distance, then most free memory.
+ */
+static unsigned choose_compact(const struct topo *t, const unsigned *cap, const int *cand, unsigned n,
+			       unsigned *best)
+{
+	unsigned N = t->nnodes, bestk = 0;
+	uint64_t bestd = 0, bestfree = 0;
+	unsigned *cur = calloc(N, sizeof(*cur));
+	int *in = calloc(N, sizeof(*in));
+
+	for (unsigned s = 0; s < N; s++) {
+		if (!cand[s] || cap[s] == 0)
+			continue;
+		memset(in, 0, N * sizeof(*in));
+		unsigned k = 0, have = 0;
+		uint64_t dsum = 0, freesum = 0;
+		cur[k++] = s;
+		in[s] = 1;
+		have = cap[s];
+		freesum = t->nodes[s].free_memory;
+		while (have < n) {
+			int pick = -1;
+			uint64_t pickd = 0;
+			for (unsigned x = 0; x < N; x++) {
+				if (!cand[x] || in[x] || cap[x] == 0)
+					continue;
+				uint64_t d = 0;
+				for (unsigned j = 0; j < k; j++)
+					d += topology_distance(t, x, cur[j]) + topology_distance(t, cur[j], x);
+				if (pick < 0 || d < pickd ||
+				    (d == pickd && (cap[x] > cap[pick] ||
+						    (cap[x] == cap[pick] &&
+						     t->nodes[x].free_memory > t->nodes[pick].free_memory)))) {
+					pick = (int)x;
+					pickd = d;
+				}
+			}
+			if (pick < 0)
+				break;
+			cur[k++] = (unsigned)pick;
+			in[pick] = 1;
+			have += cap[pick];
+			dsum += pickd;
+			freesum += t->nodes[pick].free_memory;
+		}
+		if (have < n)
+			continue;
+		if (!bestk || k < bestk || (k == bestk && (dsum < bestd || (dsum == bestd && freesum > bestfree)))) {
+			bestk = k;
+			bestd = dsum;
+			bestfree = freesum;
+			memcpy(best, cur, k * sizeof(*cur));
+		}
+	}
+	free(cur);
+	free(in);
+	return bestk;
+}
+
+static int err(char *cause, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int err(char *cause, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cause, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Check that every node in set exists; for CPU placement also that it has allowed CPUs. */
+static int check_nodes(const struct topo *t, hwloc_const_bitmap_t set, int for_cpus, const char *what,
+		       char *cause, size_t len)
+{
+	char a[LIST_LEN], b[LIST_LEN];
+	unsigned n;
+	hwloc_bitmap_t ok = hwloc_bitmap_alloc();
+	int rc = 0;
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (for_cpus ? (t->nodes[i].has_cpus && !hwloc_bitmap_iszero(t->nodes[i].allowed_cpus))
+			     : t->nodes[i].allowed)
+			hwloc_bitmap_set(ok, t->nodes[i].os_index);
+	nodelist_format(ok, b, sizeof(b));
+	hwloc_bitmap_foreach_begin(n, set) {
+		int i = topology_node_index(t, n);
+		if (i < 0) {
+			rc = err(cause, len, "%s: node %u does not exist (nodes: %s)", what, n,
+				 nodelist_format(t->node_set, a, sizeof(a)));
+		} else if (for_cpus && !t->nodes[i].has_cpus) {
+			rc = err(cause, len,
+				 "%s: node %u has no CPUs (memory-only%s%s node); use it for memory only "
+				 "(--membind, [memory] nodes); nodes with allowed CPUs: %s",
+				 what, n, t->nodes[i].subtype[0] ? " " : "", t->nodes[i].subtype, b);
+		} else if (for_cpus && hwloc_bitmap_iszero(t->nodes[i].allowed_cpus)) {
+			char allowed[LIST_LEN];
+			rc = err(cause, len,
+				 "%s: node %u is outside the allowed CPUs (its CPUs %s; allowed CPUs %s); "
+				 "nodes with allowed CPUs: %s",
+				 what, n, nodelist_format(t->nodes[i].cpus, a, sizeof(a)),
+				 nodelist_format(t->allowed_cpus, allowed, sizeof(allowed)), b);
+		} else if (!for_cpus && !t->nodes[i].allowed) {
+			rc = err(cause, len, "%s: node %u is outside the allowed memory nodes (allowed: %s)", what, n,
+				 b);
+		}
+		if (rc)
+			break;
+	}
+	hwloc_bitmap_foreach_end();
+	hwloc_bitmap_free(ok);
+	return rc;
+}
+
+static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
+{
+	char a[LIST_LEN], b[LIST_LEN];
+	hwloc_bitmap_t universe = hwloc_bitmap_alloc(), cand = hwloc_bitmap_alloc();
+	struct node_cores *nc = index_cores(t);
+	int rc = -1;
+
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].has_cpus && !hwloc_bitmap_iszero(t->nodes[i].allowed_cpus))
+			hwloc_bitmap_set(universe, t->nodes[i].os_index);
+	if (hwloc_bitmap_iszero(universe)) {
+		err(cause, len, "no allowed CPU on any node (allowed CPUs: %s)",
+		    nodelist_format(t->allowed_cpus, a, sizeof(a)));
+		goto out;
+	}
+	if (p->nodes) {
+		if (nodelist_parse(p->nodes, universe, cand, a, sizeof(a)) < 0) {
+			err(cause, len, "nodes: %s", a);
+			goto out;
+		}
+		if (check_nodes(t, cand, 1, "nodes", cause, len) < 0)
+			goto out;
+		if (hwloc_bitmap_iszero(cand)) {
+			err(cause, len, "nodes '%s' selects no node (nodes with allowed CPUs: %s)", p->nodes,
+			    nodelist_format(universe, a, sizeof(a)));
+			goto out;
+		}
+	} else {
+		hwloc_bitmap_copy(cand, universe);
+	}
+
+	if (p->cpu_list) {
+		hwloc_bitmap_t want = hwloc_bitmap_alloc();
+		hwloc_bitmap_t cand_cpus = hwloc_bitmap_alloc();
+		unsigned n;
+		for (unsigned i = 0; i < t->nnodes; i++)
+			if (hwloc_bitmap_isset(cand, t->nodes[i].os_index))
+				hwloc_bitmap_or(cand_cpus, cand_cpus, t->nodes[i].allowed_cpus);
+		if (nodelist_parse(p->cpu_list, t->allowed_cpus, want, a, sizeof(a)) < 0) {
+			err(cause, len, "cpus: %s", a);
+		} else if (hwloc_bitmap_iszero(want)) {
+			err(cause, len, "CPU list '%s' selects no CPU (allowed CPUs: %s)", p->cpu_list,
+			    nodelist_format(t->allowed_cpus, a, sizeof(a)));
+		} else {
+			rc = 0;
+			hwloc_bitmap_foreach_begin(n, want) {
+				if (!hwloc_bitmap_isset(t->cpus, n)) {
+					rc = err(cause, len, "CPU %u does not exist or is offline (online CPUs: %s)", n,
+						 nodelist_format(t->cpus, a, sizeof(a)));
+				} else if (!hwloc_bitmap_isset(t->allowed_cpus, n)) {
+					rc = err(cause, len, "CPU %u is outside the allowed CPUs (allowed: %s)", n,
+						 nodelist_format(t->allowed_cpus, a, sizeof(a)));
+				} else if (p->nodes && !hwloc_bitmap_isset(cand_cpus, n)) {
+					rc = err(cause, len, "CPU %u is not on nodes %s (their allowed CPUs: %s)", n,
+						 nodelist_format(cand, b, sizeof(b)),
+						 nodelist_format(cand_cpus, a, sizeof(a)));
+				}
+				if (rc)
+					break;
+			}
+			hwloc_bitmap_foreach_end();
+		}
+		if (rc == 0) {
+			pl->order = calloc(hwloc_bitmap_weight(want), sizeof(unsigned));
+			order_explicit(pl, t, want);
+			if (p->cpus_kind != CPUS_ALL)
+				note(pl, "an explicit CPU list is given: the CPU count request is not used");
+		}
+		hwloc_bitmap_free(want);
+		hwloc_bitmap_free(cand_cpus);
+		goto out;
+	}
+
+	/* How many PUs, from what the candidate nodes offer. */
+	unsigned *cap = calloc(t->nnodes, sizeof(*cap));
+	int *isc = calloc(t->nnodes, sizeof(*isc));
+	unsigned total = 0, maxcap = 0, cores = 0, pus = 0;
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		if (!hwloc_bitmap_isset(cand, t->nodes[i].os_index))
+			continue;
+		isc[i] = 1;
+		cap[i] = node_capacity(nc, t, i, p->smt);
+		total += cap[i];
+		cores += nc[i].n;
+		pus += node_capacity(nc, t, i, 1);
+		if (cap[i] > maxcap)
+			maxcap = cap[i];
+	}
+	unsigned want = total;
+	switch (p->cpus_kind) {
+	case CPUS_ALL: break;
+	case CPUS_COUNT: want = (unsigned)p->cpus_value; break;
+	case CPUS_PERCENT: want = (unsigned)ceil(p->cpus_value * total / 100.0 - 1e-9); break;
+	case CPUS_NODES: want = (unsigned)ceil(p->cpus_value * maxcap - 1e-9); break;
+	}
+	if (want == 0)
+		want = 1;
+	if (want > total) {
+		policy_cpus_str(p->cpus_kind, p->cpus_value, b, sizeof(b));
+		err(cause, len,
+		    "asked for %u CPUs (cpus = %s%s); only %u are available on nodes %s "
+		    "(%u cores, %u PUs%s)",
+		    want, b, p->nodes ? ", on the given nodes" : "", total, nodelist_format(cand, a, sizeof(a)),
+		    cores, pus, p->smt ? "" : "; smt = no uses one PU per core");
+		free(cap);
+		free(isc);
+		goto out;
+	}
+
+	unsigned *nl = calloc(t->nnodes, sizeof(*nl)), nnl = 0;
+	if (p->strategy == STRATEGY_SPREAD) {
+		for (unsigned i = 0; i < t->nnodes; i++)
+			if (isc[i] && cap[i])
+				nl[nnl++] = i;
+	} else {
+		nnl = choose_compact(t, cap, isc, want, nl);
+		if (nnl > 1) {
+			uint64_t d = 0;
+			for (unsigned x = 0; x < nnl; x++)
+				for (unsigned y = x + 1; y < nnl; y++)
+					d = topology_distance(t, nl[x], nl[y]) > d ? topology_distance(t, nl[x], nl[y]) : d;
+			note(pl, "compact: %u CPUs need %u nodes; the nearest set has largest distance %llu", want,
+			     nnl, (unsigned long long)d);
+		}
+	}
+	pl->order = calloc(want, sizeof(unsigned));
+	fill(pl, t, nc, nl, nnl, want, p->smt, p->strategy);
+	free(nl);
+	free(cap);
+	free(isc);
+	rc = 0;
+out:
+	free_cores(nc, t->nnodes);
+	hwloc_bitmap_free(universe);
+	hwloc_bitmap_free(cand);
+	return rc;
+}
+
+/* The CPU-less nodes whose nearest CPU node is in the plan. */
+static void add_cpuless(const struct topo *t, hwloc_bitmap_t nodes, hwloc_const_bitmap_t cpu_nodes)
+{
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].has_cpus || !t->nodes[i].allowed)
+			continue;
+		int near = -1;
+		for (unsigned j = 0; j < t->nnodes; j++)
+			if (t->nodes[j].has_cpus &&
+			    (near < 0 || topology_distance(t, i, j) < topology_distance(t, i, (unsigned)near)))
+				near = (int)j;
+		if (near >= 0 && hwloc_bitmap_isset(cpu_nodes, t->nodes[near].os_index))
+			hwloc_bitmap_set(nodes, t->nodes[i].os_index);
+	}
+}
+
+static int plan_memory(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
+{
+	char a[LIST_LEN];
+	pl->mem = p->mem;
+	if (p->mem == MEM_LOCAL || p->mem == MEM_DEFAULT) {
+		if (p->mem_nodes)
+			return err(cause, len, "memory nodes '%s' are only used with bind, interleave or preferred "
+					       "(memory policy is %s)", p->mem_nodes, policy_mem_name(p->mem));
+		return 0;
+	}
+	if (!p->mem_nodes) {
+		hwloc_bitmap_copy(pl->mem_nodes, pl->cpu_nodes);
+		if (p->include_cpuless)
+			add_cpuless(t, pl->mem_nodes, pl->cpu_nodes);
+	} else {
+		hwloc_bitmap_t allowed = hwloc_bitmap_alloc();
+		for (unsigned i = 0; i < t->nnodes; i++)
+			if (t->nodes[i].allowed && (t->nodes[i].has_cpus || p->include_cpuless))
+				hwloc_bitmap_set(allowed, t->nodes[i].os_index);
+		int rc = nodelist_parse(p->mem_nodes, allowed, pl->mem_nodes, a, sizeof(a));
+		hwloc_bitmap_free(allowed);
+		if (rc < 0)
+			return err(cause, len, "memory nodes: %s", a);
+		if (check_nodes(t, pl->mem_nodes, 0, "memory nodes", cause, len) < 0)
+			return -1;
+	}
+	/* The plan's own nodes must also be allowed for memory when they are used for it. */
+	unsigned n;
+	int rc = 0;
+	hwloc_bitmap_foreach_begin(n, pl->mem_nodes) {
+		int i = topology_node_index(t, n);
+		if (i < 0 || !t->nodes[i].allowed) {
+			rc = err(cause, len, "memory policy %s: node %u is outside the allowed memory nodes (allowed: %s)",
+				 policy_mem_name(p->mem), n, nodelist_format(t->allowed_nodes, a, sizeof(a)));
+			break;
+		}
+	}
+	hwloc_bitmap_foreach_end();
+	if (rc)
+		return rc;
+	if (hwloc_bitmap_iszero(pl->mem_nodes))
+		return err(cause, len, "memory policy %s selects no node", policy_mem_name(p->mem));
+	if (p->mem == MEM_PREFERRED && hwloc_bitmap_weight(pl->mem_nodes) > 1) {
+		if (p->mem_nodes)
+			return err(cause, len, "preferred takes one node, not '%s'", p->mem_nodes);
+		unsigned first = (unsigned)hwloc_bitmap_first(pl->mem_nodes);
+		hwloc_bitmap_only(pl->mem_nodes, first);
+		note(pl, "preferred memory: node %u, the first node of the plan", first);
+	}
+	return 0;
+}
+
+int plan_compute(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t causelen)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->cpus = hwloc_bitmap_alloc();
+	pl->cpu_nodes = hwloc_bitmap_alloc();
+	pl->mem_nodes = hwloc_bitmap_alloc();
+	pl->strategy = p->strategy;
+	pl->smt = p->smt;
+	if (!t->dist_from_matrix && t->nnodes > 1)
+		note(pl, "no complete distance matrix: distances derived from the topology tree");
+	if (plan_cpus(t, p, pl, cause, causelen) < 0 || plan_memory(t, p, pl, cause, causelen) < 0) {
+		plan_free(pl);
+		return -1;
+	}
+	return 0;
+}
+
+void plan_free(struct plan *pl)
+{
+	hwloc_bitmap_free(pl->cpus);
+	hwloc_bitmap_free(pl->cpu_nodes);
+	hwloc_bitmap_free(pl->mem_nodes);
+	free(pl->order);
+	memset(pl, 0, sizeof(*pl));
+}

@@ -1,0 +1,284 @@
+/* plan_format.c - the plan and the topology as text (people), JSON (programs) and INI (a policy). */
+#include "config.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "caps.h"
+#include "nodelist.h"
+#include "plan.h"
+
+#define LIST_LEN 4096
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void json_set_array(FILE *f, hwloc_const_bitmap_t set)
+{
+	unsigned i;
+	int first = 1;
+	fputc('[', f);
+	hwloc_bitmap_foreach_begin(i, set) {
+		fprintf(f, "%s%u", first ? "" : ",", i);
+		first = 0;
+	}
+	hwloc_bitmap_foreach_end();
+	fputc(']', f);
+}
+
+static const char *action_name(enum knob_action a)
+{
+	return a == KNOB_SET ? "set" : a == KNOB_UNSET ? "unset" : "none";
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t len)
+{
+	const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)b;
+	int i = 0;
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, u[i]);
+}
+
+static void knob_text(FILE *f, const char *name, const struct knob_decision *d)
+{
+	if (d->action == KNOB_SET)
+		fprintf(f, "  %-16s set to %ld: %s\n", name, d->value, d->reason);
+	else if (d->action == KNOB_UNSET)
+		fprintf(f, "  %-16s removed: %s\n", name, d->reason);
+	else
+		fprintf(f, "  %-16s not set: %s\n", name, d->reason);
+}
+
+void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char *const *argv)
+{
+	char a[LIST_LEN], b[LIST_LEN];
+	fprintf(f, "numarun plan (topology: %s%s)\n", t->source, t->this_system ? ", this system" : "");
+	fprintf(f, "  %-16s CPUs %s, memory nodes %s\n", "allowed:", nodelist_format(t->allowed_cpus, a, sizeof(a)),
+		nodelist_format(t->allowed_nodes, b, sizeof(b)));
+	fprintf(f, "  %-16s %s, %s\n", "strategy:", policy_strategy_name(pl->strategy),
+		pl->smt ? "whole cores first, then SMT siblings" : "one PU per core (no SMT siblings)");
+	fprintf(f, "  %-16s %s (%u) on node%s %s\n", "cpus:", nodelist_format(pl->cpus, a, sizeof(a)), pl->ncpus,
+		hwloc_bitmap_weight(pl->cpu_nodes) == 1 ? "" : "s", nodelist_format(pl->cpu_nodes, b, sizeof(b)));
+	fprintf(f, "  %-16s", "order:");
+	for (unsigned i = 0; i < pl->ncpus; i++)
+		fprintf(f, " %u", pl->order[i]);
+	fputc('\n', f);
+	if (pl->mem == MEM_LOCAL)
+		fprintf(f, "  %-16s local (node%s %s)\n", "memory:", hwloc_bitmap_weight(pl->cpu_nodes) == 1 ? "" : "s",
+			nodelist_format(pl->cpu_nodes, a, sizeof(a)));
+	else if (pl->mem == MEM_DEFAULT)
+		fprintf(f, "  %-16s default (inherited, not changed)\n", "memory:");
+	else
+		fprintf(f, "  %-16s %s on node%s %s\n", "memory:", policy_mem_name(pl->mem),
+			hwloc_bitmap_weight(pl->mem_nodes) == 1 ? "" : "s", nodelist_format(pl->mem_nodes, a, sizeof(a)));
+	knob_text(f, "GOMAXPROCS:", &pl->gomaxprocs);
+	knob_text(f, "OMP_NUM_THREADS:", &pl->omp);
+	if (argv && argv[0]) {
+		fprintf(f, "  %-16s", "command:");
+		for (int i = 0; argv[i]; i++)
+			fprintf(f, " %s", argv[i]);
+		fputc('\n', f);
+	}
+	for (int i = 0; i < pl->nnotes; i++)
+		fprintf(f, "  %-16s %s\n", "note:", pl->notes[i]);
+}
+
+static void json_knob(FILE *f, const struct knob_decision *d)
+{
+	fprintf(f, "{\"action\":\"%s\",\"value\":", action_name(d->action));
+	if (d->action == KNOB_SET)
+		fprintf(f, "%ld", d->value);
+	else
+		fputs("null", f);
+	fputs(",\"reason\":", f);
+	json_str(f, d->reason);
+	fputc('}', f);
+}
+
+void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p,
+		     char *const *argv)
+{
+	char a[LIST_LEN];
+	fputs("{\"numarun_plan\":1,\"topology\":{\"source\":", f);
+	json_str(f, strcmp(t->source, "live") == 0 ? "live" : strncmp(t->source, "synthetic:", 10) == 0 ? "synthetic" : "xml");
+	fputs(",\"file\":", f);
+	if (strcmp(t->source, "live") == 0)
+		fputs("null", f);
+	else
+		json_str(f, t->source);
+	fprintf(f, ",\"this_system\":%s},", t->this_system ? "true" : "false");
+	fprintf(f, "\"strategy\":\"%s\",\"smt\":%s,", policy_strategy_name(pl->strategy), pl->smt ? "true" : "false");
+	fputs("\"allowed\":{\"cpus\":", f);
+	json_str(f, nodelist_format(t->allowed_cpus, a, sizeof(a)));
+	fputs(",\"nodes\":", f);
+	json_str(f, nodelist_format(t->allowed_nodes, a, sizeof(a)));
+	fputs("},\"cpus\":", f);
+	json_str(f, nodelist_format(pl->cpus, a, sizeof(a)));
+	fprintf(f, ",\"cpu_count\":%u,\"cpu_order\":[", pl->ncpus);
+	for (unsigned i = 0; i < pl->ncpus; i++)
+		fprintf(f, "%s%u", i ? "," : "", pl->order[i]);
+	fputs("],\"nodes\":", f);
+	json_set_array(f, pl->cpu_nodes);
+	fprintf(f, ",\"memory\":{\"policy\":\"%s\",\"nodes\":", policy_mem_name(pl->mem));
+	json_set_array(f, pl->mem == MEM_LOCAL ? pl->cpu_nodes : pl->mem_nodes);
+	fputs("},\"runtime\":{\"gomaxprocs\":", f);
+	json_knob(f, &pl->gomaxprocs);
+	fputs(",\"omp_num_threads\":", f);
+	json_knob(f, &pl->omp);
+	fputs("},\"env\":{", f);
+	for (size_t i = 0; i < p->nenv; i++) {
+		if (i)
+			fputc(',', f);
+		json_str(f, p->env[i].name);
+		fputc(':', f);
+		json_str(f, p->env[i].value);
+	}
+	fputs("},\"command\":", f);
+	if (argv && argv[0]) {
+		fputc('[', f);
+		for (int i = 0; argv[i]; i++) {
+			if (i)
+				fputc(',', f);
+			json_str(f, argv[i]);
+		}
+		fputc(']', f);
+	} else {
+		fputs("null", f);
+	}
+	fputs(",\"notes\":[", f);
+	for (int i = 0; i < pl->nnotes; i++) {
+		if (i)
+			fputc(',', f);
+		json_str(f, pl->notes[i]);
+	}
+	fputs("]}\n", f);
+}
+
+void plan_print_ini(FILE *f, const struct plan *pl, const struct policy *p)
+{
+	char a[LIST_LEN];
+	fputs("# Written by numarun plan --ini: launching with this policy reproduces the plan exactly.\n", f);
+	fputs("[placement]\n", f);
+	fprintf(f, "cpu_list = %s\n", nodelist_format(pl->cpus, a, sizeof(a)));
+	fprintf(f, "strategy = %s\n", policy_strategy_name(pl->strategy));
+	fprintf(f, "smt = %s\n", pl->smt ? "yes" : "no");
+	fputs("\n[memory]\n", f);
+	fprintf(f, "policy = %s\n", policy_mem_name(pl->mem));
+	if (pl->mem != MEM_LOCAL && pl->mem != MEM_DEFAULT)
+		fprintf(f, "nodes = %s\n", nodelist_format(pl->mem_nodes, a, sizeof(a)));
+	fputs("\n[runtime]\n", f);
+	fprintf(f, "gomaxprocs = %s\n", policy_knob_str(&p->gomaxprocs, a, sizeof(a)));
+	fprintf(f, "omp_num_threads = %s\n", policy_knob_str(&p->omp, a, sizeof(a)));
+	if (p->nenv) {
+		fputs("\n[env]\n", f);
+		for (size_t i = 0; i < p->nenv; i++)
+			fprintf(f, "%s = %s\n", p->env[i].name, p->env[i].value);
+	}
+}
+
+void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *lim)
+{
+	char a[LIST_LEN], b[LIST_LEN], m1[32], m2[32];
+	fprintf(f, "topology: %s%s\n", t->source, t->this_system ? " (this system)" : "");
+	fprintf(f, "  %u NUMA node%s, %u PUs online of %u\n", t->nnodes, t->nnodes == 1 ? "" : "s",
+		hwloc_bitmap_weight(t->cpus), t->npus_total);
+	fprintf(f, "  allowed: CPUs %s, memory nodes %s", nodelist_format(t->allowed_cpus, a, sizeof(a)),
+		nodelist_format(t->allowed_nodes, b, sizeof(b)));
+	if (t->this_system)
+		fprintf(f, " (cgroup cpuset and our affinity %s)", nodelist_format(t->affinity, a, sizeof(a)));
+	fputc('\n', f);
+	if (lim)
+		fprintf(f, "  cpu quota: %s%s%s\n", lim->cpus > 0 ? "" : "none",
+			lim->cpus > 0 ? lim->source : "", "");
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		human_bytes(n->memory, m1, sizeof(m1));
+		human_bytes(n->free_memory, m2, sizeof(m2));
+		fprintf(f, "  node %u%s%s%s:", n->os_index, n->subtype[0] ? " (" : "", n->subtype,
+			n->subtype[0] ? ")" : "");
+		if (n->has_cpus)
+			fprintf(f, " CPUs %s (%u cores allowed, allowed PUs %s)", nodelist_format(n->cpus, a, sizeof(a)),
+				n->ncores, nodelist_format(n->allowed_cpus, b, sizeof(b)));
+		else
+			fputs(" no CPUs (memory only)", f);
+		fprintf(f, ", memory %s", m1);
+		if (t->this_system)
+			fprintf(f, " (free %s)", m2);
+		fprintf(f, "%s\n", n->allowed ? "" : ", not allowed");
+	}
+	fprintf(f, "  distances (%s):\n      ", t->dist_from_matrix ? "distance matrix" : "derived from the topology tree");
+	for (unsigned j = 0; j < t->nnodes; j++)
+		fprintf(f, " %4u", t->nodes[j].os_index);
+	fputc('\n', f);
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		fprintf(f, "  %4u", t->nodes[i].os_index);
+		for (unsigned j = 0; j < t->nnodes; j++)
+			fprintf(f, " %4" PRIu64, topology_distance(t, i, j));
+		fputc('\n', f);
+	}
+	if (t->this_system)
+		fprintf(f, "  capabilities: %s\n", caps_describe(a, sizeof(a)));
+}
+
+void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *lim)
+{
+	char a[LIST_LEN];
+	fputs("{\"numarun_topology\":1,\"source\":", f);
+	json_str(f, t->source);
+	fprintf(f, ",\"this_system\":%s,\"cpus\":", t->this_system ? "true" : "false");
+	json_str(f, nodelist_format(t->cpus, a, sizeof(a)));
+	fputs(",\"allowed_cpus\":", f);
+	json_str(f, nodelist_format(t->allowed_cpus, a, sizeof(a)));
+	fputs(",\"allowed_nodes\":", f);
+	json_str(f, nodelist_format(t->allowed_nodes, a, sizeof(a)));
+	fputs(",\"cpu_quota\":", f);
+	if (lim && lim->cpus > 0)
+		fprintf(f, "%.3f", lim->cpus);
+	else
+		fputs("null", f);
+	fputs(",\"nodes\":[", f);
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		fprintf(f, "%s{\"os_index\":%u,\"has_cpus\":%s,\"allowed\":%s,\"cpus\":", i ? "," : "", n->os_index,
+			n->has_cpus ? "true" : "false", n->allowed ? "true" : "false");
+		json_set_array(f, n->cpus);
+		fputs(",\"allowed_cpus\":", f);
+		json_set_array(f, n->allowed_cpus);
+		fprintf(f, ",\"cores\":%u,\"memory\":%" PRIu64 ",\"free_memory\":%" PRIu64 ",\"subtype\":", n->ncores,
+			n->memory, n->free_memory);
+		if (n->subtype[0])
+			json_str(f, n->subtype);
+		else
+			fputs("null", f);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"distances\":{\"source\":\"%s\",\"nodes\":[", t->dist_from_matrix ? "matrix" : "tree");
+	for (unsigned i = 0; i < t->nnodes; i++)
+		fprintf(f, "%s%u", i ? "," : "", t->nodes[i].os_index);
+	fputs("],\"matrix\":[", f);
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		fputs(i ? ",[" : "[", f);
+		for (unsigned j = 0; j < t->nnodes; j++)
+			fprintf(f, "%s%" PRIu64, j ? "," : "", topology_distance(t, i, j));
+		fputc(']', f);
+	}
+	fputs("]}}\n", f);
+}

@@ -1,0 +1,453 @@
+/* policy.c - INI policy (inih) -> struct policy; validation with "FILE:LINE: message". */
+#include "config.h"
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ini.h>
+#include "policy.h"
+
+void policy_init(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->cpus_kind = CPUS_ALL;
+	p->strategy = STRATEGY_COMPACT;
+	p->smt = 1;
+	p->mem = MEM_LOCAL;
+	p->gomaxprocs.mode = KNOB_AUTO;
+	p->omp.mode = KNOB_KEEP;
+}
+
+void policy_free(struct policy *p)
+{
+	free(p->nodes);
+	free(p->cpu_list);
+	free(p->mem_nodes);
+	for (size_t i = 0; i < p->nenv; i++) {
+		free(p->env[i].name);
+		free(p->env[i].value);
+	}
+	free(p->env);
+	memset(p, 0, sizeof(*p));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void policy_copy(struct policy *dst, const struct policy *src)
+{
+	*dst = *src;
+	dst->nodes = dup_or_null(src->nodes);
+	dst->cpu_list = dup_or_null(src->cpu_list);
+	dst->mem_nodes = dup_or_null(src->mem_nodes);
+	dst->env = src->nenv ? calloc(src->nenv, sizeof(*dst->env)) : NULL;
+	for (size_t i = 0; i < src->nenv; i++) {
+		dst->env[i].name = strdup(src->env[i].name);
+		dst->env[i].value = strdup(src->env[i].value);
+	}
+}
+
+void policy_setenv(struct policy *p, const char *name, const char *value)
+{
+	for (size_t i = 0; i < p->nenv; i++)
+		if (strcmp(p->env[i].name, name) == 0) {
+			free(p->env[i].value);
+			p->env[i].value = strdup(value);
+			return;
+		}
+	p->env = realloc(p->env, (p->nenv + 1) * sizeof(*p->env));
+	p->env[p->nenv].name = strdup(name);
+	p->env[p->nenv].value = strdup(value);
+	p->nenv++;
+}
+
+/* ---- value parsers ---- */
+
+static int parse_long(const char *v, long min, long *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int policy_parse_cpus(const char *v, enum cpus_kind *kind, double *value, char *cause, size_t causelen)
+{
+	char *end;
+	long n;
+	if (strcmp(v, "all") == 0) {
+		*kind = CPUS_ALL;
+		*value = 0;
+		return 0;
+	}
+	if (parse_long(v, 1, &n) == 0) {
+		*kind = CPUS_COUNT;
+		*value = (double)n;
+		return 0;
+	}
+	errno = 0;
+	double d = strtod(v, &end);
+	if (!errno && end != v && isfinite(d) && d > 0) {
+		while (*end == ' ')
+			end++;
+		if (strcmp(end, "%") == 0 && d <= 100) {
+			*kind = CPUS_PERCENT;
+			*value = d;
+			return 0;
+		}
+		if (strcmp(end, "node") == 0 || strcmp(end, "nodes") == 0) {
+			*kind = CPUS_NODES;
+			*value = d;
+			return 0;
+		}
+	}
+	snprintf(cause, causelen,
+		 "bad value '%s' for 'cpus' (expected all, a count such as 8, a share such as 50%%, "
+		 "or nodes such as '1 node' or '0.5 node')", v);
+	return -1;
+}
+
+/* Match v against a NULL-terminated list of names; index or -1. */
+static int match(const char *v, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static const char *const strategy_names[] = {"compact", "spread", NULL};
+static const char *const mem_names[] = {"local", "bind", "interleave", "preferred", "default", NULL};
+static const char *const knob_names[] = {"auto", "always", "keep", "off", NULL};
+
+int policy_parse_strategy(const char *v, enum strategy *s, char *cause, size_t causelen)
+{
+	int i = match(v, strategy_names);
+	if (i < 0) {
+		snprintf(cause, causelen, "bad value '%s' for 'strategy' (expected compact or spread)", v);
+		return -1;
+	}
+	*s = (enum strategy)i;
+	return 0;
+}
+
+int policy_parse_bool(const char *v, int *b, char *cause, size_t causelen)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1", NULL};
+	static const char *const no[] = {"no", "false", "off", "0", NULL};
+	if (match(v, yes) >= 0)
+		*b = 1;
+	else if (match(v, no) >= 0)
+		*b = 0;
+	else {
+		snprintf(cause, causelen, "bad value '%s' (expected yes or no)", v);
+		return -1;
+	}
+	return 0;
+}
+
+int policy_parse_mem(const char *v, enum mem_policy *m, char *cause, size_t causelen)
+{
+	int i = match(v, mem_names);
+	if (i < 0) {
+		snprintf(cause, causelen,
+			 "bad value '%s' for 'policy' (expected local, bind, interleave, preferred or default)", v);
+		return -1;
+	}
+	*m = (enum mem_policy)i;
+	return 0;
+}
+
+int policy_parse_knob(const char *v, int allow_always, struct knob *k, char *cause, size_t causelen)
+{
+	int i = match(v, knob_names);
+	long n;
+	if (i >= 0 && (allow_always || i != KNOB_ALWAYS)) {
+		k->mode = (enum knob_mode)i;
+		k->value = 0;
+		return 0;
+	}
+	if (parse_long(v, 1, &n) == 0 && n <= 1000000) {
+		k->mode = KNOB_VALUE;
+		k->value = n;
+		return 0;
+	}
+	snprintf(cause, causelen, "bad value '%s' (expected auto,%s keep, off or a number of threads)", v,
+		 allow_always ? " always," : "");
+	return -1;
+}
+
+const char *policy_strategy_name(enum strategy s)
+{
+	return strategy_names[s];
+}
+
+const char *policy_mem_name(enum mem_policy m)
+{
+	return mem_names[m];
+}
+
+const char *policy_knob_str(const struct knob *k, char *buf, size_t len)
+{
+	if (k->mode == KNOB_VALUE)
+		snprintf(buf, len, "%ld", k->value);
+	else
+		snprintf(buf, len, "%s", knob_names[k->mode]);
+	return buf;
+}
+
+const char *policy_cpus_str(enum cpus_kind kind, double value, char *buf, size_t len)
+{
+	switch (kind) {
+	case CPUS_ALL: snprintf(buf, len, "all"); break;
+	case CPUS_COUNT: snprintf(buf, len, "%.0f", value); break;
+	case CPUS_PERCENT: snprintf(buf, len, "%g%%", value); break;
+	case CPUS_NODES: snprintf(buf, len, "%g %s", value, value == 1 ? "node" : "nodes"); break;
+	}
+	return buf;
+}
+
+/* ---- the INI handler ---- */
+
+#define MAX_SEEN 64
+
+struct load_ctx {
+	struct policy *p;
+	const char *name;
+	int line;                 /* line being parsed, counted by our reader */
+	int err_line;             /* first error's line, 0 if none */
+	char err[512];
+	char seen[MAX_SEEN][96];  /* "section.key" already set, for duplicates */
+	int seen_line[MAX_SEEN];
+	int nseen;
+	/* reader state */
+	FILE *f;
+	const char *text;
+	int too_long;
+};
+
+static void set_error(struct load_ctx *c, const char *fmt, const char *a, const char *b)
+{
+	if (c->err_line)
+		return;
+	c->err_line = c->line;
+	snprintf(c->err, sizeof(c->err), fmt, a, b);
+}
+
+static int valid_env_name(const char *s)
+{
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static int check_list_value(const char *v)
+{
+	/* Syntax only; what exists is checked when planning. */
+	for (const char *q = v; *q; q++)
+		if (!isdigit((unsigned char)*q) && !strchr(",-!+", *q))
+			return strcmp(v, "all") == 0 ? 0 : -1;
+	return *v ? 0 : -1;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct load_ctx *c = user;
+	struct policy *p = c->p;
+	char cause[384];
+	char full[96];
+
+	if (c->err_line)
+		return 1;
+	if (!*section) {
+		set_error(c, "key '%s' outside any section%s", key, "");
+		return 0;
+	}
+	snprintf(full, sizeof(full), "%s.%s", section, key);
+	for (int i = 0; i < c->nseen; i++)
+		if (strcmp(c->seen[i], full) == 0) {
+			char first[32];
+			snprintf(first, sizeof(first), "%d", c->seen_line[i]);
+			set_error(c, "duplicate key '%s' (first set on line %s)", key, first);
+			return 0;
+		}
+	if (c->nseen < MAX_SEEN) {
+		snprintf(c->seen[c->nseen], sizeof(c->seen[0]), "%s", full);
+		c->seen_line[c->nseen++] = c->line;
+	}
+	if (!*value) {
+		set_error(c, "empty value for '%s' in [%s]", key, section);
+		return 0;
+	}
+
+	int rc = 0;
+	if (strcmp(section, "placement") == 0) {
+		if (strcmp(key, "nodes") == 0) {
+			if (strcmp(value, "auto") == 0) {
+				free(p->nodes);
+				p->nodes = NULL;
+			} else if (check_list_value(value) == 0) {
+				free(p->nodes);
+				p->nodes = strdup(value);
+			} else {
+				set_error(c, "bad value '%s' for 'nodes' (expected auto, all or a list such as 0-1)",
+					  value, "");
+				return 0;
+			}
+		} else if (strcmp(key, "cpus") == 0) {
+			rc = policy_parse_cpus(value, &p->cpus_kind, &p->cpus_value, cause, sizeof(cause));
+		} else if (strcmp(key, "cpu_list") == 0) {
+			if (check_list_value(value) < 0) {
+				set_error(c, "bad value '%s' for 'cpu_list' (expected all or a list such as 0-3,8)",
+					  value, "");
+				return 0;
+			}
+			free(p->cpu_list);
+			p->cpu_list = strdup(value);
+		} else if (strcmp(key, "strategy") == 0) {
+			rc = policy_parse_strategy(value, &p->strategy, cause, sizeof(cause));
+		} else if (strcmp(key, "smt") == 0) {
+			rc = policy_parse_bool(value, &p->smt, cause, sizeof(cause));
+		} else {
+			set_error(c, "unknown key '%s' in [%s]", key, section);
+			return 0;
+		}
+	} else if (strcmp(section, "memory") == 0) {
+		if (strcmp(key, "policy") == 0) {
+			rc = policy_parse_mem(value, &p->mem, cause, sizeof(cause));
+		} else if (strcmp(key, "nodes") == 0) {
+			if (strcmp(value, "plan") == 0) {
+				free(p->mem_nodes);
+				p->mem_nodes = NULL;
+			} else if (check_list_value(value) == 0) {
+				free(p->mem_nodes);
+				p->mem_nodes = strdup(value);
+			} else {
+				set_error(c, "bad value '%s' for 'nodes' (expected plan, all or a list such as 0-1)",
+					  value, "");
+				return 0;
+			}
+		} else if (strcmp(key, "include_cpuless") == 0) {
+			rc = policy_parse_bool(value, &p->include_cpuless, cause, sizeof(cause));
+		} else {
+			set_error(c, "unknown key '%s' in [%s]", key, section);
+			return 0;
+		}
+	} else if (strcmp(section, "runtime") == 0) {
+		if (strcmp(key, "gomaxprocs") == 0)
+			rc = policy_parse_knob(value, 1, &p->gomaxprocs, cause, sizeof(cause));
+		else if (strcmp(key, "omp_num_threads") == 0)
+			rc = policy_parse_knob(value, 0, &p->omp, cause, sizeof(cause));
+		else {
+			set_error(c, "unknown key '%s' in [%s]", key, section);
+			return 0;
+		}
+	} else if (strcmp(section, "env") == 0) {
+		if (!valid_env_name(key)) {
+			set_error(c, "bad environment variable name '%s'%s", key, "");
+			return 0;
+		}
+		policy_setenv(p, key, value);
+	} else {
+		set_error(c, "unknown section '%s'%s", section, "");
+		return 0;
+	}
+	if (rc < 0) {
+		set_error(c, "%s%s", cause, "");
+		return 0;
+	}
+	return 1;
+}
+
+/* inih's reader callback, like fgets: we count lines here so that handler errors know their line. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct load_ctx *c = stream;
+	size_t n = 0;
+	int ch = 0;
+
+	if (c->f) {
+		while (n + 1 < (size_t)num && (ch = fgetc(c->f)) != EOF) {
+			str[n++] = (char)ch;
+			if (ch == '\n')
+				break;
+		}
+		if (ch != '\n' && ch != EOF && n + 1 >= (size_t)num) {
+			c->too_long = c->line + 1;
+			while ((ch = fgetc(c->f)) != EOF && ch != '\n')
+				;
+		}
+	} else {
+		while (n + 1 < (size_t)num && *c->text) {
+			ch = *c->text++;
+			str[n++] = (char)ch;
+			if (ch == '\n')
+				break;
+		}
+		if (ch != '\n' && *c->text && n + 1 >= (size_t)num) {
+			c->too_long = c->line + 1;
+			while (*c->text && *c->text++ != '\n')
+				;
+		}
+	}
+	if (n == 0)
+		return NULL;
+	str[n] = '\0';
+	c->line++;
+	if (c->too_long == c->line && !c->err_line) {
+		c->err_line = c->line;
+		snprintf(c->err, sizeof(c->err), "line too long");
+	}
+	return str;
+}
+
+static int finish(struct load_ctx *c, int rc, char *cause, size_t causelen)
+{
+	if (c->err_line) {
+		snprintf(cause, causelen, "%s:%d: %s", c->name, c->err_line, c->err);
+		return -1;
+	}
+	if (rc > 0) {
+		snprintf(cause, causelen, "%s:%d: syntax error (expected [section] or key = value)", c->name, rc);
+		return -1;
+	}
+	if (rc < 0) {
+		snprintf(cause, causelen, "%s: cannot read: out of memory", c->name);
+		return -1;
+	}
+	return 0;
+}
+
+int policy_load(struct policy *p, const char *path, char *cause, size_t causelen)
+{
+	struct load_ctx c = {.p = p, .name = path};
+	c.f = fopen(path, "r");
+	if (!c.f) {
+		snprintf(cause, causelen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = ini_parse_stream(reader, &c, handler, &c);
+	int read_err = ferror(c.f);
+	fclose(c.f);
+	if (read_err) {
+		snprintf(cause, causelen, "%s: cannot read: %s", path, strerror(EIO));
+		return -1;
+	}
+	return finish(&c, rc, cause, causelen);
+}
+
+int policy_load_string(struct policy *p, const char *name, const char *text, char *cause, size_t causelen)
+{
+	struct load_ctx c = {.p = p, .name = name, .text = text};
+	int rc = ini_parse_stream(reader, &c, handler, &c);
+	return finish(&c, rc, cause, causelen);
+}

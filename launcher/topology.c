@@ -1,0 +1,324 @@
+/* topology.c - hwloc: load live / XML / synthetic topologies, nodes, cores, distances, allowed sets. */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <numa.h>
+#include "topology.h"
+
+/* Plugins numarun never needs; loading them costs most of hwloc's start-up (dlopen of GL, OpenCL...). */
+#define SKIP_PLUGINS "hwloc_gl,hwloc_opencl,hwloc_pci,hwloc_cuda,hwloc_nvml,hwloc_rsmi,hwloc_levelzero,hwloc_xml_libxml"
+
+/* hwloc reads HWLOC_PLUGINS_BLACKLIST at init; set it for that call only so that the target's
+ * environment stays as the user gave it. */
+static int init_quietly(hwloc_topology_t *h)
+{
+	const char *old = getenv("HWLOC_PLUGINS_BLACKLIST");
+	char *saved = old ? strdup(old) : NULL;
+	if (!old)
+		setenv("HWLOC_PLUGINS_BLACKLIST", SKIP_PLUGINS, 1);
+	int rc = hwloc_topology_init(h);
+	if (saved) {
+		setenv("HWLOC_PLUGINS_BLACKLIST", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("HWLOC_PLUGINS_BLACKLIST");
+	}
+	return rc;
+}
+
+int topology_node_index(const struct topo *t, unsigned os_index)
+{
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].os_index == os_index)
+			return (int)i;
+	return -1;
+}
+
+uint64_t topology_distance(const struct topo *t, unsigned a, unsigned b)
+{
+	return t->dist[(size_t)a * t->nnodes + b];
+}
+
+static int is_dram(const hwloc_obj_t o)
+{
+	return !o->subtype || strcmp(o->subtype, "DRAM") == 0;
+}
+
+/* A node is memory-only when another node serves a subset of its locality better: a node with a
+ * strictly smaller cpuset (a CXL or GPU memory node attached high in the tree), or one with the same
+ * cpuset that is DRAM where this one is not (KNL MCDRAM, HBM, NVM tiers), or the same kind with a lower
+ * OS index. Exactly one node per locality keeps the CPUs. */
+static int node_is_cpuless(hwloc_obj_t *objs, unsigned n, unsigned i)
+{
+	hwloc_obj_t me = objs[i];
+	if (!me->cpuset || hwloc_bitmap_iszero(me->cpuset))
+		return 1;
+	for (unsigned j = 0; j < n; j++) {
+		hwloc_obj_t o = objs[j];
+		if (j == i || !o->cpuset || hwloc_bitmap_iszero(o->cpuset))
+			continue;
+		if (!hwloc_bitmap_isincluded(o->cpuset, me->cpuset))
+			continue;
+		if (!hwloc_bitmap_isequal(o->cpuset, me->cpuset))
+			return 1;
+		if (is_dram(o) && !is_dram(me))
+			return 1;
+		if (is_dram(o) == is_dram(me) && o->os_index < me->os_index)
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_obj_os(const void *a, const void *b)
+{
+	const hwloc_obj_t x = *(const hwloc_obj_t *)a, y = *(const hwloc_obj_t *)b;
+	return x->os_index < y->os_index ? -1 : x->os_index > y->os_index;
+}
+
+/* The first non-memory ancestor: where a node hangs in the tree. */
+static hwloc_obj_t node_parent(hwloc_obj_t o)
+{
+	hwloc_obj_t p = o->parent;
+	while (p && p->type == HWLOC_OBJ_MEMCACHE)
+		p = p->parent;
+	return p;
+}
+
+/* Without a matrix: 10 for the node itself, growing with the hops to the common ancestor. */
+static uint64_t tree_distance(hwloc_topology_t h, hwloc_obj_t a, hwloc_obj_t b)
+{
+	if (a == b)
+		return 10;
+	hwloc_obj_t pa = node_parent(a), pb = node_parent(b);
+	hwloc_obj_t c = hwloc_get_common_ancestor_obj(h, pa, pb);
+	unsigned hops = (pa->depth - c->depth) + (pb->depth - c->depth);
+	return 12 + 4 * (uint64_t)hops;
+}
+
+static void load_distances(struct topo *t, hwloc_obj_t *objs)
+{
+	unsigned n = t->nnodes;
+	t->dist = calloc((size_t)n * n, sizeof(*t->dist));
+	for (unsigned a = 0; a < n; a++)
+		for (unsigned b = 0; b < n; b++)
+			t->dist[(size_t)a * n + b] = tree_distance(t->h, objs[a], objs[b]);
+
+	struct hwloc_distances_s *d[4];
+	unsigned nr = 4;
+	if (hwloc_distances_get_by_type(t->h, HWLOC_OBJ_NUMANODE, &nr, d,
+					HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) < 0 || nr == 0)
+		return;
+	struct hwloc_distances_s *m = d[0];
+	t->dist_from_matrix = 1;
+	for (unsigned a = 0; a < n; a++)
+		for (unsigned b = 0; b < n; b++) {
+			hwloc_uint64_t v1, v2;
+			if (hwloc_distances_obj_pair_values(m, objs[a], objs[b], &v1, &v2) == 0)
+				t->dist[(size_t)a * n + b] = v1;
+			else
+				t->dist_from_matrix = 0; /* partial matrix: the rest stays tree-derived */
+		}
+	for (unsigned i = 0; i < nr; i++)
+		hwloc_distances_release(t->h, d[i]);
+}
+
+static int finish_load(struct topo *t, char *cause, size_t causelen)
+{
+	hwloc_topology_t h = t->h;
+
+	t->cpus = hwloc_bitmap_dup(hwloc_topology_get_topology_cpuset(h));
+	t->allowed_cpus = hwloc_bitmap_alloc();
+	hwloc_bitmap_and(t->allowed_cpus, hwloc_topology_get_allowed_cpuset(h), t->cpus);
+	t->affinity = hwloc_bitmap_dup(t->cpus);
+	if (t->this_system) {
+		if (hwloc_get_cpubind(h, t->affinity, HWLOC_CPUBIND_THREAD) < 0) {
+			snprintf(cause, causelen, "sched_getaffinity: %s", strerror(errno));
+			return -1;
+		}
+		hwloc_bitmap_and(t->allowed_cpus, t->allowed_cpus, t->affinity);
+	}
+	t->node_set = hwloc_bitmap_dup(hwloc_topology_get_topology_nodeset(h));
+	t->allowed_nodes = hwloc_bitmap_dup(hwloc_topology_get_allowed_nodeset(h));
+	t->npus_total = hwloc_bitmap_weight(hwloc_topology_get_complete_cpuset(h));
+
+	int nn = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_NUMANODE);
+	if (nn <= 0) {
+		snprintf(cause, causelen, "the topology has no NUMA node");
+		return -1;
+	}
+	t->nnodes = (unsigned)nn;
+	hwloc_obj_t *objs = calloc(t->nnodes, sizeof(*objs));
+	t->nodes = calloc(t->nnodes, sizeof(*t->nodes));
+	for (unsigned i = 0; i < t->nnodes; i++)
+		objs[i] = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, i);
+	qsort(objs, t->nnodes, sizeof(*objs), cmp_obj_os);
+
+	int live_numa = t->this_system && numa_available() >= 0;
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		struct topo_node *n = &t->nodes[i];
+		n->os_index = objs[i]->os_index;
+		n->has_cpus = !node_is_cpuless(objs, t->nnodes, i);
+		n->allowed = hwloc_bitmap_isset(t->allowed_nodes, n->os_index);
+		n->cpus = hwloc_bitmap_alloc();
+		n->allowed_cpus = hwloc_bitmap_alloc();
+		n->memory = objs[i]->attr->numanode.local_memory;
+		n->free_memory = n->memory;
+		if (live_numa) {
+			long long freeb = 0;
+			if (numa_node_size64((int)n->os_index, &freeb) >= 0 && freeb >= 0)
+				n->free_memory = (uint64_t)freeb;
+		}
+		if (objs[i]->subtype)
+			snprintf(n->subtype, sizeof(n->subtype), "%s", objs[i]->subtype);
+	}
+
+	/* Each online PU's home: the smallest CPU node containing it. */
+	unsigned pu;
+	hwloc_bitmap_foreach_begin(pu, t->cpus) {
+		int best = -1;
+		for (unsigned i = 0; i < t->nnodes; i++) {
+			if (!t->nodes[i].has_cpus || !hwloc_bitmap_isset(objs[i]->cpuset, pu))
+				continue;
+			if (best < 0 || hwloc_bitmap_weight(objs[i]->cpuset) <
+					    hwloc_bitmap_weight(objs[best]->cpuset))
+				best = (int)i;
+		}
+		if (best >= 0) {
+			hwloc_bitmap_set(t->nodes[best].cpus, pu);
+			if (hwloc_bitmap_isset(t->allowed_cpus, pu))
+				hwloc_bitmap_set(t->nodes[best].allowed_cpus, pu);
+		}
+	}
+	hwloc_bitmap_foreach_end();
+
+	/* Cores in logical order, each with its allowed PUs; a PU without a Core object is its own core. */
+	int npu = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PU);
+	t->cores = calloc(npu > 0 ? (size_t)npu : 1, sizeof(*t->cores));
+	hwloc_obj_t prev = NULL;
+	for (hwloc_obj_t p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, NULL); p;
+	     p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, p)) {
+		if (!hwloc_bitmap_isset(t->allowed_cpus, p->os_index))
+			continue;
+		hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(h, HWLOC_OBJ_CORE, p);
+		hwloc_obj_t key = core ? core : p;
+		if (key != prev) {
+			struct topo_core *c = &t->cores[t->ncores++];
+			c->pus = hwloc_bitmap_alloc();
+			c->node = -1;
+			for (unsigned i = 0; i < t->nnodes; i++)
+				if (hwloc_bitmap_isset(t->nodes[i].cpus, p->os_index))
+					c->node = (int)i;
+			if (c->node >= 0)
+				t->nodes[c->node].ncores++;
+			prev = key;
+		}
+		struct topo_core *c = &t->cores[t->ncores - 1];
+		hwloc_bitmap_set(c->pus, p->os_index);
+		c->npus++;
+	}
+
+	load_distances(t, objs);
+	free(objs);
+	return 0;
+}
+
+static int load_common(struct topo *t, const char *xml, const char *synthetic, char *cause, size_t causelen)
+{
+	memset(t, 0, sizeof(*t));
+	if (init_quietly(&t->h) < 0) {
+		snprintf(cause, causelen, "hwloc_topology_init: %s", strerror(errno));
+		return -1;
+	}
+	hwloc_topology_set_flags(t->h, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
+	hwloc_topology_set_io_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+	if (xml) {
+		snprintf(t->source, sizeof(t->source), "%s", xml);
+		if (hwloc_topology_set_xml(t->h, xml) < 0) {
+			snprintf(cause, causelen, "%s: cannot load as an hwloc XML topology: %s", xml,
+				 strerror(errno));
+			goto fail;
+		}
+	} else if (synthetic) {
+		snprintf(t->source, sizeof(t->source), "synthetic:%s", synthetic);
+		if (hwloc_topology_set_synthetic(t->h, synthetic) < 0) {
+			snprintf(cause, causelen, "bad synthetic topology '%s'", synthetic);
+			goto fail;
+		}
+	} else {
+		snprintf(t->source, sizeof(t->source), "live");
+	}
+	if (hwloc_topology_load(t->h) < 0) {
+		snprintf(cause, causelen, "%s%shwloc_topology_load: %s", xml ? xml : "", xml ? ": " : "",
+			 strerror(errno));
+		goto fail;
+	}
+	t->this_system = hwloc_topology_is_thissystem(t->h);
+	if (finish_load(t, cause, causelen) < 0)
+		goto fail;
+	return 0;
+fail:
+	topology_free(t);
+	return -1;
+}
+
+int topology_load(struct topo *t, const char *xml, char *cause, size_t causelen)
+{
+	return load_common(t, xml, NULL, cause, causelen);
+}
+
+int topology_load_synthetic(struct topo *t, const char *desc, char *cause, size_t causelen)
+{
+	return load_common(t, NULL, desc, cause, causelen);
+}
+
+void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bitmap_t nodes)
+{
+	if (cpus) {
+		hwloc_bitmap_and(t->allowed_cpus, t->allowed_cpus, cpus);
+		for (unsigned i = 0; i < t->nnodes; i++) {
+			hwloc_bitmap_and(t->nodes[i].allowed_cpus, t->nodes[i].allowed_cpus, cpus);
+			t->nodes[i].ncores = 0;
+		}
+		unsigned k = 0;
+		for (unsigned c = 0; c < t->ncores; c++) {
+			hwloc_bitmap_and(t->cores[c].pus, t->cores[c].pus, cpus);
+			t->cores[c].npus = hwloc_bitmap_weight(t->cores[c].pus);
+			if (t->cores[c].npus == 0) {
+				hwloc_bitmap_free(t->cores[c].pus);
+				continue;
+			}
+			t->cores[k++] = t->cores[c];
+			if (t->cores[c].node >= 0)
+				t->nodes[t->cores[c].node].ncores++;
+		}
+		t->ncores = k;
+	}
+	if (nodes) {
+		hwloc_bitmap_and(t->allowed_nodes, t->allowed_nodes, nodes);
+		for (unsigned i = 0; i < t->nnodes; i++)
+			t->nodes[i].allowed = hwloc_bitmap_isset(t->allowed_nodes, t->nodes[i].os_index);
+	}
+}
+
+void topology_free(struct topo *t)
+{
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		hwloc_bitmap_free(t->nodes[i].cpus);
+		hwloc_bitmap_free(t->nodes[i].allowed_cpus);
+	}
+	for (unsigned c = 0; c < t->ncores; c++)
+		hwloc_bitmap_free(t->cores[c].pus);
+	free(t->nodes);
+	free(t->cores);
+	free(t->dist);
+	hwloc_bitmap_free(t->cpus);
+	hwloc_bitmap_free(t->allowed_cpus);
+	hwloc_bitmap_free(t->affinity);
+	hwloc_bitmap_free(t->node_set);
+	hwloc_bitmap_free(t->allowed_nodes);
+	if (t->h)
+		hwloc_topology_destroy(t->h);
+	memset(t, 0, sizeof(*t));
+}
