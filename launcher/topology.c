@@ -233,6 +233,10 @@ static int load_common(struct topo *t, const char *xml, const char *synthetic, c
 	}
 	hwloc_topology_set_flags(t->h, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
 	hwloc_topology_set_io_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+	/* The x86 backend reads CPUID by moving this thread onto every PU in turn (milliseconds of
+	 * migrations at start-up); the Linux backend's sysfs view has all that planning needs. */
+	if (!xml && !synthetic)
+		hwloc_topology_set_components(t->h, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "x86");
 	if (xml) {
 		snprintf(t->source, sizeof(t->source), "%s", xml);
 		if (hwloc_topology_set_xml(t->h, xml) < 0) {
