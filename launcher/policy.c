@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <ini.h>
 #include "policy.h"
 
@@ -229,7 +230,6 @@ struct load_ctx {
 	/* reader state */
 	FILE *f;
 	const char *text;
-	int too_long;
 };
 
 static void set_error(struct load_ctx *c, const char *fmt, const char *a, const char *b)
@@ -368,45 +368,75 @@ static int handler(void *user, const char *section, const char *key, const char 
 	return 1;
 }
 
-/* inih's reader callback, like fgets: we count lines here so that handler errors know their line. */
+static int known_section(const char *name)
+{
+	static const char *const sections[] = {"placement", "memory", "runtime", "env", NULL};
+	return match(name, sections) >= 0;
+}
+
+/* One whole line from the file or the string into buf (without its newline); NULL at the end. */
+static char *next_line(struct load_ctx *c, char *buf, size_t len, size_t *full)
+{
+	size_t n = 0, total = 0;
+	int ch, any = 0;
+	for (;;) {
+		if (c->f)
+			ch = fgetc(c->f);
+		else
+			ch = *c->text ? (unsigned char)*c->text++ : EOF;
+		if (ch == EOF)
+			break;
+		any = 1;
+		if (ch == '\n')
+			break;
+		if (n + 1 < len)
+			buf[n++] = (char)ch;
+		total++;
+	}
+	if (!any)
+		return NULL;
+	buf[n] = '\0';
+	*full = total;
+	return buf;
+}
+
+/*
+ * inih's reader callback, like fgets. We hand inih one line at a time and count lines here, so that the
+ * handler's errors know their line. Leading white space is removed (an indented key is a key, not the
+ * continuation of the previous value, whatever inih was built with), and section headers are checked
+ * here: inih does not tell the handler about a section that holds no keys.
+ */
 static char *reader(char *str, int num, void *stream)
 {
 	struct load_ctx *c = stream;
-	size_t n = 0;
-	int ch = 0;
+	char line[4096];
+	size_t full;
 
-	if (c->f) {
-		while (n + 1 < (size_t)num && (ch = fgetc(c->f)) != EOF) {
-			str[n++] = (char)ch;
-			if (ch == '\n')
-				break;
-		}
-		if (ch != '\n' && ch != EOF && n + 1 >= (size_t)num) {
-			c->too_long = c->line + 1;
-			while ((ch = fgetc(c->f)) != EOF && ch != '\n')
-				;
-		}
-	} else {
-		while (n + 1 < (size_t)num && *c->text) {
-			ch = *c->text++;
-			str[n++] = (char)ch;
-			if (ch == '\n')
-				break;
-		}
-		if (ch != '\n' && *c->text && n + 1 >= (size_t)num) {
-			c->too_long = c->line + 1;
-			while (*c->text && *c->text++ != '\n')
-				;
-		}
-	}
-	if (n == 0)
+	if (!next_line(c, line, sizeof(line), &full))
 		return NULL;
-	str[n] = '\0';
 	c->line++;
-	if (c->too_long == c->line && !c->err_line) {
+	char *p = line;
+	while (*p == ' ' || *p == '\t' || *p == '\r')
+		p++;
+	if (full >= (size_t)num - 1 && !c->err_line) {
 		c->err_line = c->line;
-		snprintf(c->err, sizeof(c->err), "line too long");
+		snprintf(c->err, sizeof(c->err), "line too long (at most %d characters)", num - 2);
+		p = (char *)"";
 	}
+	if (*p == '[' && !c->err_line) {
+		char name[128];
+		const char *end = strchr(p, ']');
+		size_t n = end ? (size_t)(end - p - 1) : 0;
+		if (end && n < sizeof(name)) {
+			memcpy(name, p + 1, n);
+			name[n] = '\0';
+			if (!known_section(name)) {
+				c->err_line = c->line;
+				snprintf(c->err, sizeof(c->err), "unknown section '%s'", name);
+			}
+		}
+	}
+	snprintf(str, (size_t)num, "%s\n", p);
 	return str;
 }
 
@@ -435,11 +465,18 @@ int policy_load(struct policy *p, const char *path, char *cause, size_t causelen
 		snprintf(cause, causelen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
+	struct stat st;
+	if (fstat(fileno(c.f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(c.f);
+		snprintf(cause, causelen, "%s: cannot read: %s", path, strerror(EISDIR));
+		return -1;
+	}
+	errno = 0;
 	int rc = ini_parse_stream(reader, &c, handler, &c);
-	int read_err = ferror(c.f);
+	int read_err = ferror(c.f) ? (errno ? errno : EIO) : 0;
 	fclose(c.f);
 	if (read_err) {
-		snprintf(cause, causelen, "%s: cannot read: %s", path, strerror(EIO));
+		snprintf(cause, causelen, "%s: cannot read: %s", path, strerror(read_err));
 		return -1;
 	}
 	return finish(&c, rc, cause, causelen);

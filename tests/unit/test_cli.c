@@ -1,0 +1,724 @@
+/* test_cli.c - command line parsing (cli_parse) and its precedence over a policy (cli_apply). */
+#include "config.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+#include "cli.h"
+
+/* A writable, NULL-terminated argv built from string literals. */
+struct args {
+	int argc;
+	char *argv[40];
+};
+
+static struct args *mkargs(const char *first, ...)
+{
+	struct args *a = calloc(1, sizeof(*a));
+	va_list ap;
+	assert_non_null(a);
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *)) {
+		assert_true(a->argc < 39);
+		a->argv[a->argc++] = strdup(s);
+	}
+	va_end(ap);
+	a->argv[a->argc] = NULL;
+	return a;
+}
+
+static void freeargs(struct args *a)
+{
+	for (int i = 0; i < a->argc; i++)
+		free(a->argv[i]);
+	free(a);
+}
+
+#define ARGS(...) mkargs("numarun", __VA_ARGS__, (const char *)NULL)
+
+/* Parse; expect success. */
+static void parse_ok(struct args *a, struct opts *o)
+{
+	char cause[512] = "";
+	if (cli_parse(a->argc, a->argv, o, cause, sizeof(cause)) != 0)
+		fail_msg("cli_parse failed: %s", cause);
+}
+
+/* Parse; expect -1 with exactly the message want. */
+static void parse_err(struct args *a, const char *want)
+{
+	struct opts o;
+	char cause[512] = "";
+	int rc = cli_parse(a->argc, a->argv, &o, cause, sizeof(cause));
+	cli_free(&o);
+	if (rc != -1)
+		fail_msg("cli_parse returned %d, expected -1 with \"%s\"", rc, want);
+	assert_string_equal(cause, want);
+}
+
+/* ---- modes and the target command ---- */
+
+static void test_run_with_dashdash(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-N", "0", "--", "prog", "-v", "--x");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_RUN);
+	assert_int_equal(o.argc, 3);
+	assert_string_equal(o.argv[0], "prog");
+	assert_string_equal(o.argv[1], "-v");
+	assert_string_equal(o.argv[2], "--x");
+	assert_null(o.argv[3]);
+	assert_string_equal(o.over.nodes, "0");
+	assert_int_equal(o.verbosity, 1);        /* the target's -v is not ours */
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_run_without_dashdash(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-N", "0", "prog", "-v", "--x", "--json", "-m", "1");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_RUN);
+	assert_int_equal(o.argc, 6);
+	assert_string_equal(o.argv[0], "prog");
+	assert_string_equal(o.argv[1], "-v");
+	assert_string_equal(o.argv[2], "--x");
+	assert_string_equal(o.argv[3], "--json");
+	assert_string_equal(o.argv[4], "-m");
+	assert_string_equal(o.argv[5], "1");
+	assert_null(o.argv[6]);
+	assert_int_equal(o.set, SET_NODES);
+	assert_int_equal(o.format, FORMAT_TEXT);
+	assert_int_equal(o.verbosity, 1);
+	cli_free(&o);
+	/* The caller's argv is not permuted either. */
+	assert_string_equal(a->argv[3], "prog");
+	assert_string_equal(a->argv[4], "-v");
+	freeargs(a);
+}
+
+static void test_run_dashdash_then_dash_arg(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("--", "-N", "x");
+	parse_ok(a, &o);
+	assert_int_equal(o.argc, 2);
+	assert_string_equal(o.argv[0], "-N");
+	assert_string_equal(o.argv[1], "x");
+	assert_int_equal(o.set, 0);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_plan_subcommand(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("plan", "-c", "4", "--json");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_PLAN);
+	assert_int_equal(o.format, FORMAT_JSON);
+	assert_int_equal(o.argc, 0);
+	assert_int_equal(o.set, SET_CPUS);
+	cli_free(&o);
+	freeargs(a);
+
+	a = ARGS("plan", "--ini", "--", "prog", "arg");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_PLAN);
+	assert_int_equal(o.format, FORMAT_INI);
+	assert_int_equal(o.argc, 2);
+	assert_string_equal(o.argv[0], "prog");
+	assert_string_equal(o.argv[1], "arg");
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_topology_subcommand(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("topology", "--topology", "machine.xml", "--json");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_TOPOLOGY);
+	assert_int_equal(o.format, FORMAT_JSON);
+	assert_non_null(o.topology_file);
+	assert_string_equal(o.topology_file, "machine.xml");
+	assert_int_equal(o.argc, 0);
+	cli_free(&o);
+	freeargs(a);
+
+	a = mkargs("numarun", "topology", (const char *)NULL);
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_TOPOLOGY);
+	assert_int_equal(o.format, FORMAT_TEXT);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_subcommand_only_first(void **state)
+{
+	(void)state;
+	struct opts o;
+	/* "plan" after an option is the command to run. */
+	struct args *a = ARGS("-v", "plan");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_RUN);
+	assert_int_equal(o.argc, 1);
+	assert_string_equal(o.argv[0], "plan");
+	cli_free(&o);
+	freeargs(a);
+}
+
+/* ---- each option ---- */
+
+static void test_opt_nodes(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-N", "0-1", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_NODES);
+	assert_string_equal(o.over.nodes, "0-1");
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--cpunodebind=!0", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_NODES);
+	assert_string_equal(o.over.nodes, "!0");
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("-N", "all", "-N", "+1", "prog");     /* the last one wins */
+	parse_ok(a, &o);
+	assert_string_equal(o.over.nodes, "+1");
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_cpu_list(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-C", "0-3,8", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_CPU_LIST);
+	assert_string_equal(o.over.cpu_list, "0-3,8");
+	assert_null(o.over.nodes);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--physcpubind", "2", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_CPU_LIST);
+	assert_string_equal(o.over.cpu_list, "2");
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_membind(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-m", "1", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_MEM);
+	assert_int_equal(o.over.mem, MEM_BIND);
+	assert_string_equal(o.over.mem_nodes, "1");
+	assert_string_equal(o.mem_option, "--membind");
+	cli_free(&o);
+	freeargs(a);
+	/* The same option twice is not a conflict: the last wins. */
+	a = ARGS("-m", "1", "--membind=0,2", "prog");
+	parse_ok(a, &o);
+	assert_string_equal(o.over.mem_nodes, "0,2");
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_interleave(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-i", "all", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_MEM);
+	assert_int_equal(o.over.mem, MEM_INTERLEAVE);
+	assert_string_equal(o.over.mem_nodes, "all");
+	assert_string_equal(o.mem_option, "--interleave");
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_preferred(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("--preferred", "3", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_MEM);
+	assert_int_equal(o.over.mem, MEM_PREFERRED);
+	assert_string_equal(o.over.mem_nodes, "3");
+	assert_string_equal(o.mem_option, "--preferred");
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_localalloc(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-l", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_MEM);
+	assert_int_equal(o.over.mem, MEM_LOCAL);
+	assert_null(o.over.mem_nodes);
+	assert_string_equal(o.mem_option, "--localalloc");
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--localalloc", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_MEM);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_cpus(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-c", "50%", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_CPUS);
+	assert_int_equal(o.over.cpus_kind, CPUS_PERCENT);
+	assert_true(o.over.cpus_value == 50);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--cpus=1 node", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.over.cpus_kind, CPUS_NODES);
+	assert_true(o.over.cpus_value == 1);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--cpus", "6", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.over.cpus_kind, CPUS_COUNT);
+	assert_true(o.over.cpus_value == 6);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_placement_smt(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("--placement", "spread", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_STRATEGY);
+	assert_int_equal(o.over.strategy, STRATEGY_SPREAD);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--smt=no", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_SMT);
+	assert_int_equal(o.over.smt, 0);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_knobs(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("--gomaxprocs", "always", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_GOMAXPROCS);
+	assert_int_equal(o.over.gomaxprocs.mode, KNOB_ALWAYS);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--gomaxprocs=8", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.over.gomaxprocs.mode, KNOB_VALUE);
+	assert_int_equal(o.over.gomaxprocs.value, 8);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--omp-num-threads", "auto", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_OMP);
+	assert_int_equal(o.over.omp.mode, KNOB_AUTO);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--omp-num-threads=3", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.over.omp.mode, KNOB_VALUE);
+	assert_int_equal(o.over.omp.value, 3);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_files_and_output(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-p", "svc.ini", "prog");
+	parse_ok(a, &o);
+	assert_non_null(o.policy_file);
+	assert_string_equal(o.policy_file, "svc.ini");
+	assert_int_equal(o.set, 0);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("plan", "--policy=x.ini", "--topology=t.xml", "--ini");
+	parse_ok(a, &o);
+	assert_string_equal(o.policy_file, "x.ini");
+	assert_string_equal(o.topology_file, "t.xml");
+	assert_int_equal(o.format, FORMAT_INI);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_verbosity(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-v", "--verbose", "-v", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.verbosity, 4);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("-q", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.verbosity, 0);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--quiet", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.verbosity, 0);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_version_help(void **state)
+{
+	(void)state;
+	struct opts o;
+	/* No command needed for either. */
+	struct args *a = ARGS("-V");
+	parse_ok(a, &o);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.help, 0);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--help");
+	parse_ok(a, &o);
+	assert_int_equal(o.help, 1);
+	assert_int_equal(o.version, 0);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("-h");
+	parse_ok(a, &o);
+	assert_int_equal(o.help, 1);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--version");
+	parse_ok(a, &o);
+	assert_int_equal(o.version, 1);
+	cli_free(&o);
+	freeargs(a);
+}
+
+static void test_opt_defaults_untouched(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, 0);
+	assert_int_equal(o.format, FORMAT_TEXT);
+	assert_int_equal(o.verbosity, 1);
+	assert_null(o.policy_file);
+	assert_null(o.topology_file);
+	assert_null(o.mem_option);
+	assert_int_equal(o.help, 0);
+	assert_int_equal(o.version, 0);
+	assert_int_equal(o.argc, 1);
+	cli_free(&o);
+	freeargs(a);
+}
+
+/* ---- errors ---- */
+
+static void test_err_unknown_option(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("-x", "prog");
+	parse_err(a, "unknown option '-x'");
+	freeargs(a);
+	a = ARGS("--bogus", "prog");
+	parse_err(a, "unknown option '--bogus'");
+	freeargs(a);
+	a = ARGS("plan", "--nope");
+	parse_err(a, "unknown option '--nope'");
+	freeargs(a);
+}
+
+static void test_err_missing_argument(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("-N");
+	parse_err(a, "option '-N' needs an argument");
+	freeargs(a);
+	a = ARGS("plan", "--cpus");
+	parse_err(a, "option '--cpus' needs an argument");
+	freeargs(a);
+}
+
+static void test_err_mem_conflict(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("-m", "0", "-i", "1", "prog");
+	parse_err(a, "--membind and --interleave both set the memory policy: give one");
+	freeargs(a);
+	a = ARGS("-l", "--preferred=1", "prog");
+	parse_err(a, "--localalloc and --preferred both set the memory policy: give one");
+	freeargs(a);
+}
+
+static void test_err_bad_list(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("-N", "x", "prog");
+	parse_err(a, "--cpunodebind: 'x' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)");
+	freeargs(a);
+	a = ARGS("-C", "", "prog");
+	parse_err(a, "--physcpubind: '' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)");
+	freeargs(a);
+	a = ARGS("-i", "nodes", "prog");
+	parse_err(a, "--interleave: 'nodes' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)");
+	freeargs(a);
+}
+
+static void test_err_bad_values(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("--cpus", "lots", "prog");
+	parse_err(a, "--cpus: bad value 'lots' for 'cpus' (expected all, a count such as 8, a share such as 50%, "
+		     "or nodes such as '1 node' or '0.5 node')");
+	freeargs(a);
+	a = ARGS("-c", "0", "prog");
+	parse_err(a, "--cpus: bad value '0' for 'cpus' (expected all, a count such as 8, a share such as 50%, "
+		     "or nodes such as '1 node' or '0.5 node')");
+	freeargs(a);
+	a = ARGS("--placement", "tight", "prog");
+	parse_err(a, "--placement: bad value 'tight' for 'strategy' (expected compact or spread)");
+	freeargs(a);
+	a = ARGS("--smt", "2", "prog");
+	parse_err(a, "--smt: bad value '2' (expected yes or no)");
+	freeargs(a);
+	a = ARGS("--omp-num-threads", "always", "prog");
+	parse_err(a, "--omp-num-threads: bad value 'always' (expected auto, keep, off or a number of threads)");
+	freeargs(a);
+	a = ARGS("--gomaxprocs", "0", "prog");
+	parse_err(a, "--gomaxprocs: bad value '0' (expected auto, always, keep, off or a number of threads)");
+	freeargs(a);
+}
+
+static void test_err_output_format_in_run_mode(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("--json", "prog");
+	parse_err(a, "--json is for 'numarun plan' and 'numarun topology'");
+	freeargs(a);
+	a = ARGS("--ini", "prog");
+	parse_err(a, "--ini is for 'numarun plan' and 'numarun topology'");
+	freeargs(a);
+}
+
+static void test_err_no_command(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("-N", "0");
+	parse_err(a, "no command given (try 'numarun --help')");
+	freeargs(a);
+	a = mkargs("numarun", (const char *)NULL);
+	parse_err(a, "no command given (try 'numarun --help')");
+	freeargs(a);
+	a = ARGS("-N", "0", "--");
+	parse_err(a, "no command given (try 'numarun --help')");
+	freeargs(a);
+}
+
+static void test_err_topology_misuse(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("topology", "ls", "-l");
+	parse_err(a, "topology takes no command ('ls')");
+	freeargs(a);
+	a = ARGS("topology", "--ini");
+	parse_err(a, "--ini is for 'numarun plan'");
+	freeargs(a);
+}
+
+/* Parsing is repeatable: a failed parse leaves no getopt state behind. */
+static void test_reparse_after_error(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-vx", "prog");
+	parse_err(a, "unknown option '-x'");
+	freeargs(a);
+	a = ARGS("-N", "1", "prog", "-x");
+	parse_ok(a, &o);
+	assert_string_equal(o.over.nodes, "1");
+	assert_int_equal(o.argc, 2);
+	assert_string_equal(o.argv[1], "-x");
+	cli_free(&o);
+	freeargs(a);
+}
+
+/* ---- cli_apply: defaults < policy < command line ---- */
+
+static void load_policy(struct policy *p, const char *text)
+{
+	char cause[512];
+	policy_init(p);
+	if (policy_load_string(p, "p.ini", text, cause, sizeof(cause)) != 0)
+		fail_msg("%s", cause);
+}
+
+static void test_apply_overrides(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct opts o;
+	load_policy(&p, "[placement]\nstrategy = spread\nsmt = no\nnodes = 1\ncpus = 4\n"
+			"[memory]\npolicy = bind\nnodes = 1\n[runtime]\ngomaxprocs = keep\nomp_num_threads = auto\n");
+	struct args *a = ARGS("--placement", "compact", "-N", "0", "--gomaxprocs=6", "prog");
+	parse_ok(a, &o);
+	cli_apply(&o, &p);
+	assert_int_equal(p.strategy, STRATEGY_COMPACT);
+	assert_string_equal(p.nodes, "0");
+	assert_int_equal(p.gomaxprocs.mode, KNOB_VALUE);
+	assert_int_equal(p.gomaxprocs.value, 6);
+	/* Not on the command line: the policy's values stay. */
+	assert_int_equal(p.smt, 0);
+	assert_int_equal(p.cpus_kind, CPUS_COUNT);
+	assert_true(p.cpus_value == 4);
+	assert_int_equal(p.mem, MEM_BIND);
+	assert_string_equal(p.mem_nodes, "1");
+	assert_int_equal(p.omp.mode, KNOB_AUTO);
+	assert_null(p.cpu_list);
+	cli_free(&o);
+	freeargs(a);
+	/* p owns its strings: still valid after the options are gone. */
+	assert_string_equal(p.nodes, "0");
+	policy_free(&p);
+}
+
+static void test_apply_localalloc_clears_mem_nodes(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct opts o;
+	load_policy(&p, "[memory]\npolicy = interleave\nnodes = 0-3\n");
+	struct args *a = ARGS("-l", "prog");
+	parse_ok(a, &o);
+	cli_apply(&o, &p);
+	assert_int_equal(p.mem, MEM_LOCAL);
+	assert_null(p.mem_nodes);
+	cli_free(&o);
+	freeargs(a);
+	policy_free(&p);
+}
+
+static void test_apply_mem_and_cpu_list(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct opts o;
+	load_policy(&p, "[memory]\npolicy = bind\nnodes = 0\n[placement]\ncpu_list = 0-3\n");
+	struct args *a = ARGS("-i", "0-1", "-C", "4-7", "-c", "2", "--smt", "no", "--omp-num-threads=off", "prog");
+	parse_ok(a, &o);
+	cli_apply(&o, &p);
+	assert_int_equal(p.mem, MEM_INTERLEAVE);
+	assert_string_equal(p.mem_nodes, "0-1");
+	assert_string_equal(p.cpu_list, "4-7");
+	assert_int_equal(p.cpus_kind, CPUS_COUNT);
+	assert_true(p.cpus_value == 2);
+	assert_int_equal(p.smt, 0);
+	assert_int_equal(p.omp.mode, KNOB_OFF);
+	cli_free(&o);
+	freeargs(a);
+	policy_free(&p);
+}
+
+static void test_apply_nothing_set(void **state)
+{
+	(void)state;
+	struct policy p;
+	struct opts o;
+	load_policy(&p, "[placement]\nstrategy = spread\nnodes = 1\n[memory]\nnodes = 1\npolicy = bind\n");
+	struct args *a = ARGS("-v", "prog");
+	parse_ok(a, &o);
+	cli_apply(&o, &p);
+	assert_int_equal(p.strategy, STRATEGY_SPREAD);
+	assert_string_equal(p.nodes, "1");
+	assert_int_equal(p.mem, MEM_BIND);
+	assert_string_equal(p.mem_nodes, "1");
+	assert_int_equal(p.gomaxprocs.mode, KNOB_AUTO);
+	cli_free(&o);
+	freeargs(a);
+	policy_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest modes[] = {
+		cmocka_unit_test(test_run_with_dashdash),
+		cmocka_unit_test(test_run_without_dashdash),
+		cmocka_unit_test(test_run_dashdash_then_dash_arg),
+		cmocka_unit_test(test_plan_subcommand),
+		cmocka_unit_test(test_topology_subcommand),
+		cmocka_unit_test(test_subcommand_only_first),
+	};
+	const struct CMUnitTest options[] = {
+		cmocka_unit_test(test_opt_nodes),
+		cmocka_unit_test(test_opt_cpu_list),
+		cmocka_unit_test(test_opt_membind),
+		cmocka_unit_test(test_opt_interleave),
+		cmocka_unit_test(test_opt_preferred),
+		cmocka_unit_test(test_opt_localalloc),
+		cmocka_unit_test(test_opt_cpus),
+		cmocka_unit_test(test_opt_placement_smt),
+		cmocka_unit_test(test_opt_knobs),
+		cmocka_unit_test(test_opt_files_and_output),
+		cmocka_unit_test(test_opt_verbosity),
+		cmocka_unit_test(test_opt_version_help),
+		cmocka_unit_test(test_opt_defaults_untouched),
+	};
+	const struct CMUnitTest errors[] = {
+		cmocka_unit_test(test_err_unknown_option),
+		cmocka_unit_test(test_err_missing_argument),
+		cmocka_unit_test(test_err_mem_conflict),
+		cmocka_unit_test(test_err_bad_list),
+		cmocka_unit_test(test_err_bad_values),
+		cmocka_unit_test(test_err_output_format_in_run_mode),
+		cmocka_unit_test(test_err_no_command),
+		cmocka_unit_test(test_err_topology_misuse),
+		cmocka_unit_test(test_reparse_after_error),
+	};
+	const struct CMUnitTest apply[] = {
+		cmocka_unit_test(test_apply_overrides),
+		cmocka_unit_test(test_apply_localalloc_clears_mem_nodes),
+		cmocka_unit_test(test_apply_mem_and_cpu_list),
+		cmocka_unit_test(test_apply_nothing_set),
+	};
+	int failed = 0;
+	failed += cmocka_run_group_tests_name("cli_parse modes and target", modes, NULL, NULL);
+	failed += cmocka_run_group_tests_name("cli_parse options", options, NULL, NULL);
+	failed += cmocka_run_group_tests_name("cli_parse errors", errors, NULL, NULL);
+	failed += cmocka_run_group_tests_name("cli_apply precedence", apply, NULL, NULL);
+	return failed ? 1 : 0;
+}
