@@ -12,6 +12,8 @@ enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_INI };
 enum {
 	SET_NODES = 1 << 0, SET_CPUS = 1 << 1, SET_CPU_LIST = 1 << 2, SET_STRATEGY = 1 << 3,
 	SET_SMT = 1 << 4, SET_MEM = 1 << 5, SET_GOMAXPROCS = 1 << 6, SET_OMP = 1 << 7,
+	SET_MONITOR = 1 << 8, SET_THREADS = 1 << 9, SET_INTERVAL = 1 << 10, SET_SOURCE = 1 << 11,
+	SET_BALANCING = 1 << 12, SET_ACTION = 1 << 13,
 };
 
 struct opts {
@@ -19,6 +21,8 @@ struct opts {
 	enum cli_format format;
 	const char *policy_file;
 	const char *topology_file;
+	const char *events_file;  /* --events: JSON lines, "-" for stdout */
+	const char *save_policy;  /* --save-policy: write the converged placement */
 	int verbosity;            /* log level */
 	int help, version;
 	struct policy over;       /* values of the fields named in set */

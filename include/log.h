@@ -12,6 +12,8 @@ int log_get_level(void);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "numarun: warning: ..." unless -q. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "numarun: ..." unless -q (facts the user should see, not warnings). */
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "numarun: ..." with -v. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "numarun: ..." with -vv. */

@@ -26,6 +26,7 @@ struct plan {
 	hwloc_bitmap_t cpu_nodes; /* nodes whose CPUs are used (OS indexes) */
 	enum mem_policy mem;
 	hwloc_bitmap_t mem_nodes; /* memory policy nodes (OS indexes); empty for local/default */
+	int balancing;            /* MPOL_F_NUMA_BALANCING on the bind policy */
 	enum strategy strategy;
 	int smt;
 	struct knob_decision gomaxprocs;
@@ -43,8 +44,12 @@ int plan_compute(const struct topo *t, const struct policy *p, struct plan *out,
 /* Release what plan_compute allocated. */
 void plan_free(struct plan *pl);
 
+/* Write s as a JSON string literal. */
+void json_string(FILE *f, const char *s);
 /* Readable text. */
 void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char *const *argv);
+/* The resident-mode line of the text plan. */
+void plan_print_resident(FILE *f, const struct policy *p);
 /* JSON (schema "numarun_plan": 1, documented in numarun(1)). */
 void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p,
 		     char *const *argv);

@@ -9,6 +9,15 @@ enum strategy { STRATEGY_COMPACT, STRATEGY_SPREAD };
 enum cpus_kind { CPUS_ALL, CPUS_COUNT, CPUS_PERCENT, CPUS_NODES };
 enum mem_policy { MEM_LOCAL, MEM_BIND, MEM_INTERLEAVE, MEM_PREFERRED, MEM_DEFAULT };
 enum knob_mode { KNOB_AUTO, KNOB_ALWAYS, KNOB_KEEP, KNOB_OFF, KNOB_VALUE };
+enum thread_placement { THREADS_NONE, THREADS_SPREAD, THREADS_COMPACT };
+enum source_kind { SOURCE_AUTO, SOURCE_PMU, SOURCE_FAULTS, SOURCE_PAGES };
+enum monitor_action { ACTION_MOVE, ACTION_MIGRATE, ACTION_NONE };
+
+/* A [threads] rule: threads whose comm matches glob go to the CPUs of nodes (NULL: left unpinned). */
+struct thread_rule {
+	char *glob;
+	char *nodes;
+};
 
 struct knob {
 	enum knob_mode mode;
@@ -34,6 +43,21 @@ struct policy {
 	struct knob omp;
 	struct env_kv *env;
 	size_t nenv;
+	int balancing;            /* bind with MPOL_F_NUMA_BALANCING */
+	/* [monitor] */
+	int monitor;              /* stay resident and monitor */
+	unsigned interval_ms;
+	enum source_kind source;
+	double threshold;         /* remote share 0..1 */
+	unsigned sustain, settle;
+	enum monitor_action action;
+	unsigned max_moves;       /* per minute */
+	double min_cpu;           /* share of one CPU in an interval for a thread to be judged */
+	int descendants;          /* follow the target's child processes */
+	/* [threads] */
+	enum thread_placement threads;
+	struct thread_rule *rules;
+	size_t nrules;
 };
 
 /* Fill p with the built-in defaults. */
@@ -56,6 +80,17 @@ int policy_parse_strategy(const char *v, enum strategy *s, char *cause, size_t c
 int policy_parse_bool(const char *v, int *b, char *cause, size_t causelen);
 int policy_parse_mem(const char *v, enum mem_policy *m, char *cause, size_t causelen);
 int policy_parse_knob(const char *v, int allow_always, struct knob *k, char *cause, size_t causelen);
+int policy_parse_duration_ms(const char *v, unsigned *ms, char *cause, size_t causelen);
+int policy_parse_threads(const char *v, enum thread_placement *t, char *cause, size_t causelen);
+int policy_parse_source(const char *v, enum source_kind *s, char *cause, size_t causelen);
+int policy_parse_action(const char *v, enum monitor_action *a, char *cause, size_t causelen);
+/* Add a [threads] rule (nodes NULL: leave matching threads unpinned). */
+void policy_add_rule(struct policy *p, const char *glob, const char *nodes);
+/* Resident mode: monitoring or per-thread placement. */
+int policy_resident(const struct policy *p);
+const char *policy_threads_name(enum thread_placement t);
+const char *policy_source_name(enum source_kind s);
+const char *policy_action_name(enum monitor_action a);
 /* Set (or replace) an environment entry. */
 void policy_setenv(struct policy *p, const char *name, const char *value);
 

@@ -8,7 +8,7 @@
 
 enum {
 	OPT_PREFERRED = 256, OPT_PLACEMENT, OPT_SMT, OPT_GOMAXPROCS, OPT_OMP, OPT_TOPOLOGY, OPT_JSON,
-	OPT_INI,
+	OPT_INI, OPT_MONITOR, OPT_EVENTS, OPT_SAVE_POLICY, OPT_THREADS, OPT_INTERVAL, OPT_SOURCE, OPT_ACTION,
 };
 
 static const struct option longopts[] = {
@@ -18,6 +18,14 @@ static const struct option longopts[] = {
 	{"interleave", required_argument, NULL, 'i'},
 	{"preferred", required_argument, NULL, OPT_PREFERRED},
 	{"localalloc", no_argument, NULL, 'l'},
+	{"balancing", no_argument, NULL, 'b'},
+	{"monitor", no_argument, NULL, OPT_MONITOR},
+	{"events", required_argument, NULL, OPT_EVENTS},
+	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"source", required_argument, NULL, OPT_SOURCE},
+	{"action", required_argument, NULL, OPT_ACTION},
 	{"cpus", required_argument, NULL, 'c'},
 	{"placement", required_argument, NULL, OPT_PLACEMENT},
 	{"smt", required_argument, NULL, OPT_SMT},
@@ -47,6 +55,7 @@ void cli_usage(FILE *f)
 	      "  -i, --interleave=NODES    interleave memory over NODES\n"
 	      "      --preferred=NODE      prefer memory on NODE\n"
 	      "  -l, --localalloc          allocate on the local node\n"
+	      "  -b, --balancing           with --membind: let the kernel's NUMA balancing see the memory\n"
 	      "Planning:\n"
 	      "  -c, --cpus=N|P%|F node    how many CPUs (default: all allowed CPUs of the chosen nodes)\n"
 	      "      --placement=compact|spread   fewest nearest nodes, or all allowed nodes\n"
@@ -54,6 +63,14 @@ void cli_usage(FILE *f)
 	      "      --gomaxprocs=auto|always|keep|off|N   GOMAXPROCS for Go targets (default auto)\n"
 	      "      --omp-num-threads=auto|keep|off|N     OMP_NUM_THREADS (default keep)\n"
 	      "  -p, --policy=FILE         read an INI policy (numarun.ini(5))\n"
+	      "Staying resident (numarun remains the target's parent):\n"
+	      "      --threads=none|spread|compact   pin each thread to a CPU of the plan\n"
+	      "      --monitor             measure each thread's remote-memory share and re-pin\n"
+	      "      --source=auto|pmu|faults|pages  where the remote share comes from\n"
+	      "      --action=move|migrate|none      what to do about a remote thread\n"
+	      "      --interval=DURATION   monitor interval (default 1s)\n"
+	      "      --events=FILE|-       JSON-lines event stream\n"
+	      "      --save-policy=FILE    once converged, write a policy that reproduces the placement\n"
 	      "      --topology=FILE.xml   plan against an hwloc XML topology (no launch)\n"
 	      "Output:\n"
 	      "      --json                plan/topology as JSON\n"
@@ -127,7 +144,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	optind = 0;
 	opterr = 0;
 	int c, li;
-	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lc:p:vqVh", longopts, &li)) != -1) {
+	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lbc:p:vqVh", longopts, &li)) != -1) {
 		const char *opt = sub_argv[optind - 1];
 		switch (c) {
 		case 'N':
@@ -198,6 +215,48 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			break;
 		case 'p':
 			o->policy_file = optarg;
+			break;
+		case 'b':
+			o->over.balancing = 1;
+			o->set |= SET_BALANCING;
+			break;
+		case OPT_MONITOR:
+			o->over.monitor = 1;
+			o->set |= SET_MONITOR;
+			break;
+		case OPT_EVENTS:
+			o->events_file = optarg;
+			break;
+		case OPT_SAVE_POLICY:
+			o->save_policy = optarg;
+			break;
+		case OPT_THREADS:
+			if (policy_parse_threads(optarg, &o->over.threads, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--threads: %s", why);
+				return -1;
+			}
+			o->set |= SET_THREADS;
+			break;
+		case OPT_INTERVAL:
+			if (policy_parse_duration_ms(optarg, &o->over.interval_ms, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--interval: %s", why);
+				return -1;
+			}
+			o->set |= SET_INTERVAL;
+			break;
+		case OPT_SOURCE:
+			if (policy_parse_source(optarg, &o->over.source, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--source: %s", why);
+				return -1;
+			}
+			o->set |= SET_SOURCE;
+			break;
+		case OPT_ACTION:
+			if (policy_parse_action(optarg, &o->over.action, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--action: %s", why);
+				return -1;
+			}
+			o->set |= SET_ACTION;
 			break;
 		case OPT_TOPOLOGY:
 			o->topology_file = optarg;
@@ -282,6 +341,18 @@ void cli_apply(const struct opts *o, struct policy *p)
 		p->gomaxprocs = v->gomaxprocs;
 	if (o->set & SET_OMP)
 		p->omp = v->omp;
+	if (o->set & SET_BALANCING)
+		p->balancing = 1;
+	if (o->set & SET_MONITOR)
+		p->monitor = 1;
+	if (o->set & SET_THREADS)
+		p->threads = v->threads;
+	if (o->set & SET_INTERVAL)
+		p->interval_ms = v->interval_ms;
+	if (o->set & SET_SOURCE)
+		p->source = v->source;
+	if (o->set & SET_ACTION)
+		p->action = v->action;
 }
 
 void cli_free(struct opts *o)

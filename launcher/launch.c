@@ -139,11 +139,14 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 		}
 		hwloc_bitmap_foreach_end();
 	}
+	if (pl->balancing)
+		mode |= MPOL_F_NUMA_BALANCING;
 	int rc = set_mempolicy(mode, mask, maxnode);
 	int e = errno;
 	free(mask);
 	if (rc < 0) {
-		snprintf(cause, causelen, "set_mempolicy %s nodes %s: %s%s", policy_mem_name(pl->mem),
+		snprintf(cause, causelen, "set_mempolicy %s%s nodes %s: %s%s", policy_mem_name(pl->mem),
+			 pl->balancing ? "|balancing" : "",
 			 mode == MPOL_LOCAL ? "local" : nodelist_format(pl->mem_nodes, list, sizeof(list)),
 			 strerror(e), perm_hint(e));
 		return -e;

@@ -29,5 +29,6 @@ static void vlog(int min, const char *prefix, const char *fmt, va_list ap)
 
 DEFINE_LOG(log_error, LOG_QUIET, "")
 DEFINE_LOG(log_warn, LOG_NORMAL, "warning: ")
+DEFINE_LOG(log_notice, LOG_NORMAL, "")
 DEFINE_LOG(log_info, LOG_VERBOSE, "")
 DEFINE_LOG(log_debug, LOG_DEBUG, "")

@@ -9,10 +9,12 @@
 #include "cli.h"
 #include "launch.h"
 #include "log.h"
+#include "monitor.h"
 #include "nodelist.h"
 #include "plan.h"
 #include "policy.h"
 #include "runtime.h"
+#include "supervise.h"
 #include "topology.h"
 
 static const char *env_value(const struct policy *p, const char *name)
@@ -40,6 +42,8 @@ static int run(struct opts *o)
 		return EXIT_USAGE;
 	}
 	cli_apply(o, &pol);
+	if (o->events_file || o->save_policy)
+		pol.monitor = 1;
 
 	if (topology_load(&topo, o->topology_file, cause, sizeof(cause)) < 0) {
 		log_error("%s", cause);
@@ -106,14 +110,28 @@ static int run(struct opts *o)
 			plan_print_json(stdout, &plan, &topo, &pol, o->argc ? o->argv : NULL);
 		else if (o->format == FORMAT_INI)
 			plan_print_ini(stdout, &plan, &pol);
-		else
+		else {
 			plan_print_text(stdout, &plan, &topo, o->argc ? o->argv : NULL);
+			plan_print_resident(stdout, &pol);
+		}
 		rc = fflush(stdout) == 0 ? 0 : EXIT_FAILURE_NUMARUN;
 		goto out_plan;
 	}
 
 	if (log_get_level() >= LOG_VERBOSE)
 		plan_print_text(stderr, &plan, &topo, o->argv);
+	if (policy_resident(&pol)) {
+		struct monitor mon;
+		int r = monitor_init(&mon, &topo, &plan, &pol, o->events_file, o->save_policy, cause, sizeof(cause));
+		if (r < 0) {
+			log_error("%s", cause);
+			monitor_finish(&mon, 0);
+			rc = r == -1 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
+			goto out_plan;
+		}
+		rc = supervise_run(&mon, &plan, &pol, path, o->argv);
+		goto out_plan;
+	}
 	int e = runtime_apply_env(&plan, &pol);
 	if (e < 0) {
 		log_error("setting the environment: %s", strerror(-e));

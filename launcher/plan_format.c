@@ -9,7 +9,7 @@
 
 #define LIST_LEN 4096
 
-static void json_str(FILE *f, const char *s)
+void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -101,6 +101,19 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 		fprintf(f, "  %-16s %s\n", "note:", pl->notes[i]);
 }
 
+void plan_print_resident(FILE *f, const struct policy *p)
+{
+	if (!policy_resident(p)) {
+		fprintf(f, "  %-16s no: numarun execs the command in its own process\n", "resident:");
+		return;
+	}
+	fprintf(f, "  %-16s yes: threads %s", "resident:", policy_threads_name(p->threads));
+	if (p->monitor)
+		fprintf(f, ", monitor every %u ms (source %s, action %s, threshold %g%%)", p->interval_ms,
+			policy_source_name(p->source), policy_action_name(p->action), p->threshold * 100);
+	fputc('\n', f);
+}
+
 static void json_knob(FILE *f, const struct knob_decision *d)
 {
 	fprintf(f, "{\"action\":\"%s\",\"value\":", action_name(d->action));
@@ -109,7 +122,7 @@ static void json_knob(FILE *f, const struct knob_decision *d)
 	else
 		fputs("null", f);
 	fputs(",\"reason\":", f);
-	json_str(f, d->reason);
+	json_string(f, d->reason);
 	fputc('}', f);
 }
 
@@ -118,20 +131,20 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 {
 	char a[LIST_LEN];
 	fputs("{\"numarun_plan\":1,\"topology\":{\"source\":", f);
-	json_str(f, strcmp(t->source, "live") == 0 ? "live" : strncmp(t->source, "synthetic:", 10) == 0 ? "synthetic" : "xml");
+	json_string(f, strcmp(t->source, "live") == 0 ? "live" : strncmp(t->source, "synthetic:", 10) == 0 ? "synthetic" : "xml");
 	fputs(",\"file\":", f);
 	if (strcmp(t->source, "live") == 0)
 		fputs("null", f);
 	else
-		json_str(f, t->source);
+		json_string(f, t->source);
 	fprintf(f, ",\"this_system\":%s},", t->this_system ? "true" : "false");
 	fprintf(f, "\"strategy\":\"%s\",\"smt\":%s,", policy_strategy_name(pl->strategy), pl->smt ? "true" : "false");
 	fputs("\"allowed\":{\"cpus\":", f);
-	json_str(f, nodelist_format(t->allowed_cpus, a, sizeof(a)));
+	json_string(f, nodelist_format(t->allowed_cpus, a, sizeof(a)));
 	fputs(",\"nodes\":", f);
-	json_str(f, nodelist_format(t->allowed_nodes, a, sizeof(a)));
+	json_string(f, nodelist_format(t->allowed_nodes, a, sizeof(a)));
 	fputs("},\"cpus\":", f);
-	json_str(f, nodelist_format(pl->cpus, a, sizeof(a)));
+	json_string(f, nodelist_format(pl->cpus, a, sizeof(a)));
 	fprintf(f, ",\"cpu_count\":%u,\"cpu_order\":[", pl->ncpus);
 	for (unsigned i = 0; i < pl->ncpus; i++)
 		fprintf(f, "%s%u", i ? "," : "", pl->order[i]);
@@ -147,9 +160,9 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	for (size_t i = 0; i < p->nenv; i++) {
 		if (i)
 			fputc(',', f);
-		json_str(f, p->env[i].name);
+		json_string(f, p->env[i].name);
 		fputc(':', f);
-		json_str(f, p->env[i].value);
+		json_string(f, p->env[i].value);
 	}
 	fputs("},\"command\":", f);
 	if (argv && argv[0]) {
@@ -157,7 +170,7 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 		for (int i = 0; argv[i]; i++) {
 			if (i)
 				fputc(',', f);
-			json_str(f, argv[i]);
+			json_string(f, argv[i]);
 		}
 		fputc(']', f);
 	} else {
@@ -167,7 +180,7 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	for (int i = 0; i < pl->nnotes; i++) {
 		if (i)
 			fputc(',', f);
-		json_str(f, pl->notes[i]);
+		json_string(f, pl->notes[i]);
 	}
 	fputs("]}\n", f);
 }
@@ -184,9 +197,34 @@ void plan_print_ini(FILE *f, const struct plan *pl, const struct policy *p)
 	fprintf(f, "policy = %s\n", policy_mem_name(pl->mem));
 	if (pl->mem != MEM_LOCAL && pl->mem != MEM_DEFAULT)
 		fprintf(f, "nodes = %s\n", nodelist_format(pl->mem_nodes, a, sizeof(a)));
+	if (pl->balancing)
+		fputs("balancing = yes\n", f);
 	fputs("\n[runtime]\n", f);
 	fprintf(f, "gomaxprocs = %s\n", policy_knob_str(&p->gomaxprocs, a, sizeof(a)));
 	fprintf(f, "omp_num_threads = %s\n", policy_knob_str(&p->omp, a, sizeof(a)));
+	if (p->monitor) {
+		fputs("\n[monitor]\nenabled = yes\n", f);
+		fprintf(f, "interval = %ums\n", p->interval_ms);
+		fprintf(f, "source = %s\n", policy_source_name(p->source));
+		fprintf(f, "action = %s\n", policy_action_name(p->action));
+		fprintf(f, "threshold = %g%%\n", p->threshold * 100);
+		fprintf(f, "sustain = %u\nsettle = %u\n", p->sustain, p->settle);
+		fprintf(f, "max_moves_per_minute = %u\n", p->max_moves);
+		fprintf(f, "min_cpu = %g%%\n", p->min_cpu * 100);
+		fprintf(f, "descendants = %s\n", p->descendants ? "yes" : "no");
+	}
+	if (p->threads != THREADS_NONE || p->nrules) {
+		fprintf(f, "\n[threads]\nplacement = %s\n", policy_threads_name(p->threads));
+		int any = 0;
+		for (size_t i = 0; i < p->nrules; i++)
+			if (!p->rules[i].nodes)
+				fprintf(f, "%s%s", any++ ? "," : "exclude = ", p->rules[i].glob);
+		if (any)
+			fputc('\n', f);
+		for (size_t i = 0; i < p->nrules; i++)
+			if (p->rules[i].nodes)
+				fprintf(f, "node.%s = %s\n", p->rules[i].glob, p->rules[i].nodes);
+	}
 	if (p->nenv) {
 		fputs("\n[env]\n", f);
 		for (size_t i = 0; i < p->nenv; i++)
@@ -242,13 +280,13 @@ void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *
 {
 	char a[LIST_LEN];
 	fputs("{\"numarun_topology\":1,\"source\":", f);
-	json_str(f, t->source);
+	json_string(f, t->source);
 	fprintf(f, ",\"this_system\":%s,\"cpus\":", t->this_system ? "true" : "false");
-	json_str(f, nodelist_format(t->cpus, a, sizeof(a)));
+	json_string(f, nodelist_format(t->cpus, a, sizeof(a)));
 	fputs(",\"allowed_cpus\":", f);
-	json_str(f, nodelist_format(t->allowed_cpus, a, sizeof(a)));
+	json_string(f, nodelist_format(t->allowed_cpus, a, sizeof(a)));
 	fputs(",\"allowed_nodes\":", f);
-	json_str(f, nodelist_format(t->allowed_nodes, a, sizeof(a)));
+	json_string(f, nodelist_format(t->allowed_nodes, a, sizeof(a)));
 	fputs(",\"cpu_quota\":", f);
 	if (lim && lim->cpus > 0)
 		fprintf(f, "%.3f", lim->cpus);
@@ -265,7 +303,7 @@ void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *
 		fprintf(f, ",\"cores\":%u,\"memory\":%" PRIu64 ",\"free_memory\":%" PRIu64 ",\"subtype\":", n->ncores,
 			n->memory, n->free_memory);
 		if (n->subtype[0])
-			json_str(f, n->subtype);
+			json_string(f, n->subtype);
 		else
 			fputs("null", f);
 		fputc('}', f);

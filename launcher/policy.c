@@ -18,6 +18,25 @@ void policy_init(struct policy *p)
 	p->mem = MEM_LOCAL;
 	p->gomaxprocs.mode = KNOB_AUTO;
 	p->omp.mode = KNOB_KEEP;
+	p->interval_ms = 1000;
+	p->threshold = 0.3;
+	p->sustain = 3;
+	p->settle = 5;
+	p->max_moves = 12;
+	p->min_cpu = 0.05;
+}
+
+int policy_resident(const struct policy *p)
+{
+	return p->monitor || p->threads != THREADS_NONE;
+}
+
+void policy_add_rule(struct policy *p, const char *glob, const char *nodes)
+{
+	p->rules = realloc(p->rules, (p->nrules + 1) * sizeof(*p->rules));
+	p->rules[p->nrules].glob = strdup(glob);
+	p->rules[p->nrules].nodes = nodes ? strdup(nodes) : NULL;
+	p->nrules++;
 }
 
 void policy_free(struct policy *p)
@@ -30,6 +49,11 @@ void policy_free(struct policy *p)
 		free(p->env[i].value);
 	}
 	free(p->env);
+	for (size_t i = 0; i < p->nrules; i++) {
+		free(p->rules[i].glob);
+		free(p->rules[i].nodes);
+	}
+	free(p->rules);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -48,6 +72,11 @@ void policy_copy(struct policy *dst, const struct policy *src)
 	for (size_t i = 0; i < src->nenv; i++) {
 		dst->env[i].name = strdup(src->env[i].name);
 		dst->env[i].value = strdup(src->env[i].value);
+	}
+	dst->rules = src->nrules ? calloc(src->nrules, sizeof(*dst->rules)) : NULL;
+	for (size_t i = 0; i < src->nrules; i++) {
+		dst->rules[i].glob = strdup(src->rules[i].glob);
+		dst->rules[i].nodes = dup_or_null(src->rules[i].nodes);
 	}
 }
 
@@ -126,6 +155,21 @@ static int match(const char *v, const char *const *names)
 static const char *const strategy_names[] = {"compact", "spread", NULL};
 static const char *const mem_names[] = {"local", "bind", "interleave", "preferred", "default", NULL};
 static const char *const knob_names[] = {"auto", "always", "keep", "off", NULL};
+static const char *const threads_names[] = {"none", "spread", "compact", NULL};
+static const char *const source_names[] = {"auto", "pmu", "faults", "pages", NULL};
+static const char *const action_names[] = {"move", "migrate", "none", NULL};
+
+#define DEFINE_ENUM_PARSER(fn, type, names, key, expected)                                        \
+	int fn(const char *v, type *out, char *cause, size_t causelen)                              \
+	{                                                                                           \
+		int i = match(v, names);                                                            \
+		if (i < 0) {                                                                        \
+			snprintf(cause, causelen, "bad value '%s' for '" key "' (expected " expected ")", v); \
+			return -1;                                                                  \
+		}                                                                                   \
+		*out = (type)i;                                                                     \
+		return 0;                                                                           \
+	}
 
 int policy_parse_strategy(const char *v, enum strategy *s, char *cause, size_t causelen)
 {
@@ -182,6 +226,65 @@ int policy_parse_knob(const char *v, int allow_always, struct knob *k, char *cau
 	snprintf(cause, causelen, "bad value '%s' (expected auto,%s keep, off or a number of threads)", v,
 		 allow_always ? " always," : "");
 	return -1;
+}
+
+DEFINE_ENUM_PARSER(policy_parse_threads, enum thread_placement, threads_names, "placement",
+		   "none, spread or compact")
+DEFINE_ENUM_PARSER(policy_parse_source, enum source_kind, source_names, "source", "auto, pmu, faults or pages")
+DEFINE_ENUM_PARSER(policy_parse_action, enum monitor_action, action_names, "action", "move, migrate or none")
+
+int policy_parse_duration_ms(const char *v, unsigned *ms, char *cause, size_t causelen)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	double mult = 1000;
+	if (!errno && end != v && isfinite(d) && d > 0) {
+		if (strcmp(end, "ms") == 0)
+			mult = 1;
+		else if (strcmp(end, "s") == 0 || *end == '\0')
+			mult = 1000;
+		else
+			mult = 0;
+		if (mult > 0 && d * mult >= 10 && d * mult <= 3600000) {
+			*ms = (unsigned)(d * mult + 0.5);
+			return 0;
+		}
+	}
+	snprintf(cause, causelen, "bad duration '%s' (expected e.g. 1s or 500ms, from 10ms to 1h)", v);
+	return -1;
+}
+
+static int parse_share(const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || !isfinite(d) || d < 0)
+		return -1;
+	if (strcmp(end, "%") == 0)
+		d /= 100;
+	else if (*end)
+		return -1;
+	if (d > 1)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+const char *policy_threads_name(enum thread_placement t)
+{
+	return threads_names[t];
+}
+
+const char *policy_source_name(enum source_kind s)
+{
+	return source_names[s];
+}
+
+const char *policy_action_name(enum monitor_action a)
+{
+	return action_names[a];
 }
 
 const char *policy_strategy_name(enum strategy s)
@@ -338,6 +441,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 			}
 		} else if (strcmp(key, "include_cpuless") == 0) {
 			rc = policy_parse_bool(value, &p->include_cpuless, cause, sizeof(cause));
+		} else if (strcmp(key, "balancing") == 0) {
+			rc = policy_parse_bool(value, &p->balancing, cause, sizeof(cause));
 		} else {
 			set_error(c, "unknown key '%s' in [%s]", key, section);
 			return 0;
@@ -348,6 +453,53 @@ static int handler(void *user, const char *section, const char *key, const char 
 		else if (strcmp(key, "omp_num_threads") == 0)
 			rc = policy_parse_knob(value, 0, &p->omp, cause, sizeof(cause));
 		else {
+			set_error(c, "unknown key '%s' in [%s]", key, section);
+			return 0;
+		}
+	} else if (strcmp(section, "monitor") == 0) {
+		long n;
+		if (strcmp(key, "enabled") == 0)
+			rc = policy_parse_bool(value, &p->monitor, cause, sizeof(cause));
+		else if (strcmp(key, "interval") == 0)
+			rc = policy_parse_duration_ms(value, &p->interval_ms, cause, sizeof(cause));
+		else if (strcmp(key, "source") == 0)
+			rc = policy_parse_source(value, &p->source, cause, sizeof(cause));
+		else if (strcmp(key, "action") == 0)
+			rc = policy_parse_action(value, &p->action, cause, sizeof(cause));
+		else if (strcmp(key, "threshold") == 0 || strcmp(key, "min_cpu") == 0) {
+			double *dst = key[0] == 't' ? &p->threshold : &p->min_cpu;
+			if (parse_share(value, dst) < 0) {
+				set_error(c, "bad value '%s' for '%s' (expected a share such as 30%% or 0.3)", value, key);
+				return 0;
+			}
+		} else if (strcmp(key, "sustain") == 0 || strcmp(key, "settle") == 0 ||
+			   strcmp(key, "max_moves_per_minute") == 0) {
+			if (parse_long(value, 1, &n) < 0 || n > 100000) {
+				set_error(c, "bad value '%s' for '%s' (expected a positive count)", value, key);
+				return 0;
+			}
+			*(key[1] == 'u' ? &p->sustain : key[1] == 'e' ? &p->settle : &p->max_moves) = (unsigned)n;
+		} else if (strcmp(key, "descendants") == 0)
+			rc = policy_parse_bool(value, &p->descendants, cause, sizeof(cause));
+		else {
+			set_error(c, "unknown key '%s' in [%s]", key, section);
+			return 0;
+		}
+	} else if (strcmp(section, "threads") == 0) {
+		if (strcmp(key, "placement") == 0) {
+			rc = policy_parse_threads(value, &p->threads, cause, sizeof(cause));
+		} else if (strcmp(key, "exclude") == 0) {
+			char *copy = strdup(value), *save = NULL;
+			for (char *g = strtok_r(copy, ", ", &save); g; g = strtok_r(NULL, ", ", &save))
+				policy_add_rule(p, g, NULL);
+			free(copy);
+		} else if (strncmp(key, "node.", 5) == 0 && key[5]) {
+			if (check_list_value(value) < 0) {
+				set_error(c, "bad value '%s' for '%s' (expected nodes such as 0 or 0-1)", value, key);
+				return 0;
+			}
+			policy_add_rule(p, key + 5, value);
+		} else {
 			set_error(c, "unknown key '%s' in [%s]", key, section);
 			return 0;
 		}
@@ -370,7 +522,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 
 static int known_section(const char *name)
 {
-	static const char *const sections[] = {"placement", "memory", "runtime", "env", NULL};
+	static const char *const sections[] = {"placement", "memory", "runtime", "env", "monitor", "threads", NULL};
 	return match(name, sections) >= 0;
 }
 

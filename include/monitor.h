@@ -1,0 +1,68 @@
+/* monitor.h - per tick: enumerate threads, place new ones, sample, decide (balance), act, log events. */
+#ifndef NUMARUN_MONITOR_H
+#define NUMARUN_MONITOR_H
+
+#include <stdio.h>
+#include <sys/types.h>
+#include "balance.h"
+#include "plan.h"
+#include "policy.h"
+#include "source.h"
+#include "topology.h"
+
+struct mthread {
+	pid_t pid, tid;           /* reached as /proc/<pid>/task/<tid> */
+	char comm[64];
+	int slot;                 /* index into the plan's CPU order, -1 unpinned */
+	int excluded;             /* a rule leaves it unpinned */
+	int rule_nodes;           /* index of the rule that placed it, -1 */
+	unsigned long long run_ns;
+	int seen;
+	struct source_thread src;
+	struct thread_sample last;
+};
+
+struct monitor {
+	const struct topo *t;
+	const struct plan *pl;
+	const struct policy *p;
+	pid_t pid;                /* the target */
+	struct source src;
+	int sampling;             /* measuring (monitor on), not only placing */
+	struct bal_config bc;
+	struct bal_world bw;
+	size_t n, cap;
+	struct mthread *th;
+	struct bal_thread *bt;
+	unsigned nslots;
+	int *slot_node;           /* node index of each slot */
+	unsigned *slot_load;      /* threads pinned to each slot */
+	unsigned *free_slots;     /* per node index */
+	int *cpu_node;            /* node index of each CPU (OS index), -1 */
+	unsigned ncpu_node;
+	hwloc_bitmap_t *rule_sets;/* per rule: node set (OS indexes), NULL for exclude rules */
+	FILE *events;
+	int own_events;
+	double t0;
+	unsigned long moves, migrations, ticks;
+	int converged;
+	double converged_at;
+	const char *save_path;
+	int saved;
+};
+
+/*
+ * Prepare monitoring of a plan: slots, rules (checked against the plan), the metric source (which it
+ * reports, with why better ones are unavailable). Before the target starts. Returns 0, or -1 with cause
+ * (exit status 2: a rule or source the plan cannot honour).
+ */
+int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl, const struct policy *p,
+		 const char *events_path, const char *save_path, char *cause, size_t causelen);
+/* The target started: remember it, log "start". */
+void monitor_start(struct monitor *m, pid_t pid);
+/* One interval's work. Returns 0, or -errno when the target's task list cannot be read (it is gone). */
+int monitor_tick(struct monitor *m);
+/* The target ended with wait status: log "exit", print the summary with -v, release everything. */
+void monitor_finish(struct monitor *m, int status);
+
+#endif

@@ -1,0 +1,18 @@
+/* supervise.h - the resident parent: fork, bind the child, forward signals, reap, monitor ticks. */
+#ifndef NUMARUN_SUPERVISE_H
+#define NUMARUN_SUPERVISE_H
+
+#include "monitor.h"
+#include "plan.h"
+#include "policy.h"
+
+/*
+ * Start the target as our child (bound and exec'd in the child), stay as its parent: forward SIGTERM,
+ * SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH, reap every child (we are a subreaper, and may be
+ * PID 1), run m's ticks every interval (m may be NULL), and return the exit status for numarun: the
+ * target's own, 128+N when it died of signal N, 126/127/1 when it could not be started.
+ */
+int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
+		  char *const argv[]);
+
+#endif

@@ -1,0 +1,186 @@
+/* balance.c - pure re-pin decisions: hysteresis, refresh after a move, capacity, swaps, bounces, rate. */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "balance.h"
+
+void balance_thread_init(struct bal_thread *t, pid_t tid)
+{
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->node = t->best_node = t->moved_from = -1;
+	t->moved_seq = t->moved_tick = -1;
+}
+
+unsigned balance_recent_moves(const struct bal_world *w)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < w->move_count; i++)
+		if (w->now - w->move_times[i] < 60.0)
+			k++;
+	return k;
+}
+
+static void record_move(struct bal_world *w)
+{
+	unsigned cap = sizeof(w->move_times) / sizeof(w->move_times[0]);
+	w->move_times[w->move_head] = w->now;
+	w->move_head = (w->move_head + 1) % cap;
+	if (w->move_count < cap)
+		w->move_count++;
+}
+
+/* A moved thread is judged again only once its data describes the new placement. */
+static int refreshed(const struct bal_config *c, const struct bal_world *w, const struct bal_thread *t)
+{
+	if (t->moved_tick < 0)
+		return 1;
+	if (w->scan_seq >= 0 && t->moved_seq >= 0 && c->refresh_seqs)
+		return w->scan_seq >= t->moved_seq + (long)c->refresh_seqs;
+	return w->tick >= t->moved_tick + (long)c->refresh_ticks;
+}
+
+static int candidate(const struct bal_config *c, const struct bal_thread *t)
+{
+	return t->judged && !t->frozen && t->above >= c->sustain && t->best_node >= 0 && t->node >= 0 &&
+	       t->best_node != t->node;
+}
+
+static void moved(const struct bal_world *w, struct bal_thread *t, int to)
+{
+	t->moved_from = t->node;
+	t->node = to;
+	t->moved_seq = w->scan_seq;
+	t->moved_tick = w->tick;
+	t->above = t->under = 0;
+	t->moves++;
+}
+
+size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct bal_thread *th, size_t n,
+		      struct bal_action *out, size_t maxout, int *converged_now)
+{
+	size_t na = 0;
+	int any_judged = 0, all_settled = 1, any_above = 0;
+	*converged_now = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct bal_thread *t = &th[i];
+		t->judged = 0;
+		if (!t->present || !t->busy || t->frozen)
+			continue;
+		if (!refreshed(c, w, t)) {
+			t->above = t->under = 0;
+			all_settled = 0;
+			continue;
+		}
+		t->judged = 1;
+		any_judged = 1;
+		if (t->remote > c->threshold) {
+			t->above++;
+			t->under = 0;
+			any_above = 1;
+		} else {
+			t->under++;
+			t->above = 0;
+		}
+		if (t->under < c->settle)
+			all_settled = 0;
+	}
+
+	/* Worst first. */
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (candidate(c, &th[i]))
+			order[nc++] = i;
+	for (size_t x = 1; x < nc; x++)
+		for (size_t y = x; y > 0 && th[order[y]].remote > th[order[y - 1]].remote; y--) {
+			size_t tmp = order[y];
+			order[y] = order[y - 1];
+			order[y - 1] = tmp;
+		}
+
+	for (size_t k = 0; k < nc && na < maxout; k++) {
+		size_t i = order[k];
+		struct bal_thread *t = &th[i];
+		if (!candidate(c, t))
+			continue; /* already handled as the other half of a swap */
+		struct bal_action *a = &out[na];
+		memset(a, 0, sizeof(*a));
+		a->a = a->b = i;
+		a->remote = t->remote;
+		if (t->moved_from >= 0 && t->moved_from == t->best_node) {
+			/* It would go back where it came from: the memory follows it around. Stop. */
+			t->frozen = 1;
+			a->kind = BAL_FREEZE;
+			a->from = t->node;
+			a->to = t->best_node;
+			snprintf(a->reason, sizeof(a->reason),
+				 "would return to node index %d it left: bouncing, frozen", t->best_node);
+			na++;
+			continue;
+		}
+		if (c->mode == BAL_MODE_NONE)
+			continue;
+		if (balance_recent_moves(w) >= c->max_moves_per_min)
+			continue;
+		int from = t->node, to = t->best_node;
+		if (c->mode == BAL_MODE_MOVE && t->movable && w->free_slots[to] > 0) {
+			a->kind = BAL_MOVE;
+			a->from = from;
+			a->to = to;
+			snprintf(a->reason, sizeof(a->reason), "remote share above threshold for %u samples", t->above);
+			w->free_slots[to]--;
+			w->free_slots[from]++;
+			moved(w, t, to);
+			record_move(w);
+			na++;
+			continue;
+		}
+		if (c->mode == BAL_MODE_MOVE && t->movable) {
+			/* No free slot there: swap with a thread that wants to come here. */
+			size_t j;
+			for (j = 0; j < n; j++)
+				if (j != i && th[j].movable && candidate(c, &th[j]) && th[j].node == to &&
+				    th[j].best_node == from)
+					break;
+			if (j < n) {
+				a->kind = BAL_SWAP;
+				a->b = j;
+				a->from = from;
+				a->to = to;
+				snprintf(a->reason, sizeof(a->reason),
+					 "each thread's memory is on the other's node: swapped");
+				moved(w, t, to);
+				moved(w, &th[j], from);
+				record_move(w);
+				na++;
+				continue;
+			}
+		}
+		/* migrate mode, or the thread cannot be moved: bring its memory to it. */
+		a->kind = BAL_MIGRATE;
+		a->from = to;
+		a->to = from;
+		snprintf(a->reason, sizeof(a->reason), "%s: memory migrated to the thread's node",
+			 c->mode == BAL_MODE_MIGRATE ? "action = migrate"
+			 : t->movable           ? "no free CPU slot on the memory's node"
+						: "thread not pinned by numarun");
+		t->moved_from = -1;
+		t->moved_seq = w->scan_seq;
+		t->moved_tick = w->tick;
+		t->above = t->under = 0;
+		record_move(w);
+		na++;
+	}
+	free(order);
+
+	if (any_above)
+		w->converged = 0;
+	if (any_judged && all_settled && !w->converged) {
+		w->converged = 1;
+		*converged_now = 1;
+	}
+	return na;
+}

@@ -1,0 +1,697 @@
+/* monitor.c - per tick: enumerate threads, place new ones, sample, decide (balance), act, log events. */
+#include "config.h"
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "log.h"
+#include "monitor.h"
+#include "nodelist.h"
+#include "pin.h"
+#include "procfs.h"
+
+#define MAX_ACTIONS 64
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- events: one JSON object a line ---- */
+
+static void ev_begin(struct monitor *m, const char *name)
+{
+	fprintf(m->events, "{\"t\":%.3f,\"event\":\"%s\"", now_s() - m->t0, name);
+}
+
+static void ev_end(struct monitor *m)
+{
+	fputs("}\n", m->events);
+	fflush(m->events);
+}
+
+static void ev_str(struct monitor *m, const char *key, const char *v)
+{
+	fprintf(m->events, ",\"%s\":", key);
+	json_string(m->events, v);
+}
+
+static unsigned node_os(const struct monitor *m, int idx)
+{
+	return idx >= 0 ? m->t->nodes[idx].os_index : (unsigned)-1;
+}
+
+static void ev_thread(struct monitor *m, const struct mthread *th)
+{
+	fprintf(m->events, ",\"pid\":%d,\"tid\":%d", (int)th->pid, (int)th->tid);
+	ev_str(m, "comm", th->comm);
+}
+
+/* ---- slots ---- */
+
+static void recount_free(struct monitor *m)
+{
+	memset(m->free_slots, 0, m->t->nnodes * sizeof(*m->free_slots));
+	for (unsigned s = 0; s < m->nslots; s++)
+		if (m->slot_load[s] == 0 && m->slot_node[s] >= 0)
+			m->free_slots[m->slot_node[s]]++;
+}
+
+static int slot_allowed(const struct monitor *m, unsigned s, hwloc_const_bitmap_t nodes)
+{
+	return !nodes || (m->slot_node[s] >= 0 && hwloc_bitmap_isset(nodes, node_os(m, m->slot_node[s])));
+}
+
+/* spread: the node with fewest pinned threads, then its least-loaded slot; compact: the first node (plan
+ * order) holding a least-loaded slot, then that slot. Returns a slot or -1. */
+static int choose_slot(const struct monitor *m, hwloc_const_bitmap_t nodes, enum thread_placement how)
+{
+	unsigned minload = (unsigned)-1;
+	for (unsigned s = 0; s < m->nslots; s++)
+		if (slot_allowed(m, s, nodes) && m->slot_load[s] < minload)
+			minload = m->slot_load[s];
+	if (minload == (unsigned)-1)
+		return -1;
+	if (how == THREADS_SPREAD) {
+		int best_node = -1;
+		unsigned best_pinned = (unsigned)-1;
+		for (unsigned s = 0; s < m->nslots; s++) {
+			if (!slot_allowed(m, s, nodes) || m->slot_load[s] != minload)
+				continue;
+			unsigned pinned = 0;
+			for (unsigned k = 0; k < m->nslots; k++)
+				if (m->slot_node[k] == m->slot_node[s])
+					pinned += m->slot_load[k];
+			if (pinned < best_pinned) {
+				best_pinned = pinned;
+				best_node = m->slot_node[s];
+			}
+		}
+		for (unsigned s = 0; s < m->nslots; s++)
+			if (slot_allowed(m, s, nodes) && m->slot_load[s] == minload && m->slot_node[s] == best_node)
+				return (int)s;
+		return -1;
+	}
+	for (unsigned s = 0; s < m->nslots; s++)
+		if (slot_allowed(m, s, nodes) && m->slot_load[s] == minload)
+			return (int)s;
+	return -1;
+}
+
+static int match_rule(const struct monitor *m, const char *comm)
+{
+	for (size_t r = 0; r < m->p->nrules; r++)
+		if (fnmatch(m->p->rules[r].glob, comm, 0) == 0)
+			return (int)r;
+	return -1;
+}
+
+static void set_slot(struct monitor *m, struct mthread *th, int slot)
+{
+	if (th->slot >= 0)
+		m->slot_load[th->slot]--;
+	th->slot = slot;
+	if (slot >= 0)
+		m->slot_load[slot]++;
+}
+
+/* Pin a thread to a slot's CPU. Returns 0 or -errno (-ESRCH: gone). */
+static int pin_to(struct monitor *m, struct mthread *th, int slot)
+{
+	int rc = pin_thread_cpu(th->tid, m->pl->order[slot]);
+	if (rc == 0)
+		set_slot(m, th, slot);
+	else if (rc != -ESRCH)
+		log_warn("sched_setaffinity tid %d cpu %u: %s", (int)th->tid, m->pl->order[slot], strerror(-rc));
+	return rc;
+}
+
+/* Place a thread by the rules and the placement policy. Returns 1 when it was (re)pinned. */
+static int place(struct monitor *m, struct mthread *th)
+{
+	int r = match_rule(m, th->comm);
+	th->rule_nodes = r;
+	if (r >= 0 && !m->rule_sets[r]) {
+		th->excluded = 1;
+		if (th->slot >= 0) {
+			/* Renamed into an excluded name: give it the whole plan back. */
+			pin_thread_set(th->tid, m->pl->cpus);
+			set_slot(m, th, -1);
+		}
+		return 0;
+	}
+	th->excluded = 0;
+	if (r < 0 && m->p->threads == THREADS_NONE)
+		return 0;
+	if (th->slot >= 0 && slot_allowed(m, (unsigned)th->slot, r >= 0 ? m->rule_sets[r] : NULL))
+		return 0;
+	enum thread_placement how = m->p->threads == THREADS_NONE ? THREADS_COMPACT : m->p->threads;
+	int slot = choose_slot(m, r >= 0 ? m->rule_sets[r] : NULL, how);
+	if (slot < 0)
+		return 0;
+	if (th->slot >= 0)
+		set_slot(m, th, -1);
+	return pin_to(m, th, slot) == 0;
+}
+
+/* ---- setup ---- */
+
+int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl, const struct policy *p,
+		 const char *events_path, const char *save_path, char *cause, size_t causelen)
+{
+	char a[1024], b[1024];
+	memset(m, 0, sizeof(*m));
+	m->t = t;
+	m->pl = pl;
+	m->p = p;
+	m->save_path = save_path;
+	m->nslots = pl->ncpus;
+	m->slot_node = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_node));
+	m->slot_load = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_load));
+	m->free_slots = calloc(t->nnodes, sizeof(*m->free_slots));
+	int lastcpu = hwloc_bitmap_last(t->cpus);
+	m->ncpu_node = lastcpu >= 0 ? (unsigned)lastcpu + 1 : 1;
+	m->cpu_node = malloc(m->ncpu_node * sizeof(*m->cpu_node));
+	for (unsigned c = 0; c < m->ncpu_node; c++)
+		m->cpu_node[c] = -1;
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		unsigned c;
+		hwloc_bitmap_foreach_begin(c, t->nodes[i].cpus) {
+			if (c < m->ncpu_node)
+				m->cpu_node[c] = (int)i;
+		}
+		hwloc_bitmap_foreach_end();
+	}
+	for (unsigned s = 0; s < m->nslots; s++)
+		m->slot_node[s] = pl->order[s] < m->ncpu_node ? m->cpu_node[pl->order[s]] : -1;
+	recount_free(m);
+
+	m->rule_sets = calloc(p->nrules ? p->nrules : 1, sizeof(*m->rule_sets));
+	for (size_t r = 0; r < p->nrules; r++) {
+		if (!p->rules[r].nodes)
+			continue;
+		m->rule_sets[r] = hwloc_bitmap_alloc();
+		if (nodelist_parse(p->rules[r].nodes, pl->cpu_nodes, m->rule_sets[r], a, sizeof(a)) < 0) {
+			snprintf(cause, causelen, "[threads] node.%s: %s", p->rules[r].glob, a);
+			return -1;
+		}
+		unsigned n;
+		int bad = -1;
+		hwloc_bitmap_foreach_begin(n, m->rule_sets[r]) {
+			if (!hwloc_bitmap_isset(pl->cpu_nodes, n))
+				bad = (int)n;
+		}
+		hwloc_bitmap_foreach_end();
+		if (bad >= 0 || hwloc_bitmap_iszero(m->rule_sets[r])) {
+			snprintf(cause, causelen, "[threads] node.%s = %s: node %s has no CPU in the plan (plan nodes: %s)",
+				 p->rules[r].glob, p->rules[r].nodes, bad >= 0 ? (snprintf(b, sizeof(b), "%d", bad), b) : "-",
+				 nodelist_format(pl->cpu_nodes, a, sizeof(a)));
+			return -1;
+		}
+	}
+
+	m->sampling = p->monitor;
+	if (m->sampling) {
+		int last = hwloc_bitmap_last(t->node_set);
+		if (source_choose(&m->src, p->source, last >= 0 ? (unsigned)last + 1 : 1, cause, causelen) < 0)
+			return -1;
+		m->bc.threshold = p->threshold;
+		m->bc.sustain = p->sustain;
+		m->bc.settle = p->settle;
+		m->bc.refresh_seqs = 2;
+		m->bc.refresh_ticks = p->sustain > 2 ? p->sustain : 2;
+		m->bc.max_moves_per_min = p->max_moves;
+		m->bc.mode = p->action == ACTION_MOVE ? BAL_MODE_MOVE : p->action == ACTION_MIGRATE ? BAL_MODE_MIGRATE
+												    : BAL_MODE_NONE;
+	}
+	m->bw.nnodes = t->nnodes;
+	m->bw.free_slots = m->free_slots;
+	m->bw.scan_seq = -1;
+
+	if (events_path) {
+		if (strcmp(events_path, "-") == 0) {
+			m->events = stdout;
+		} else {
+			m->events = fopen(events_path, "we");
+			if (!m->events) {
+				snprintf(cause, causelen, "%s: cannot write events: %s", events_path, strerror(errno));
+				return -2;
+			}
+			m->own_events = 1;
+		}
+	} else {
+		m->events = fopen("/dev/null", "we");
+		m->own_events = 1;
+	}
+	if (m->sampling)
+		log_notice("monitoring with %s (%s)",
+			   m->src.kind == SOURCE_PMU      ? "PMU DRAM load counters"
+			   : m->src.kind == SOURCE_FAULTS ? "NUMA hinting faults"
+							  : "page placement",
+			   m->src.why);
+	return 0;
+}
+
+void monitor_start(struct monitor *m, pid_t pid)
+{
+	char a[1024];
+	m->pid = pid;
+	m->t0 = now_s();
+	ev_begin(m, "start");
+	fprintf(m->events, ",\"pid\":%d", (int)pid);
+	ev_str(m, "cpus", nodelist_format(m->pl->cpus, a, sizeof(a)));
+	ev_str(m, "nodes", nodelist_format(m->pl->cpu_nodes, a, sizeof(a)));
+	ev_str(m, "memory", policy_mem_name(m->pl->mem));
+	ev_str(m, "threads", policy_threads_name(m->p->threads));
+	if (m->sampling) {
+		ev_str(m, "source", policy_source_name(m->src.kind));
+		ev_str(m, "source_why", m->src.why);
+		ev_str(m, "action", policy_action_name(m->p->action));
+		fprintf(m->events, ",\"interval_ms\":%u,\"threshold\":%.3f", m->p->interval_ms, m->p->threshold);
+	} else {
+		fputs(",\"source\":null", m->events);
+	}
+	ev_end(m);
+}
+
+/* ---- enumeration ---- */
+
+struct task_ref {
+	pid_t pid, tid;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct task_ref *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static void read_comm(struct mthread *th)
+{
+	char path[96], buf[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)th->pid, (int)th->tid);
+	if (procfs_read(path, buf, sizeof(buf)) > 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		snprintf(th->comm, sizeof(th->comm), "%s", buf);
+	}
+}
+
+static void ev_new(struct monitor *m, const struct mthread *th)
+{
+	ev_begin(m, "thread_new");
+	ev_thread(m, th);
+	if (th->slot >= 0)
+		fprintf(m->events, ",\"cpu\":%u,\"node\":%u", m->pl->order[th->slot], node_os(m, m->slot_node[th->slot]));
+	else
+		fputs(",\"cpu\":null,\"node\":null", m->events);
+	fprintf(m->events, ",\"pinned\":%s", th->slot >= 0 ? "true" : "false");
+	ev_end(m);
+}
+
+/* Merge the live task list into the table (both sorted by pid, tid). Returns -ESRCH when the target's
+ * own task list is gone. */
+static int refresh_tasks(struct monitor *m)
+{
+	size_t nref = 0, capref = 256;
+	struct task_ref *refs = malloc(capref * sizeof(*refs));
+	pid_t *pids = NULL;
+	long np = 0;
+	if (m->p->descendants)
+		np = procfs_descendants(m->pid, &pids);
+	int rc = 0;
+	for (long k = -1; k < np; k++) {
+		pid_t pid = k < 0 ? m->pid : pids[k];
+		pid_t *tids;
+		long nt = procfs_list_tasks(pid, &tids);
+		if (nt < 0) {
+			if (k < 0)
+				rc = (int)nt;
+			continue;
+		}
+		for (long i = 0; i < nt; i++) {
+			if (nref == capref) {
+				capref *= 2;
+				refs = realloc(refs, capref * sizeof(*refs));
+			}
+			refs[nref].pid = pid;
+			refs[nref++].tid = tids[i];
+		}
+		free(tids);
+	}
+	free(pids);
+	qsort(refs, nref, sizeof(*refs), cmp_ref);
+
+	struct mthread *nth = calloc(nref ? nref : 1, sizeof(*nth));
+	struct bal_thread *nbt = calloc(nref ? nref : 1, sizeof(*nbt));
+	size_t i = 0, j = 0, k = 0;
+	while (i < m->n || j < nref) {
+		int c = i >= m->n ? 1 : j >= nref ? -1 : cmp_ref(&(struct task_ref){m->th[i].pid, m->th[i].tid}, &refs[j]);
+		if (c < 0) {
+			/* gone */
+			set_slot(m, &m->th[i], -1);
+			source_thread_close(&m->th[i].src);
+			i++;
+		} else if (c == 0) {
+			nth[k] = m->th[i];
+			nbt[k] = m->bt[i];
+			k++;
+			i++;
+			j++;
+		} else {
+			struct mthread *th = &nth[k];
+			th->pid = refs[j].pid;
+			th->tid = refs[j].tid;
+			th->slot = -1;
+			th->rule_nodes = -1;
+			th->seen = 0; /* new: no CPU time baseline yet */
+			source_thread_init(&th->src);
+			read_comm(th);
+			balance_thread_init(&nbt[k], th->tid);
+			k++;
+			j++;
+		}
+	}
+	free(m->th);
+	free(m->bt);
+	free(refs);
+	m->th = nth;
+	m->bt = nbt;
+	m->n = k;
+	return rc;
+}
+
+/* ---- acting ---- */
+
+static int free_slot_on(const struct monitor *m, int node)
+{
+	for (unsigned s = 0; s < m->nslots; s++)
+		if (m->slot_node[s] == node && m->slot_load[s] == 0)
+			return (int)s;
+	return -1;
+}
+
+static void ev_move(struct monitor *m, const struct mthread *th, const char *kind, int from, int to, double remote,
+		    const char *reason)
+{
+	ev_begin(m, "move");
+	ev_thread(m, th);
+	ev_str(m, "kind", kind);
+	fprintf(m->events, ",\"from\":%u,\"to\":%u,\"remote\":%.3f", node_os(m, from), node_os(m, to), remote);
+	if (th->slot >= 0)
+		fprintf(m->events, ",\"cpu\":%u", m->pl->order[th->slot]);
+	ev_str(m, "reason", reason);
+	ev_end(m);
+}
+
+static void act(struct monitor *m, const struct bal_action *a)
+{
+	struct mthread *th = &m->th[a->a];
+	struct bal_thread *bt = &m->bt[a->a];
+	switch (a->kind) {
+	case BAL_MOVE: {
+		int s = free_slot_on(m, a->to);
+		if (s < 0 || pin_to(m, th, s) < 0) {
+			bt->node = a->from; /* not done: the thread stays */
+			return;
+		}
+		m->moves++;
+		ev_move(m, th, "thread", a->from, a->to, a->remote, a->reason);
+		log_info("moved tid %d (%s) from node %u to node %u: remote share %.0f%%", (int)th->tid, th->comm,
+			 node_os(m, a->from), node_os(m, a->to), a->remote * 100);
+		break;
+	}
+	case BAL_SWAP: {
+		struct mthread *o = &m->th[a->b];
+		int sa = th->slot, sb = o->slot;
+		if (sa < 0 || sb < 0)
+			return;
+		set_slot(m, th, -1);
+		set_slot(m, o, -1);
+		if (pin_to(m, th, sb) < 0 || pin_to(m, o, sa) < 0)
+			return;
+		m->moves += 2;
+		ev_move(m, th, "swap", a->from, a->to, a->remote, a->reason);
+		ev_move(m, o, "swap", a->to, a->from, m->bt[a->b].remote, a->reason);
+		break;
+	}
+	case BAL_MIGRATE: {
+		long r = pin_migrate_pages(th->pid, node_os(m, a->from), node_os(m, a->to));
+		if (r < 0) {
+			log_warn("migrate_pages pid %d from node %u to node %u: %s", (int)th->pid, node_os(m, a->from),
+				 node_os(m, a->to), strerror((int)-r));
+			return;
+		}
+		m->migrations++;
+		ev_move(m, th, "memory", a->from, a->to, a->remote, a->reason);
+		break;
+	}
+	case BAL_FREEZE:
+		ev_begin(m, "frozen");
+		ev_thread(m, th);
+		fprintf(m->events, ",\"node\":%u,\"remote\":%.3f", node_os(m, a->from), a->remote);
+		ev_str(m, "reason", a->reason);
+		ev_end(m);
+		log_warn("tid %d (%s) keeps bouncing between nodes %u and %u: left on node %u", (int)th->tid, th->comm,
+			 node_os(m, a->from), node_os(m, a->to), node_os(m, a->from));
+		break;
+	}
+}
+
+/* ---- saving the converged placement ---- */
+
+/* A comm as a glob that matches itself and fits an INI key. */
+static void comm_glob(const char *comm, char *out, size_t len)
+{
+	size_t k = 0;
+	for (const char *c = comm; *c && k + 2 < len; c++) {
+		if (strchr("=:;#[]*?\\ \t", *c))
+			out[k++] = '?';
+		else
+			out[k++] = *c;
+	}
+	out[k] = '\0';
+}
+
+static void save_policy(struct monitor *m)
+{
+	struct policy copy;
+	policy_copy(&copy, m->p);
+	for (size_t r = 0; r < copy.nrules; r++) {
+		free(copy.rules[r].glob);
+		free(copy.rules[r].nodes);
+	}
+	copy.nrules = 0;
+	for (size_t r = 0; r < m->p->nrules; r++)
+		if (!m->p->rules[r].nodes)
+			policy_add_rule(&copy, m->p->rules[r].glob, NULL);
+	/* One rule per thread name: the node where most threads of that name ended up. */
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->th[i].slot < 0)
+			continue;
+		char glob[80];
+		comm_glob(m->th[i].comm, glob, sizeof(glob));
+		int done = 0;
+		for (size_t r = 0; r < copy.nrules; r++)
+			if (strcmp(copy.rules[r].glob, glob) == 0)
+				done = 1;
+		if (done)
+			continue;
+		unsigned *count = calloc(m->t->nnodes, sizeof(*count));
+		int best = -1;
+		for (size_t j = i; j < m->n; j++) {
+			char g2[80];
+			comm_glob(m->th[j].comm, g2, sizeof(g2));
+			if (m->th[j].slot < 0 || strcmp(g2, glob) != 0)
+				continue;
+			int nd = m->slot_node[m->th[j].slot];
+			if (nd >= 0 && (best < 0 || ++count[nd] > count[best]))
+				best = nd;
+		}
+		free(count);
+		if (best >= 0) {
+			char nodes[16];
+			snprintf(nodes, sizeof(nodes), "%u", node_os(m, best));
+			policy_add_rule(&copy, glob, nodes);
+		}
+	}
+	if (copy.threads == THREADS_NONE)
+		copy.threads = THREADS_COMPACT;
+	copy.monitor = 1;
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", m->save_path);
+	FILE *f = fopen(tmp, "we");
+	if (!f) {
+		log_warn("%s: cannot write: %s", tmp, strerror(errno));
+	} else {
+		plan_print_ini(f, m->pl, &copy);
+		if (fclose(f) != 0 || rename(tmp, m->save_path) != 0)
+			log_warn("%s: cannot write: %s", m->save_path, strerror(errno));
+		else {
+			m->saved = 1;
+			log_notice("converged placement saved to %s", m->save_path);
+		}
+	}
+	policy_free(&copy);
+}
+
+/* ---- the tick ---- */
+
+int monitor_tick(struct monitor *m)
+{
+	char path[128], buf[512];
+	double now = now_s();
+	m->ticks++;
+	int rc = refresh_tasks(m);
+	if (rc < 0)
+		return rc;
+
+	/* New threads are placed now, within one interval of their creation. A thread may be renamed just
+	 * after it starts: its name is read again on its next tick, and rules apply to the new name. */
+	for (size_t i = 0; i < m->n; i++) {
+		struct mthread *th = &m->th[i];
+		if (!th->seen) {
+			place(m, th);
+			ev_new(m, th);
+		} else if (th->seen == 1) {
+			char old[64];
+			snprintf(old, sizeof(old), "%s", th->comm);
+			read_comm(th);
+			if (strcmp(old, th->comm) != 0)
+				place(m, th);
+			th->seen = 2;
+		}
+	}
+
+	if (m->sampling) {
+		pid_t last_pid = 0;
+		for (size_t i = 0; i < m->n; i++)
+			if (m->th[i].pid != last_pid) {
+				last_pid = m->th[i].pid;
+				source_sample_process(&m->src, last_pid);
+			}
+	}
+
+	unsigned long long window = (unsigned long long)m->p->interval_ms * 1000000ULL;
+	for (size_t i = 0; i < m->n; i++) {
+		struct mthread *th = &m->th[i];
+		struct bal_thread *bt = &m->bt[i];
+		bt->present = 1;
+		bt->movable = th->slot >= 0;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)th->pid, (int)th->tid);
+		unsigned long long run = 0;
+		if (procfs_read(path, buf, sizeof(buf)) < 0 || procfs_parse_schedstat(buf, &run) < 0) {
+			bt->present = 0; /* exited between the listing and now */
+			continue;
+		}
+		int first = !th->seen;
+		unsigned long long delta = first ? 0 : run - th->run_ns;
+		th->run_ns = run;
+		th->seen = th->seen ? th->seen : 1;
+		bt->busy = !first && (double)delta >= m->p->min_cpu * (double)window;
+		if (!m->sampling || !bt->busy)
+			continue;
+		int node = th->slot >= 0 ? m->slot_node[th->slot] : -1;
+		if (node < 0) {
+			struct task_stat st;
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)th->pid, (int)th->tid);
+			if (procfs_read(path, buf, sizeof(buf)) > 0 && procfs_parse_stat(buf, &st) == 0 &&
+			    st.processor >= 0 && (unsigned)st.processor < m->ncpu_node)
+				node = m->cpu_node[st.processor];
+		}
+		struct thread_sample smp;
+		int e = source_sample_thread(&m->src, th->pid, th->tid, node >= 0 ? (int)node_os(m, node) : -1,
+					     &th->src, &smp);
+		if (e < 0) {
+			bt->present = e != -ENOENT && e != -ESRCH;
+			bt->busy = 0;
+			continue;
+		}
+		th->last = smp;
+		bt->node = node;
+		bt->best_node = smp.best_node >= 0 ? topology_node_index(m->t, (unsigned)smp.best_node) : -1;
+		bt->remote = smp.remote;
+		bt->busy = smp.valid;
+	}
+
+	if (m->sampling) {
+		struct bal_action acts[MAX_ACTIONS];
+		int conv = 0;
+		m->bw.tick = (long)m->ticks;
+		m->bw.now = now - m->t0;
+		m->bw.scan_seq = m->src.kind == SOURCE_FAULTS ? m->src.scan_seq : -1;
+		recount_free(m);
+		size_t na = balance_decide(&m->bc, &m->bw, m->bt, m->n, acts, MAX_ACTIONS, &conv);
+		for (size_t k = 0; k < na; k++)
+			act(m, &acts[k]);
+		recount_free(m);
+		if (conv) {
+			m->converged = 1;
+			m->converged_at = now - m->t0;
+			unsigned judged = 0;
+			for (size_t i = 0; i < m->n; i++)
+				judged += m->bt[i].judged;
+			if (m->save_path && !m->saved)
+				save_policy(m);
+			ev_begin(m, "converged");
+			fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"judged\":%u", m->moves, m->migrations,
+				judged);
+			if (m->saved)
+				ev_str(m, "saved", m->save_path);
+			ev_end(m);
+			log_notice("converged after %.1f s: %u busy threads under %.0f%% remote, %lu moves", m->converged_at,
+				   judged, m->p->threshold * 100, m->moves);
+		}
+	}
+	return 0;
+}
+
+void monitor_finish(struct monitor *m, int status)
+{
+	if (m->events) {
+		ev_begin(m, "exit");
+		if (WIFSIGNALED(status))
+			fprintf(m->events, ",\"signal\":%d,\"status\":%d", WTERMSIG(status), 128 + WTERMSIG(status));
+		else
+			fprintf(m->events, ",\"status\":%d", WEXITSTATUS(status));
+		fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"ticks\":%lu,\"converged\":%s", m->moves,
+			m->migrations, m->ticks, m->converged ? "true" : "false");
+		ev_end(m);
+	}
+	if (m->pid && log_get_level() >= LOG_VERBOSE) {
+		log_info("monitor: %lu ticks, %lu thread moves, %lu memory migrations%s", m->ticks, m->moves,
+			 m->migrations, m->converged ? ", converged" : "");
+		for (size_t i = 0; i < m->n; i++) {
+			const struct mthread *th = &m->th[i];
+			int node = th->slot >= 0 ? m->slot_node[th->slot] : -1;
+			log_info("  tid %d (%s): %s%u, remote %.0f%%%s", (int)th->tid, th->comm,
+				 node >= 0 ? "node " : "unpinned, node ", node >= 0 ? node_os(m, node) : 0,
+				 th->last.remote * 100, th->last.valid ? "" : " (not judged)");
+		}
+	}
+	for (size_t i = 0; i < m->n; i++)
+		source_thread_close(&m->th[i].src);
+	if (m->own_events && m->events)
+		fclose(m->events);
+	else if (m->events)
+		fflush(m->events);
+	if (m->sampling)
+		source_free(&m->src);
+	for (size_t r = 0; m->rule_sets && r < m->p->nrules; r++)
+		hwloc_bitmap_free(m->rule_sets[r]);
+	free(m->rule_sets);
+	free(m->th);
+	free(m->bt);
+	free(m->slot_node);
+	free(m->slot_load);
+	free(m->free_slots);
+	free(m->cpu_node);
+	memset(m, 0, sizeof(*m));
+}

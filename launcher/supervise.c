@@ -1,0 +1,159 @@
+/* supervise.c - resident mode: fork + exec with an error pipe, signal forwarding, reaping, ticks. */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "launch.h"
+#include "log.h"
+#include "runtime.h"
+#include "supervise.h"
+
+static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* In the child: environment, binding, exec; on failure the status and message go up the pipe. */
+static void child(int fd, const struct plan *pl, const struct policy *p, const char *path, char *const argv[],
+		  const sigset_t *old)
+{
+	char cause[1024], msg[1100];
+	int rc;
+	sigprocmask(SIG_SETMASK, old, NULL);
+	int e = runtime_apply_env(pl, p);
+	if (e < 0) {
+		snprintf(cause, sizeof(cause), "setting the environment: %s", strerror(-e));
+		rc = EXIT_FAILURE_NUMARUN;
+	} else if (launch_bind_self(pl, cause, sizeof(cause)) < 0) {
+		rc = EXIT_FAILURE_NUMARUN;
+	} else {
+		rc = launch_exec(path, argv, cause, sizeof(cause));
+	}
+	int n = snprintf(msg, sizeof(msg), "%d %s", rc, cause);
+	if (write(fd, msg, (size_t)n) < 0)
+		_exit(rc);
+	_exit(rc);
+}
+
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return EXIT_FAILURE_NUMARUN;
+}
+
+int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
+		  char *const argv[])
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		log_error("pipe2: %s", strerror(errno));
+		return EXIT_FAILURE_NUMARUN;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("fork: %s", strerror(errno));
+		return EXIT_FAILURE_NUMARUN;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		child(pfd[1], pl, p, path, argv, &old);
+	}
+	close(pfd[1]);
+	char msg[1100];
+	ssize_t n, got = 0;
+	while ((n = read(pfd[0], msg + got, sizeof(msg) - 1 - (size_t)got)) > 0 ||
+	       (n < 0 && errno == EINTR))
+		if (n > 0)
+			got += n;
+	close(pfd[0]);
+	if (got > 0) {
+		/* The child never reached the target: report as the exec path would. */
+		msg[got] = '\0';
+		int st;
+		waitpid(pid, &st, 0);
+		char *sp = strchr(msg, ' ');
+		log_error("%s", sp ? sp + 1 : msg);
+		if (m)
+			monitor_finish(m, st);
+		return atoi(msg);
+	}
+
+	/* Orphaned descendants are re-parented to us, so that they are reaped (as PID 1 must) and seen. */
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_info("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		log_error("signalfd: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return EXIT_FAILURE_NUMARUN;
+	}
+	if (m)
+		monitor_start(m, pid);
+	double interval = p->interval_ms / 1000.0, next = mono() + interval;
+	int status = 0, done = 0;
+	while (!done) {
+		int timeout = -1;
+		if (m) {
+			double left = next - mono();
+			timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
+		}
+		struct pollfd pfds = {.fd = sfd, .events = POLLIN};
+		int r = poll(&pfds, 1, timeout);
+		if (r < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		struct signalfd_siginfo si;
+		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				continue;
+			/* Forward; the target decides what the signal means. */
+			if (kill(pid, (int)si.ssi_signo) < 0 && errno != ESRCH)
+				log_warn("kill %d %s: %s", (int)pid, strsignal((int)si.ssi_signo), strerror(errno));
+		}
+		int st;
+		pid_t w;
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == pid) {
+				status = st;
+				done = 1;
+			}
+		if (done)
+			break;
+		if (m && mono() >= next) {
+			monitor_tick(m);
+			next += interval;
+			if (next < mono())
+				next = mono() + interval;
+		}
+	}
+	close(sfd);
+	if (m)
+		monitor_finish(m, status);
+	return status_code(status);
+}

@@ -1,0 +1,89 @@
+/* workers.c - a test workload: the main thread allocates and touches a buffer, then N threads named
+ * "worker<i>" read and write it in a loop for a given time. Where the buffer's pages lie follows the
+ * memory policy the program was started with; where the workers run is up to their affinity.
+ *
+ *   workers [-t THREADS] [-m MIB] [-s SECONDS] [-i IDLE_THREADS] [-n NAME]
+ *
+ * Idle threads (named "idle<i>") sleep for the whole run. Exits 0 after SECONDS. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static unsigned char *buf;
+static size_t len;
+static volatile int stop;
+static const char *prefix = "worker";
+
+static void *work(void *arg)
+{
+	uintptr_t id = (uintptr_t)arg;
+	char name[16];
+	snprintf(name, sizeof(name), "%s%u", prefix, (unsigned)id);
+	pthread_setname_np(pthread_self(), name);
+	uint64_t x = 0x9E3779B97F4A7C15ULL * (id + 1), sum = 0;
+	while (!stop) {
+		for (int k = 0; k < 4096; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			size_t off = (size_t)(x % (len / 64)) * 64;
+			sum += buf[off];
+			buf[off] = (unsigned char)sum;
+		}
+	}
+	return (void *)(uintptr_t)sum;
+}
+
+static void *idle(void *arg)
+{
+	char name[16];
+	snprintf(name, sizeof(name), "idle%u", (unsigned)(uintptr_t)arg);
+	pthread_setname_np(pthread_self(), name);
+	while (!stop)
+		usleep(100000);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	int threads = 2, idles = 0, opt;
+	double seconds = 10;
+	size_t mib = 64;
+	while ((opt = getopt(argc, argv, "t:m:s:i:n:")) != -1) {
+		switch (opt) {
+		case 't': threads = atoi(optarg); break;
+		case 'm': mib = (size_t)atol(optarg); break;
+		case 's': seconds = atof(optarg); break;
+		case 'i': idles = atoi(optarg); break;
+		case 'n': prefix = optarg; break;
+		default:
+			fprintf(stderr, "usage: workers [-t THREADS] [-m MIB] [-s SECONDS] [-i IDLE] [-n NAME]\n");
+			return 2;
+		}
+	}
+	len = mib << 20;
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	memset(buf, 1, len);
+	pthread_t *t = calloc((size_t)(threads + idles), sizeof(*t));
+	for (int i = 0; i < threads; i++)
+		pthread_create(&t[i], NULL, work, (void *)(uintptr_t)i);
+	for (int i = 0; i < idles; i++)
+		pthread_create(&t[threads + i], NULL, idle, (void *)(uintptr_t)i);
+	struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+	nanosleep(&ts, NULL);
+	stop = 1;
+	for (int i = 0; i < threads + idles; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return 0;
+}

@@ -1,0 +1,293 @@
+/* test_balance.c - the re-pin decision on canned sample sequences. */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+#include "balance.h"
+
+struct bed {
+	struct bal_config c;
+	struct bal_world w;
+	unsigned slots[4];
+	struct bal_thread th[8];
+	size_t n;
+	struct bal_action act[16];
+};
+
+static void bed_init(struct bed *b, unsigned nnodes, unsigned free_per_node)
+{
+	memset(b, 0, sizeof(*b));
+	b->c.threshold = 0.3;
+	b->c.sustain = 3;
+	b->c.settle = 3;
+	b->c.refresh_seqs = 2;
+	b->c.refresh_ticks = 3;
+	b->c.max_moves_per_min = 10;
+	b->c.mode = BAL_MODE_MOVE;
+	b->w.nnodes = nnodes;
+	b->w.free_slots = b->slots;
+	b->w.scan_seq = -1;
+	for (unsigned i = 0; i < nnodes; i++)
+		b->slots[i] = free_per_node;
+}
+
+static size_t add(struct bed *b, int node, int best, double remote)
+{
+	struct bal_thread *t = &b->th[b->n];
+	balance_thread_init(t, (pid_t)(100 + b->n));
+	t->present = t->busy = t->movable = 1;
+	t->node = node;
+	t->best_node = best;
+	t->remote = remote;
+	return b->n++;
+}
+
+/* One tick: returns the number of actions. */
+static size_t tick(struct bed *b, int *conv)
+{
+	int c;
+	size_t na = balance_decide(&b->c, &b->w, b->th, b->n, b->act, 16, &c);
+	b->w.tick++;
+	b->w.now += 1.0;
+	if (conv)
+		*conv = c;
+	return na;
+}
+
+static void test_hysteresis_needs_sustain(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 1);
+	size_t t = add(&b, 1, 0, 0.9);
+	assert_int_equal(tick(&b, NULL), 0);
+	assert_int_equal(tick(&b, NULL), 0);
+	/* A dip resets the count. */
+	b.th[t].remote = 0.1;
+	assert_int_equal(tick(&b, NULL), 0);
+	b.th[t].remote = 0.9;
+	assert_int_equal(tick(&b, NULL), 0);
+	assert_int_equal(tick(&b, NULL), 0);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MOVE);
+	assert_int_equal(b.act[0].from, 1);
+	assert_int_equal(b.act[0].to, 0);
+	assert_int_equal(b.th[t].node, 0);
+	assert_int_equal(b.slots[0], 0);
+	assert_int_equal(b.slots[1], 2);
+}
+
+static void test_idle_threads_not_judged(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 1);
+	size_t t = add(&b, 1, 0, 1.0);
+	b.th[t].busy = 0;
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(tick(&b, NULL), 0);
+	assert_int_equal(b.th[t].above, 0);
+	assert_false(b.th[t].judged);
+}
+
+static void test_no_capacity_no_partner_migrates(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 0);
+	add(&b, 1, 0, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
+	/* memory goes from node 0 to the thread's node 1 */
+	assert_int_equal(b.act[0].from, 0);
+	assert_int_equal(b.act[0].to, 1);
+	assert_int_equal(b.th[0].node, 1);
+}
+
+static void test_swap_when_full(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 0);
+	add(&b, 1, 0, 0.8);
+	add(&b, 0, 1, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_SWAP);
+	/* the worse thread (index 1, remote 0.9) leads */
+	assert_int_equal(b.act[0].a, 1);
+	assert_int_equal(b.act[0].b, 0);
+	assert_int_equal(b.th[0].node, 0);
+	assert_int_equal(b.th[1].node, 1);
+}
+
+static void test_migrate_mode(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 4);
+	b.c.mode = BAL_MODE_MIGRATE;
+	add(&b, 1, 0, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
+	assert_int_equal(b.th[0].node, 1);
+	assert_int_equal(b.slots[0], 4);
+}
+
+static void test_observe_only(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 4);
+	b.c.mode = BAL_MODE_NONE;
+	add(&b, 1, 0, 0.9);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(tick(&b, NULL), 0);
+	assert_true(b.th[0].above >= 3);
+}
+
+static void test_refresh_waits_for_scan_seq(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 2);
+	b.w.scan_seq = 10;
+	add(&b, 1, 0, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	/* Its old samples still say remote: it is not judged until the sequence moved on twice. */
+	b.th[0].best_node = 1;
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(tick(&b, NULL), 0);
+		assert_false(b.th[0].judged);
+	}
+	b.w.scan_seq = 11;
+	tick(&b, NULL);
+	assert_false(b.th[0].judged);
+	b.w.scan_seq = 12;
+	tick(&b, NULL);
+	assert_true(b.th[0].judged);
+}
+
+static void test_bounce_freezes(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 2);
+	add(&b, 1, 0, 0.9);
+	for (int i = 0; i < 3; i++)
+		tick(&b, NULL);
+	assert_int_equal(b.th[0].node, 0);
+	/* The memory followed it: now node 1 looks best again. */
+	b.th[0].best_node = 1;
+	size_t na = 0;
+	for (int i = 0; i < 10 && !na; i++)
+		na = tick(&b, NULL);
+	assert_int_equal(na, 1);
+	assert_int_equal(b.act[0].kind, BAL_FREEZE);
+	assert_true(b.th[0].frozen);
+	assert_int_equal(b.th[0].node, 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(tick(&b, NULL), 0);
+	assert_int_equal(b.th[0].moves, 1);
+}
+
+static void test_rate_limit(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 8);
+	b.c.max_moves_per_min = 2;
+	for (int i = 0; i < 4; i++)
+		add(&b, 1, 0, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 2);
+	/* The other two wait for the minute to pass. */
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(tick(&b, NULL), 0);
+	b.w.now += 10;
+	assert_int_equal(tick(&b, NULL), 2);
+}
+
+static void test_thread_exits_mid_sample(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 1);
+	add(&b, 1, 0, 0.9);
+	add(&b, 1, 0, 0.95);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	b.th[1].present = 0; /* gone: ESRCH on its files */
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].a, 0);
+	assert_int_equal(b.th[0].node, 0);
+}
+
+static void test_convergence(void **state)
+{
+	(void)state;
+	struct bed b;
+	int conv;
+	bed_init(&b, 2, 2);
+	add(&b, 0, 0, 0.05);
+	add(&b, 1, 1, 0.02);
+	tick(&b, &conv);
+	assert_false(conv);
+	tick(&b, &conv);
+	assert_false(conv);
+	tick(&b, &conv);
+	assert_true(conv);
+	tick(&b, &conv);
+	assert_false(conv); /* reported once */
+	b.th[0].remote = 0.9;
+	tick(&b, &conv);
+	assert_false(b.w.converged);
+	b.th[0].remote = 0.0;
+	for (int i = 0; i < 2; i++) {
+		tick(&b, &conv);
+		assert_false(conv);
+	}
+	tick(&b, &conv);
+	assert_true(conv);
+}
+
+static void test_unpinned_thread_gets_memory(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 4);
+	add(&b, 1, 0, 0.9);
+	b.th[0].movable = 0;
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
+	assert_non_null(strstr(b.act[0].reason, "not pinned"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hysteresis_needs_sustain),
+		cmocka_unit_test(test_idle_threads_not_judged),
+		cmocka_unit_test(test_no_capacity_no_partner_migrates),
+		cmocka_unit_test(test_swap_when_full),
+		cmocka_unit_test(test_migrate_mode),
+		cmocka_unit_test(test_observe_only),
+		cmocka_unit_test(test_refresh_waits_for_scan_seq),
+		cmocka_unit_test(test_bounce_freezes),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_thread_exits_mid_sample),
+		cmocka_unit_test(test_convergence),
+		cmocka_unit_test(test_unpinned_thread_gets_memory),
+	};
+	return cmocka_run_group_tests_name("balance", tests, NULL, NULL);
+}
