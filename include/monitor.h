@@ -17,6 +17,7 @@ struct mthread {
 	int excluded;             /* a rule leaves it unpinned */
 	int rule_nodes;           /* index of the rule that placed it, -1 */
 	unsigned long long run_ns;
+	int schedstat_fd;         /* kept open: pread each tick instead of open/read/close */
 	int seen;
 	struct source_thread src;
 	struct thread_sample last;

@@ -12,6 +12,8 @@ struct source {
 	unsigned maxnode;         /* node OS indexes are < maxnode */
 	unsigned long *pages;     /* process page placement per node (PAGES, and PMU for the target) */
 	unsigned long pages_total;
+	double pages_at, pages_cost; /* when numa_maps was last read, and its CPU cost (seconds) */
+	pid_t pages_pid;
 	unsigned long *faults;    /* scratch, FAULTS */
 	long scan_seq;            /* the process's mm->numa_scan_seq, FAULTS; -1 otherwise */
 	int pmu_type;             /* PERF_TYPE_RAW */
@@ -36,7 +38,9 @@ struct thread_sample {
  * better ones are unavailable. Returns 0, or -1 with cause when the source asked for cannot work here.
  */
 int source_choose(struct source *s, enum source_kind want, unsigned maxnode, char *cause, size_t causelen);
-/* Once per tick for each process: read what is process-wide (page placement). Returns 0 or -errno. */
+/* Once per tick for each process: read what is process-wide (page placement). numa_maps walks every
+ * mapping under the mmap lock, so it is read again only when its last cost stays under 0.5% of the time
+ * since (the placement of pages changes slowly). Returns 0 or -errno. */
 int source_sample_process(struct source *s, pid_t pid);
 /* One thread; node is the OS index of the node it runs on. Returns 0 or -errno (-ENOENT/-ESRCH: gone). */
 int source_sample_thread(struct source *s, pid_t pid, pid_t tid, int node, struct source_thread *st,

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -261,6 +263,12 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 void monitor_start(struct monitor *m, pid_t pid)
 {
 	char a[1024];
+	/* A file descriptor per thread: raise our own limit (the target, already forked, keeps its own). */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	m->pid = pid;
 	m->t0 = now_s();
 	ev_begin(m, "start");
@@ -358,6 +366,8 @@ static int refresh_tasks(struct monitor *m)
 			/* gone */
 			set_slot(m, &m->th[i], -1);
 			source_thread_close(&m->th[i].src);
+			if (m->th[i].schedstat_fd >= 0)
+				close(m->th[i].schedstat_fd);
 			i++;
 		} else if (c == 0) {
 			nth[k] = m->th[i];
@@ -372,6 +382,7 @@ static int refresh_tasks(struct monitor *m)
 			th->slot = -1;
 			th->rule_nodes = -1;
 			th->seen = 0; /* new: no CPU time baseline yet */
+			th->schedstat_fd = -1;
 			source_thread_init(&th->src);
 			read_comm(th);
 			balance_thread_init(&nbt[k], th->tid);
@@ -544,6 +555,30 @@ static void save_policy(struct monitor *m)
 
 /* ---- the tick ---- */
 
+/* CPU time of a thread, through a kept file descriptor (falls back to opening each time when out of
+ * descriptors). */
+static int read_schedstat(struct mthread *th, unsigned long long *run)
+{
+	char path[96], buf[128];
+	if (th->schedstat_fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)th->pid, (int)th->tid);
+		th->schedstat_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (th->schedstat_fd < 0) {
+			if (errno != EMFILE && errno != ENFILE)
+				return -errno;
+			long n = procfs_read(path, buf, sizeof(buf));
+			if (n < 0)
+				return (int)n;
+			return procfs_parse_schedstat(buf, run) < 0 ? -EINVAL : 0;
+		}
+	}
+	ssize_t n = pread(th->schedstat_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	buf[n] = '\0';
+	return procfs_parse_schedstat(buf, run) < 0 ? -EINVAL : 0;
+}
+
 int monitor_tick(struct monitor *m)
 {
 	char path[128], buf[512];
@@ -570,24 +605,15 @@ int monitor_tick(struct monitor *m)
 		}
 	}
 
-	if (m->sampling) {
-		pid_t last_pid = 0;
-		for (size_t i = 0; i < m->n; i++)
-			if (m->th[i].pid != last_pid) {
-				last_pid = m->th[i].pid;
-				source_sample_process(&m->src, last_pid);
-			}
-	}
-
+	pid_t sampled_pid = 0; /* process-wide data is read once a tick, and only when a thread needs it */
 	unsigned long long window = (unsigned long long)m->p->interval_ms * 1000000ULL;
 	for (size_t i = 0; i < m->n; i++) {
 		struct mthread *th = &m->th[i];
 		struct bal_thread *bt = &m->bt[i];
 		bt->present = 1;
 		bt->movable = th->slot >= 0;
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)th->pid, (int)th->tid);
 		unsigned long long run = 0;
-		if (procfs_read(path, buf, sizeof(buf)) < 0 || procfs_parse_schedstat(buf, &run) < 0) {
+		if (read_schedstat(th, &run) < 0) {
 			bt->present = 0; /* exited between the listing and now */
 			continue;
 		}
@@ -605,6 +631,10 @@ int monitor_tick(struct monitor *m)
 			if (procfs_read(path, buf, sizeof(buf)) > 0 && procfs_parse_stat(buf, &st) == 0 &&
 			    st.processor >= 0 && (unsigned)st.processor < m->ncpu_node)
 				node = m->cpu_node[st.processor];
+		}
+		if (th->pid != sampled_pid) {
+			sampled_pid = th->pid;
+			source_sample_process(&m->src, th->pid);
 		}
 		struct thread_sample smp;
 		int e = source_sample_thread(&m->src, th->pid, th->tid, node >= 0 ? (int)node_os(m, node) : -1,
@@ -676,8 +706,11 @@ void monitor_finish(struct monitor *m, int status)
 				 th->last.remote * 100, th->last.valid ? "" : " (not judged)");
 		}
 	}
-	for (size_t i = 0; i < m->n; i++)
+	for (size_t i = 0; i < m->n; i++) {
 		source_thread_close(&m->th[i].src);
+		if (m->th[i].schedstat_fd >= 0)
+			close(m->th[i].schedstat_fd);
+	}
 	if (m->own_events && m->events)
 		fclose(m->events);
 	else if (m->events)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include "caps.h"
 #include "procfs.h"
@@ -164,10 +165,21 @@ int source_choose(struct source *s, enum source_kind want, unsigned maxnode, cha
 	return 0;
 }
 
+static double clock_s(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int source_sample_process(struct source *s, pid_t pid)
 {
 	if (s->kind == SOURCE_FAULTS)
 		return 0;
+	double now = clock_s(CLOCK_MONOTONIC);
+	if (pid == s->pages_pid && now - s->pages_at < s->pages_cost * 200)
+		return 0;
+	double c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	char path[64], *text;
 	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)pid);
 	long n = procfs_read_alloc(path, &text);
@@ -179,6 +191,9 @@ int source_sample_process(struct source *s, pid_t pid)
 	s->pages_total = 0;
 	for (unsigned i = 0; i < s->maxnode; i++)
 		s->pages_total += s->pages[i];
+	s->pages_pid = pid;
+	s->pages_at = now;
+	s->pages_cost = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
 	return 0;
 }
 
