@@ -514,7 +514,14 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 0;
 	}
 	if (rc < 0) {
-		set_error(c, "%s%s", cause, "");
+		/* Shared value parsers do not know the key: name it, as every policy error does. */
+		char named[512];
+		const char *q = strstr(cause, "' (");
+		if (strncmp(cause, "bad value '", 11) == 0 && !strstr(cause, "' for '") && q)
+			snprintf(named, sizeof(named), "%.*s for '%s'%s", (int)(q + 1 - cause), cause, key, q + 1);
+		else
+			snprintf(named, sizeof(named), "%s", cause);
+		set_error(c, "%s%s", named, "");
 		return 0;
 	}
 	return 1;
