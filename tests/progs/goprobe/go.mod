@@ -1,0 +1,3 @@
+module numarun/goprobe
+
+go 1.19
