@@ -693,6 +693,28 @@ void monitor_finish(struct monitor *m, int status)
 			fprintf(m->events, ",\"status\":%d", WEXITSTATUS(status));
 		fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"ticks\":%lu,\"converged\":%s", m->moves,
 			m->migrations, m->ticks, m->converged ? "true" : "false");
+		/* Each thread as last seen: where it ran and its last judged remote share. */
+		fputs(",\"threads\":[", m->events);
+		for (size_t i = 0; i < m->n; i++) {
+			const struct mthread *th = &m->th[i];
+			int node = th->slot >= 0 ? m->slot_node[th->slot] : m->bt[i].node;
+			fprintf(m->events, "%s{\"tid\":%d,\"comm\":", i ? "," : "", (int)th->tid);
+			json_string(m->events, th->comm);
+			if (node >= 0)
+				fprintf(m->events, ",\"node\":%u", node_os(m, node));
+			else
+				fputs(",\"node\":null", m->events);
+			if (th->slot >= 0)
+				fprintf(m->events, ",\"cpu\":%u", m->pl->order[th->slot]);
+			else
+				fputs(",\"cpu\":null", m->events);
+			if (th->last.valid)
+				fprintf(m->events, ",\"remote\":%.3f", th->last.remote);
+			else
+				fputs(",\"remote\":null", m->events);
+			fprintf(m->events, ",\"moves\":%u,\"frozen\":%s}", m->bt[i].moves, m->bt[i].frozen ? "true" : "false");
+		}
+		fputc(']', m->events);
 		ev_end(m);
 	}
 	if (m->pid && log_get_level() >= LOG_VERBOSE) {

@@ -1,0 +1,3 @@
+module numarun/gothreads
+
+go 1.19
