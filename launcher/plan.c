@@ -136,11 +136,11 @@ static void order_explicit(struct plan *pl, const struct topo *t, hwloc_const_bi
  * already chosen (sum of distances; then larger capacity, more free memory, lower index) until the
  * capacity suffices; keep the set with fewest nodes, then smallest total distance, then most free memory.
  */
-static unsigned choose_compact(const struct topo *t, const unsigned *cap, const int *cand, unsigned n,
-			       unsigned *best)
+static unsigned choose_compact(const struct topo *t, const unsigned *cap, const int *cand, const int *memnode,
+			       unsigned n, unsigned *best)
 {
 	unsigned N = t->nnodes, bestk = 0;
-	uint64_t bestd = 0, bestfree = 0;
+	uint64_t bestd = 0, bestfree = 0, bestm = 0;
 	unsigned *cur = calloc(N, sizeof(*cur));
 	int *in = calloc(N, sizeof(*in));
 
@@ -181,9 +181,18 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 		}
 		if (have < n)
 			continue;
-		if (!bestk || k < bestk || (k == bestk && (dsum < bestd || (dsum == bestd && freesum > bestfree)))) {
+		/* How far the set is from the memory the policy names (0 when it names none). */
+		uint64_t msum = 0;
+		for (unsigned j = 0; j < k; j++)
+			for (unsigned y = 0; y < N; y++)
+				if (memnode[y])
+					msum += topology_distance(t, cur[j], y);
+		if (!bestk || k < bestk ||
+		    (k == bestk && (msum < bestm || (msum == bestm && (dsum < bestd ||
+								   (dsum == bestd && freesum > bestfree)))))) {
 			bestk = k;
 			bestd = dsum;
+			bestm = msum;
 			bestfree = freesum;
 			memcpy(best, cur, k * sizeof(*cur));
 		}
@@ -360,7 +369,17 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 			if (isc[i] && cap[i])
 				nl[nnl++] = i;
 	} else {
-		nnl = choose_compact(t, cap, isc, want, nl);
+		/* Explicit memory nodes (-m 1, -i 1,3): CPUs nearest to them. */
+		int *memnode = calloc(t->nnodes, sizeof(*memnode));
+		if (p->mem_nodes && (p->mem == MEM_BIND || p->mem == MEM_INTERLEAVE || p->mem == MEM_PREFERRED)) {
+			hwloc_bitmap_t ms = hwloc_bitmap_alloc();
+			if (nodelist_parse(p->mem_nodes, t->allowed_nodes, ms, a, sizeof(a)) == 0)
+				for (unsigned i = 0; i < t->nnodes; i++)
+					memnode[i] = hwloc_bitmap_isset(ms, t->nodes[i].os_index);
+			hwloc_bitmap_free(ms);
+		}
+		nnl = choose_compact(t, cap, isc, memnode, want, nl);
+		free(memnode);
 		if (nnl > 1) {
 			uint64_t d = 0;
 			for (unsigned x = 0; x < nnl; x++)

@@ -134,6 +134,23 @@ static void test_compact_prefers_free_memory(void **state)
 	assert_string_equal(tu_list(f->pl.cpus), "16,18");
 }
 
+static void test_compact_near_explicit_memory(void **state)
+{
+	struct fixture *f = *state;
+	f->p.cpus_kind = CPUS_COUNT;
+	f->p.cpus_value = 2;
+	f->p.mem = MEM_BIND;
+	f->p.mem_nodes = strdup("3");
+	ok_plan(f);
+	assert_string_equal(tu_list(f->pl.cpu_nodes), "3");
+	/* Interleaved over 1 and 3: CPUs on one of them. */
+	f->p.mem = MEM_INTERLEAVE;
+	free(f->p.mem_nodes);
+	f->p.mem_nodes = strdup("1,3");
+	ok_plan(f);
+	assert_true(hwloc_bitmap_isequal(f->pl.cpu_nodes, tu_set("1")) || hwloc_bitmap_isequal(f->pl.cpu_nodes, tu_set("3")));
+}
+
 static void test_spread_one_core_per_node(void **state)
 {
 	struct fixture *f = *state;
@@ -435,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_compact_prefers_nearest_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compact_uses_same_package_by_default_distances, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compact_prefers_free_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_near_explicit_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spread_one_core_per_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_smt_no_one_pu_per_core, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpus_share_and_nodes, setup, teardown),
