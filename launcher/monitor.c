@@ -173,6 +173,7 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->pl = pl;
 	m->p = p;
 	m->save_path = save_path;
+	m->t0 = now_s();
 	m->nslots = pl->ncpus;
 	m->slot_node = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_node));
 	m->slot_load = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_load));
@@ -503,7 +504,7 @@ static void save_policy(struct monitor *m)
 	for (size_t r = 0; r < m->p->nrules; r++)
 		if (!m->p->rules[r].nodes)
 			policy_add_rule(&copy, m->p->rules[r].glob, NULL);
-	/* One rule per thread name: the node where most threads of that name ended up. */
+	/* One rule per thread name: where the threads of that name ended up. */
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->th[i].slot < 0)
 			continue;
@@ -515,23 +516,19 @@ static void save_policy(struct monitor *m)
 				done = 1;
 		if (done)
 			continue;
-		unsigned *count = calloc(m->t->nnodes, sizeof(*count));
-		int best = -1;
+		/* The nodes that threads of this name ended on: one node, or the set they are spread over. */
+		hwloc_bitmap_t nodes = hwloc_bitmap_alloc();
 		for (size_t j = i; j < m->n; j++) {
 			char g2[80];
 			comm_glob(m->th[j].comm, g2, sizeof(g2));
-			if (m->th[j].slot < 0 || strcmp(g2, glob) != 0)
-				continue;
-			int nd = m->slot_node[m->th[j].slot];
-			if (nd >= 0 && (best < 0 || ++count[nd] > count[best]))
-				best = nd;
+			if (m->th[j].slot >= 0 && strcmp(g2, glob) == 0 && m->slot_node[m->th[j].slot] >= 0)
+				hwloc_bitmap_set(nodes, node_os(m, m->slot_node[m->th[j].slot]));
 		}
-		free(count);
-		if (best >= 0) {
-			char nodes[16];
-			snprintf(nodes, sizeof(nodes), "%u", node_os(m, best));
-			policy_add_rule(&copy, glob, nodes);
+		if (!hwloc_bitmap_iszero(nodes)) {
+			char list[256];
+			policy_add_rule(&copy, glob, nodelist_format(nodes, list, sizeof(list)));
 		}
+		hwloc_bitmap_free(nodes);
 	}
 	if (copy.threads == THREADS_NONE)
 		copy.threads = THREADS_COMPACT;
@@ -722,10 +719,18 @@ void monitor_finish(struct monitor *m, int status)
 			 m->migrations, m->converged ? ", converged" : "");
 		for (size_t i = 0; i < m->n; i++) {
 			const struct mthread *th = &m->th[i];
-			int node = th->slot >= 0 ? m->slot_node[th->slot] : -1;
-			log_info("  tid %d (%s): %s%u, remote %.0f%%%s", (int)th->tid, th->comm,
-				 node >= 0 ? "node " : "unpinned, node ", node >= 0 ? node_os(m, node) : 0,
-				 th->last.remote * 100, th->last.valid ? "" : " (not judged)");
+			int node = th->slot >= 0 ? m->slot_node[th->slot] : m->bt[i].node;
+			char where[64];
+			if (node >= 0)
+				snprintf(where, sizeof(where), "%snode %u", th->slot >= 0 ? "" : "unpinned, last on ",
+					 node_os(m, node));
+			else
+				snprintf(where, sizeof(where), "unpinned");
+			if (th->last.valid)
+				log_info("  tid %d (%s): %s, remote %.0f%%", (int)th->tid, th->comm, where,
+					 th->last.remote * 100);
+			else
+				log_info("  tid %d (%s): %s, not judged", (int)th->tid, th->comm, where);
 		}
 	}
 	for (size_t i = 0; i < m->n; i++) {

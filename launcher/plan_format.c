@@ -87,8 +87,9 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 	else if (pl->mem == MEM_DEFAULT)
 		fprintf(f, "  %-16s default (inherited, not changed)\n", "memory:");
 	else
-		fprintf(f, "  %-16s %s on node%s %s\n", "memory:", policy_mem_name(pl->mem),
-			hwloc_bitmap_weight(pl->mem_nodes) == 1 ? "" : "s", nodelist_format(pl->mem_nodes, a, sizeof(a)));
+		fprintf(f, "  %-16s %s on node%s %s%s\n", "memory:", policy_mem_name(pl->mem),
+			hwloc_bitmap_weight(pl->mem_nodes) == 1 ? "" : "s", nodelist_format(pl->mem_nodes, a, sizeof(a)),
+			pl->balancing ? ", with NUMA balancing (MPOL_F_NUMA_BALANCING)" : "");
 	knob_text(f, "GOMAXPROCS:", &pl->gomaxprocs);
 	knob_text(f, "OMP_NUM_THREADS:", &pl->omp);
 	if (argv && argv[0]) {
@@ -152,6 +153,15 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	json_set_array(f, pl->cpu_nodes);
 	fprintf(f, ",\"memory\":{\"policy\":\"%s\",\"nodes\":", policy_mem_name(pl->mem));
 	json_set_array(f, pl->mem == MEM_LOCAL ? pl->cpu_nodes : pl->mem_nodes);
+	fprintf(f, ",\"balancing\":%s}", pl->balancing ? "true" : "false");
+	fprintf(f, ",\"resident\":{\"enabled\":%s,\"threads\":\"%s\",\"monitor\":", policy_resident(p) ? "true" : "false",
+		policy_threads_name(p->threads));
+	if (p->monitor)
+		fprintf(f, "{\"interval_ms\":%u,\"source\":\"%s\",\"action\":\"%s\",\"threshold\":%g,\"sustain\":%u,\"settle\":%u}",
+			p->interval_ms, policy_source_name(p->source), policy_action_name(p->action), p->threshold,
+			p->sustain, p->settle);
+	else
+		fputs("null", f);
 	fputs("},\"runtime\":{\"gomaxprocs\":", f);
 	json_knob(f, &pl->gomaxprocs);
 	fputs(",\"omp_num_threads\":", f);

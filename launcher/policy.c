@@ -28,7 +28,12 @@ void policy_init(struct policy *p)
 
 int policy_resident(const struct policy *p)
 {
-	return p->monitor || p->threads != THREADS_NONE;
+	if (p->monitor || p->threads != THREADS_NONE)
+		return 1;
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].nodes)
+			return 1; /* node rules pin the threads they match */
+	return 0;
 }
 
 void policy_add_rule(struct policy *p, const char *glob, const char *nodes)

@@ -69,23 +69,32 @@ contains() {
 }
 
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT EXAMPLES "SEE ALSO" \
-	"LIST SYNTAX" PRECEDENCE "GOMAXPROCS AND OMP_NUM_THREADS" "CGROUP LIMITS" "PLAN JSON"; do
+	"LIST SYNTAX" PRECEDENCE "GOMAXPROCS AND OMP_NUM_THREADS" "CGROUP LIMITS" "PLAN JSON" \
+	"RESIDENT MODE" "Thread placement" "Metric sources" Decisions Convergence EVENTS; do
 	if sed "s/^ *//" "$T/numarun.1.txt" | grep -Fqx -e "$s"; then ok "numarun.1 has a $s section"; else
 		not_ok "numarun.1 has a $s section"; fi
 done
 for o in --cpunodebind --physcpubind --membind --interleave --preferred --localalloc --cpus \
 	--placement --smt --gomaxprocs --policy --topology --json --ini --verbose --quiet --version --help --omp-num-threads \
-	-N -C -m -i -l -c -p -v -q -V -h; do
+	--balancing --threads= --monitor --source= --action= --interval= --events= --save-policy= \
+	-N -C -m -i -l -b -c -p -v -q -V -h; do
 	contains "$T/numarun.1.txt" "$o" "numarun.1 documents $o"
 done
 for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_us cpu.cfs_period_us \
 	HWLOC_THISSYSTEM GOMAXPROCS OMP_NUM_THREADS 1.25 127 126 numarun_plan cpu_order cpu_count \
 	this_system allowed notes "ExecStart=" ENTRYPOINT initContainers "numarun plan --ini" \
-	"numactl(8)" "hwloc-bind(1)" "taskset(1)" "numad(8)" "numarun.ini(5)"; do
+	"numactl(8)" "hwloc-bind(1)" "taskset(1)" "numad(8)" "numarun.ini(5)" \
+	MPOL_F_NUMA_BALANCING PR_SET_CHILD_SUBREAPER SIGWINCH close-on-exec \
+	/proc/PID/task /proc/PID/numa_maps numa_faults "mm->numa_scan_seq" kernel.numa_balancing \
+	kernel.perf_event_paranoid CAP_PERFMON CAP_SYS_NICE 0x01D3 0x02D3 0x0843 0x4043 0x0844 0x4044 \
+	"0.5%" "migrate_pages(2)" min_cpu sustain settle max_moves_per_minute descendants exclude \
+	"resident:" source_why thread_new interval_ms pinned frozen converged \
+	"KillMode=mixed" "SuccessExitStatus=143" "--save-policy=/var/lib/db/numa.ini"; do
 	contains "$T/numarun.1.txt" "$w" "numarun.1 mentions $w"
 done
 
-for s in "SECTION [placement]" "SECTION [memory]" "SECTION [runtime]" "SECTION [env]" ERRORS EXAMPLES; do
+for s in "SECTION [placement]" "SECTION [memory]" "SECTION [runtime]" "SECTION [monitor]" \
+	"SECTION [threads]" "SECTION [env]" ERRORS EXAMPLES; do
 	if grep -Fqx -e "$s" "$T/numarun.ini.5.txt"; then ok "numarun.ini.5 has a $s section"; else
 		not_ok "numarun.ini.5 has a $s section"; fi
 done
@@ -93,7 +102,12 @@ for k in "nodes = auto | all | LIST" "cpus = all | N | P% | F node(s)" "cpu_list
 	"strategy = compact | spread" "smt = yes | no" \
 	"policy = local | bind | interleave | preferred | default" "nodes = plan | all | LIST" \
 	"include_cpuless = yes | no" "gomaxprocs = auto | always | keep | off | N" \
-	"omp_num_threads = auto | keep | off | N" \
+	"omp_num_threads = auto | keep | off | N" "balancing = yes | no" \
+	"enabled = yes | no" "interval = DURATION" "source = auto | pmu | faults | pages" \
+	"action = move | migrate | none" "threshold = SHARE" "sustain = N" "settle = N" \
+	"max_moves_per_minute = N" "min_cpu = SHARE" "descendants = yes | no" \
+	"placement = none | spread | compact" "exclude = GLOB[,GLOB...]" "node.GLOB = NODES" \
+	"MPOL_F_NUMA_BALANCING" "bad value '130%' for 'threshold'" continuation \
 	"unknown section" "unknown key 'interleve' in [memory]" \
 	"bad value 'x' for 'strategy' (expected compact or spread)" \
 	"cannot open: No such file or directory" "exit status 2" "numarun(1)"; do
