@@ -64,7 +64,7 @@ vm_initramfs_base() {
 	done
 
 	cp "$VM_LIBDIR/init" "$_i_root/init" && chmod 755 "$_i_root/init" &&
-		cp "$VM_LIBDIR/guest.sh" "$VM_LIBDIR/events.sh" "$VM_LIBDIR/json.awk" "$_i_root/vm/" || return 1
+		cp "$VM_LIBDIR/guest.sh" "$VM_LIBDIR/events.sh" "$VM_LIBDIR/tuner.sh" "$VM_LIBDIR/json.awk" "$_i_root/vm/" || return 1
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$_i_root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$_i_root/etc/group"
 	vm_pack "$_i_root" "$1"
