@@ -325,6 +325,28 @@ static void ev_new(struct monitor *m, const struct mthread *th)
 	ev_end(m);
 }
 
+static void thread_final(const struct monitor *m, size_t i, struct mdeparted *d)
+{
+	const struct mthread *th = &m->th[i];
+	int node = th->slot >= 0 ? m->slot_node[th->slot] : m->bt[i].node;
+	d->tid = th->tid;
+	snprintf(d->comm, sizeof(d->comm), "%s", th->comm);
+	d->node = node >= 0 ? (int)node_os(m, node) : -1;
+	d->cpu = th->slot >= 0 ? (int)m->pl->order[th->slot] : -1;
+	d->remote = th->last.remote;
+	d->remote_valid = th->last.valid;
+	d->moves = m->bt[i].moves;
+	d->frozen = m->bt[i].frozen;
+}
+
+static void remember_departed(struct monitor *m, size_t i)
+{
+	thread_final(m, i, &m->departed[m->departed_head]);
+	m->departed_head = (m->departed_head + 1) % MONITOR_MAX_DEPARTED;
+	if (m->ndeparted < MONITOR_MAX_DEPARTED)
+		m->ndeparted++;
+}
+
 /* Merge the live task list into the table (both sorted by pid, tid). Returns -ESRCH when the target's
  * own task list is gone. */
 static int refresh_tasks(struct monitor *m)
@@ -364,7 +386,8 @@ static int refresh_tasks(struct monitor *m)
 	while (i < m->n || j < nref) {
 		int c = i >= m->n ? 1 : j >= nref ? -1 : cmp_ref(&(struct task_ref){m->th[i].pid, m->th[i].tid}, &refs[j]);
 		if (c < 0) {
-			/* gone */
+			/* gone: remember how it ended for the exit report */
+			remember_departed(m, i);
 			set_slot(m, &m->th[i], -1);
 			source_thread_close(&m->th[i].src);
 			if (m->th[i].schedstat_fd >= 0)
@@ -690,26 +713,32 @@ void monitor_finish(struct monitor *m, int status)
 			fprintf(m->events, ",\"status\":%d", WEXITSTATUS(status));
 		fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"ticks\":%lu,\"converged\":%s", m->moves,
 			m->migrations, m->ticks, m->converged ? "true" : "false");
-		/* Each thread as last seen: where it ran and its last judged remote share. */
+		/* Each thread as last seen (those still listed, then the last ones that ended before the
+		 * target): where it ran, its last judged remote share. */
 		fputs(",\"threads\":[", m->events);
-		for (size_t i = 0; i < m->n; i++) {
-			const struct mthread *th = &m->th[i];
-			int node = th->slot >= 0 ? m->slot_node[th->slot] : m->bt[i].node;
-			fprintf(m->events, "%s{\"tid\":%d,\"comm\":", i ? "," : "", (int)th->tid);
-			json_string(m->events, th->comm);
-			if (node >= 0)
-				fprintf(m->events, ",\"node\":%u", node_os(m, node));
+		size_t total = m->n + m->ndeparted;
+		for (size_t k = 0; k < total; k++) {
+			struct mdeparted d;
+			if (k < m->n)
+				thread_final(m, k, &d);
+			else
+				d = m->departed[(m->departed_head + MONITOR_MAX_DEPARTED - m->ndeparted + (k - m->n)) %
+						MONITOR_MAX_DEPARTED];
+			fprintf(m->events, "%s{\"tid\":%d,\"comm\":", k ? "," : "", (int)d.tid);
+			json_string(m->events, d.comm);
+			if (d.node >= 0)
+				fprintf(m->events, ",\"node\":%d", d.node);
 			else
 				fputs(",\"node\":null", m->events);
-			if (th->slot >= 0)
-				fprintf(m->events, ",\"cpu\":%u", m->pl->order[th->slot]);
+			if (d.cpu >= 0)
+				fprintf(m->events, ",\"cpu\":%d", d.cpu);
 			else
 				fputs(",\"cpu\":null", m->events);
-			if (th->last.valid)
-				fprintf(m->events, ",\"remote\":%.3f", th->last.remote);
+			if (d.remote_valid)
+				fprintf(m->events, ",\"remote\":%.3f", d.remote);
 			else
 				fputs(",\"remote\":null", m->events);
-			fprintf(m->events, ",\"moves\":%u,\"frozen\":%s}", m->bt[i].moves, m->bt[i].frozen ? "true" : "false");
+			fprintf(m->events, ",\"moves\":%u,\"frozen\":%s}", d.moves, d.frozen ? "true" : "false");
 		}
 		fputc(']', m->events);
 		ev_end(m);

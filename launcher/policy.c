@@ -256,7 +256,7 @@ int policy_parse_duration_ms(const char *v, unsigned *ms, char *cause, size_t ca
 			return 0;
 		}
 	}
-	snprintf(cause, causelen, "bad duration '%s' (expected e.g. 1s or 500ms, from 10ms to 1h)", v);
+	snprintf(cause, causelen, "bad value '%s' (expected a duration such as 1s or 500ms, from 10ms to 1h)", v);
 	return -1;
 }
 

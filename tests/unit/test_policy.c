@@ -283,22 +283,22 @@ static void test_err_bad_values(void **state)
 		 "p.ini:2: bad value 'first' for 'cpu_list' (expected all or a list such as 0-3,8)");
 	load_err("[placement]\nstrategy = tight\n",
 		 "p.ini:2: bad value 'tight' for 'strategy' (expected compact or spread)");
-	load_err("[placement]\nsmt = maybe\n", "p.ini:2: bad value 'maybe' (expected yes or no)");
+	load_err("[placement]\nsmt = maybe\n", "p.ini:2: bad value 'maybe' for 'smt' (expected yes or no)");
 	load_err("[memory]\npolicy = interleaved\n",
 		 "p.ini:2: bad value 'interleaved' for 'policy' (expected local, bind, interleave, preferred or "
 		 "default)");
 	load_err("[memory]\nnodes = near\n",
 		 "p.ini:2: bad value 'near' for 'nodes' (expected plan, all or a list such as 0-1)");
 	load_err("[memory]\ninclude_cpuless = sometimes\n",
-		 "p.ini:2: bad value 'sometimes' (expected yes or no)");
+		 "p.ini:2: bad value 'sometimes' for 'include_cpuless' (expected yes or no)");
 	load_err("[runtime]\ngomaxprocs = many\n",
-		 "p.ini:2: bad value 'many' (expected auto, always, keep, off or a number of threads)");
+		 "p.ini:2: bad value 'many' for 'gomaxprocs' (expected auto, always, keep, off or a number of threads)");
 	load_err("[runtime]\ngomaxprocs = 0\n",
-		 "p.ini:2: bad value '0' (expected auto, always, keep, off or a number of threads)");
+		 "p.ini:2: bad value '0' for 'gomaxprocs' (expected auto, always, keep, off or a number of threads)");
 	load_err("[runtime]\nomp_num_threads = always\n",
-		 "p.ini:2: bad value 'always' (expected auto, keep, off or a number of threads)");
+		 "p.ini:2: bad value 'always' for 'omp_num_threads' (expected auto, keep, off or a number of threads)");
 	load_err("[runtime]\nomp_num_threads = -3\n",
-		 "p.ini:2: bad value '-3' (expected auto, keep, off or a number of threads)");
+		 "p.ini:2: bad value '-3' for 'omp_num_threads' (expected auto, keep, off or a number of threads)");
 }
 
 static void test_err_duplicate_key(void **state)
@@ -611,6 +611,69 @@ static void test_names(void **state)
 	assert_string_equal(policy_cpus_str(CPUS_ALL, 0, buf, sizeof(buf)), "all");
 }
 
+/* ---- resident mode: [monitor], [threads], balancing ---- */
+
+static void test_resident_sections(void **state)
+{
+	(void)state;
+	struct policy p;
+	policy_init(&p);
+	assert_false(policy_resident(&p));
+	assert_int_equal(p.interval_ms, 1000);
+	assert_true(p.threshold > 0.29 && p.threshold < 0.31);
+	policy_free(&p);
+	load_ok(&p, "[memory]\npolicy = bind\nnodes = 0\nbalancing = yes\n"
+		    "[monitor]\nenabled = yes\ninterval = 500ms\nsource = faults\naction = migrate\n"
+		    "threshold = 0.25\nsustain = 4\nsettle = 6\nmax_moves_per_minute = 3\nmin_cpu = 10%\n"
+		    "descendants = yes\n"
+		    "[threads]\nplacement = compact\nexclude = gc*, sysmon\nnode.worker* = 1\n");
+	assert_true(p.balancing);
+	assert_true(p.monitor);
+	assert_int_equal(p.interval_ms, 500);
+	assert_int_equal(p.source, SOURCE_FAULTS);
+	assert_int_equal(p.action, ACTION_MIGRATE);
+	assert_true(p.threshold > 0.249 && p.threshold < 0.251);
+	assert_int_equal(p.sustain, 4);
+	assert_int_equal(p.settle, 6);
+	assert_int_equal(p.max_moves, 3);
+	assert_true(p.min_cpu > 0.099 && p.min_cpu < 0.101);
+	assert_true(p.descendants);
+	assert_int_equal(p.threads, THREADS_COMPACT);
+	assert_int_equal(p.nrules, 3);
+	assert_string_equal(p.rules[0].glob, "gc*");
+	assert_null(p.rules[0].nodes);
+	assert_string_equal(p.rules[1].glob, "sysmon");
+	assert_string_equal(p.rules[2].glob, "worker*");
+	assert_string_equal(p.rules[2].nodes, "1");
+	assert_true(policy_resident(&p));
+	struct policy c;
+	policy_copy(&c, &p);
+	free(c.rules[2].nodes);
+	c.rules[2].nodes = strdup("0");
+	assert_string_equal(p.rules[2].nodes, "1");
+	policy_free(&c);
+	policy_free(&p);
+	/* A node rule alone makes numarun stay to pin the threads it names. */
+	load_ok(&p, "[threads]\nnode.io* = 0\n");
+	assert_true(policy_resident(&p));
+	policy_free(&p);
+}
+
+static void test_resident_errors(void **state)
+{
+	(void)state;
+	load_err("[monitor]\ninterval = 5ms\n", "p.ini:2: bad value '5ms' for 'interval' (expected a duration such as 1s or 500ms, from 10ms to 1h)");
+	load_err("[monitor]\nthreshold = 130%\n", "p.ini:2: bad value '130%' for 'threshold' (expected a share such as 30% or 0.3)");
+	load_err("[monitor]\nsource = magic\n", "p.ini:2: bad value 'magic' for 'source' (expected auto, pmu, faults or pages)");
+	load_err("[monitor]\naction = jump\n", "p.ini:2: bad value 'jump' for 'action' (expected move, migrate or none)");
+	load_err("[monitor]\nsustain = 0\n", "p.ini:2: bad value '0' for 'sustain' (expected a positive count)");
+	load_err("[monitor]\nintervall = 1s\n", "p.ini:2: unknown key 'intervall' in [monitor]");
+	load_err("[threads]\nplacement = round\n", "p.ini:2: bad value 'round' for 'placement' (expected none, spread or compact)");
+	load_err("[threads]\nnode.w* = x\n", "p.ini:2: bad value 'x' for 'node.w*' (expected nodes such as 0 or 0-1)");
+	load_err("[threads]\npin = 1\n", "p.ini:2: unknown key 'pin' in [threads]");
+	load_err("[memory]\nbalancing = perhaps\n", "p.ini:2: bad value 'perhaps' for 'balancing' (expected yes or no)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest load[] = {
@@ -621,6 +684,8 @@ int main(void)
 		cmocka_unit_test(test_load_comments_and_blank_lines),
 		cmocka_unit_test(test_load_empty_text),
 		cmocka_unit_test(test_load_indented_keys),
+		cmocka_unit_test(test_resident_sections),
+		cmocka_unit_test(test_resident_errors),
 		cmocka_unit_test(test_load_env_value_as_is),
 		cmocka_unit_test(test_same_key_in_two_sections_is_not_duplicate),
 		cmocka_unit_test(test_cpus_forms),
