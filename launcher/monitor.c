@@ -139,18 +139,16 @@ static int place(struct monitor *m, struct mthread *th)
 {
 	int r = match_rule(m, th->comm);
 	th->rule_nodes = r;
-	if (r >= 0 && !m->rule_sets[r]) {
-		th->excluded = 1;
-		if (th->slot >= 0) {
-			/* Renamed into an excluded name: give it the whole plan back. */
-			pin_thread_set(th->tid, m->pl->cpus);
+	if ((r >= 0 && !m->rule_sets[r]) || (r < 0 && m->p->threads == THREADS_NONE)) {
+		/* Left unpinned. A new thread inherits the affinity of the thread that created it, which may be
+		 * pinned to one CPU: give it the whole plan. */
+		th->excluded = r >= 0;
+		pin_thread_set(th->tid, m->pl->cpus);
+		if (th->slot >= 0)
 			set_slot(m, th, -1);
-		}
 		return 0;
 	}
 	th->excluded = 0;
-	if (r < 0 && m->p->threads == THREADS_NONE)
-		return 0;
 	if (th->slot >= 0 && slot_allowed(m, (unsigned)th->slot, r >= 0 ? m->rule_sets[r] : NULL))
 		return 0;
 	enum thread_placement how = m->p->threads == THREADS_NONE ? THREADS_COMPACT : m->p->threads;
@@ -743,6 +741,8 @@ void monitor_finish(struct monitor *m, int status)
 		fputc(']', m->events);
 		ev_end(m);
 	}
+	if (m->pid && m->save_path && !m->saved)
+		log_warn("the placement did not converge before the target ended: %s not written", m->save_path);
 	if (m->pid && log_get_level() >= LOG_VERBOSE) {
 		log_info("monitor: %lu ticks, %lu thread moves, %lu memory migrations%s", m->ticks, m->moves,
 			 m->migrations, m->converged ? ", converged" : "");
