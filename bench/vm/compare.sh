@@ -16,7 +16,7 @@ measure() {
 	while [ -d "/proc/$1" ]; do
 		_line=$(($(date +%s) - _start))
 		for _t in /proc/"$1"/task/*; do
-			case $(cat "$_t/comm" 2>/dev/null) in worker*) ;; *) continue ;; esac
+			case $(cat "$_t/comm" 2>/dev/null) in worker[0-9]*) ;; *) continue ;; esac
 			_r=$(awk '/^current_node=/ { split($1, c, "="); cur = c[2] + 0 }
 				/^numa_faults node=/ { split($2, n, "="); split($3, p, "="); split($4, s, "=")
 					f[n[2] + 0] = p[2] + s[2]; tot += p[2] + s[2] }
@@ -42,7 +42,7 @@ summary() {
 
 # Start the workload on node 1 with memory bound to node 0, then let every thread run anywhere.
 start_unpinned() {
-	"$NUMARUN" -m 0 -b -N 1 -- workers -t 2 -m 64 -s "$SECONDS_RUN" &
+	"$NUMARUN" -m 0 -b -N 1 -- workers -t 2 -m 64 -s "$SECONDS_RUN" >/dev/null 2>&1 </dev/null &
 	_p=$!
 	sleep 1
 	for _t in /proc/"$_p"/task/*; do taskset -p -c "0-$((VM_CPUS - 1))" "${_t##*/}" >/dev/null; done
@@ -80,16 +80,15 @@ EOP
 	# The kernel's NUMA balancing alone.
 	p=$(start_unpinned)
 	measure "$p" >/tmp/m-kernel
-	wait
 	summary "kernel NUMA balancing" /tmp/m-kernel
 
 	# numad at its shortest interval, with the kernel's balancing still on.
 	if command -v numad >/dev/null 2>&1; then
 		mkdir -p /var/log /var/run
-		numad -i 1 -l 7 2>/tmp/numad.err
+		numad -i 1:1 -l 7 2>/tmp/numad.err
 		p=$(start_unpinned)
 		measure "$p" >/tmp/m-numad
-		wait "$p" 2>/dev/null
+		while [ -d "/proc/$p" ]; do sleep 1; done
 		summary "numad -i 1 (+ kernel)" /tmp/m-numad
 		vm_diag "numad log:" "$(tail -n 15 /var/log/numad.log 2>/dev/null)" "$(cat /tmp/numad.err)"
 		numad -i 0 2>/dev/null
