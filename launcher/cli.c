@@ -122,6 +122,16 @@ static int check_list(const char *opt, const char *v, char *cause, size_t causel
 	return 0;
 }
 
+/* Parse an option's value with a policy parser; on error name the option; mark the field set. */
+#define PARSE_VALUE(name, call, bit)                                          \
+	do {                                                                  \
+		if ((call) < 0) {                                             \
+			snprintf(cause, causelen, "%s: %s", name, why);       \
+			return -1;                                            \
+		}                                                             \
+		o->set |= (bit);                                              \
+	} while (0)
+
 int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causelen)
 {
 	char why[384];
@@ -186,32 +196,16 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			o->set |= SET_CPUS;
 			break;
 		case OPT_PLACEMENT:
-			if (policy_parse_strategy(optarg, &o->over.strategy, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--placement: %s", why);
-				return -1;
-			}
-			o->set |= SET_STRATEGY;
+			PARSE_VALUE("--placement", policy_parse_strategy(optarg, &o->over.strategy, why, sizeof(why)), SET_STRATEGY);
 			break;
 		case OPT_SMT:
-			if (policy_parse_bool(optarg, &o->over.smt, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--smt: %s", why);
-				return -1;
-			}
-			o->set |= SET_SMT;
+			PARSE_VALUE("--smt", policy_parse_bool(optarg, &o->over.smt, why, sizeof(why)), SET_SMT);
 			break;
 		case OPT_GOMAXPROCS:
-			if (policy_parse_knob(optarg, 1, &o->over.gomaxprocs, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--gomaxprocs: %s", why);
-				return -1;
-			}
-			o->set |= SET_GOMAXPROCS;
+			PARSE_VALUE("--gomaxprocs", policy_parse_knob(optarg, 1, &o->over.gomaxprocs, why, sizeof(why)), SET_GOMAXPROCS);
 			break;
 		case OPT_OMP:
-			if (policy_parse_knob(optarg, 0, &o->over.omp, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--omp-num-threads: %s", why);
-				return -1;
-			}
-			o->set |= SET_OMP;
+			PARSE_VALUE("--omp-num-threads", policy_parse_knob(optarg, 0, &o->over.omp, why, sizeof(why)), SET_OMP);
 			break;
 		case 'p':
 			o->policy_file = optarg;
@@ -231,32 +225,16 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			o->save_policy = optarg;
 			break;
 		case OPT_THREADS:
-			if (policy_parse_threads(optarg, &o->over.threads, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--threads: %s", why);
-				return -1;
-			}
-			o->set |= SET_THREADS;
+			PARSE_VALUE("--threads", policy_parse_threads(optarg, &o->over.threads, why, sizeof(why)), SET_THREADS);
 			break;
 		case OPT_INTERVAL:
-			if (policy_parse_duration_ms(optarg, &o->over.interval_ms, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--interval: %s", why);
-				return -1;
-			}
-			o->set |= SET_INTERVAL;
+			PARSE_VALUE("--interval", policy_parse_duration_ms(optarg, &o->over.interval_ms, why, sizeof(why)), SET_INTERVAL);
 			break;
 		case OPT_SOURCE:
-			if (policy_parse_source(optarg, &o->over.source, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--source: %s", why);
-				return -1;
-			}
-			o->set |= SET_SOURCE;
+			PARSE_VALUE("--source", policy_parse_source(optarg, &o->over.source, why, sizeof(why)), SET_SOURCE);
 			break;
 		case OPT_ACTION:
-			if (policy_parse_action(optarg, &o->over.action, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--action: %s", why);
-				return -1;
-			}
-			o->set |= SET_ACTION;
+			PARSE_VALUE("--action", policy_parse_action(optarg, &o->over.action, why, sizeof(why)), SET_ACTION);
 			break;
 		case OPT_TOPOLOGY:
 			o->topology_file = optarg;

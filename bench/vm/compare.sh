@@ -50,7 +50,9 @@ start_unpinned() {
 }
 
 scenario_main() {
-	cat >/tmp/p1.ini <<EOP
+	# The same policy as the tuner scenarios: workers start on node 1, memory bound to node 0.
+	. /vm/tuner.sh
+	policy /tmp/p1.ini 1 faults
 [placement]
 nodes = all
 [memory]
