@@ -23,6 +23,19 @@ struct mthread {
 	struct thread_sample last;
 };
 
+/* What the exit event reports of a thread that ended before the target. */
+struct mdeparted {
+	pid_t tid;
+	char comm[64];
+	int node, cpu;            /* OS indexes, -1 unknown */
+	double remote;
+	int remote_valid;
+	unsigned moves;
+	int frozen;
+};
+
+#define MONITOR_MAX_DEPARTED 256
+
 struct monitor {
 	const struct topo *t;
 	const struct plan *pl;
@@ -50,6 +63,8 @@ struct monitor {
 	double converged_at;
 	const char *save_path;
 	int saved;
+	struct mdeparted departed[MONITOR_MAX_DEPARTED]; /* the last threads that ended, ring */
+	unsigned ndeparted, departed_head;
 };
 
 /*

@@ -53,23 +53,6 @@ scenario_main() {
 	# The same policy as the tuner scenarios: workers start on node 1, memory bound to node 0.
 	. /vm/tuner.sh
 	policy /tmp/p1.ini 1 faults
-[placement]
-nodes = all
-[memory]
-policy = bind
-nodes = 0
-balancing = yes
-[threads]
-placement = spread
-node.worker? = 1
-[monitor]
-enabled = yes
-interval = 1s
-source = faults
-threshold = 30%
-sustain = 2
-settle = 3
-EOP
 	# numarun: pinned on node 1, monitored.
 	"$NUMARUN" -p /tmp/p1.ini --events /tmp/n.json -- workers -t 2 -m 64 -s "$SECONDS_RUN" &
 	np=$!
