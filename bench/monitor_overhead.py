@@ -41,7 +41,7 @@ def measure(n, busy):
 
 
 def main():
-    print("numarun --monitor --threads spread, interval 1 s: numarun's own CPU, %% of one core")
+    print("numarun --monitor --threads spread, interval 1 s: numarun's own CPU, % of one core")
     print("%8s %14s %16s" % ("threads", "all idle", "2 busy + idle"))
     for n in COUNTS:
         print("%8d %13.3f%% %15.3f%%" % (n, measure(n, 0), measure(n, 2)))
