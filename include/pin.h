@@ -10,6 +10,9 @@
 int pin_thread_cpu(pid_t tid, unsigned cpu);
 /* Pin thread tid to a CPU set. Returns 0 or -errno. */
 int pin_thread_set(pid_t tid, hwloc_const_bitmap_t cpus);
+/* A kernel node mask (unsigned longs) for set_mempolicy/mbind/migrate_pages. *maxnode: in, at least this
+ * many bits; out, the maxnode to pass with it. Caller frees. */
+unsigned long *pin_nodemask(hwloc_const_bitmap_t nodes, unsigned long *maxnode);
 /* Move process pid's pages from node `from` to node `to` (migrate_pages). Returns pages not moved
  * (>= 0) or -errno. */
 long pin_migrate_pages(pid_t pid, unsigned from, unsigned to);

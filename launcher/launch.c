@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "launch.h"
 #include "nodelist.h"
+#include "pin.h"
 
 #ifndef MPOL_LOCAL
 #define MPOL_LOCAL 4
@@ -103,24 +104,12 @@ static const char *perm_hint(int e)
 int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 {
 	char list[1024];
-	int last = hwloc_bitmap_last(pl->cpus);
-	if (last >= 0) {
-		size_t ncpu = (size_t)last + 1;
-		cpu_set_t *set = CPU_ALLOC(ncpu);
-		size_t sz = CPU_ALLOC_SIZE(ncpu);
-		CPU_ZERO_S(sz, set);
-		unsigned c;
-		hwloc_bitmap_foreach_begin(c, pl->cpus) {
-			CPU_SET_S(c, sz, set);
-		}
-		hwloc_bitmap_foreach_end();
-		int rc = sched_setaffinity(0, sz, set);
-		int e = errno;
-		CPU_FREE(set);
+	if (!hwloc_bitmap_iszero(pl->cpus)) {
+		int rc = pin_thread_set(0, pl->cpus);
 		if (rc < 0) {
 			snprintf(cause, causelen, "sched_setaffinity pid %d cpus %s: %s", (int)getpid(),
-				 nodelist_format(pl->cpus, list, sizeof(list)), strerror(e));
-			return -e;
+				 nodelist_format(pl->cpus, list, sizeof(list)), strerror(-rc));
+			return rc;
 		}
 	}
 	int mode = mempolicy_mode(pl->mem);
@@ -128,17 +117,8 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 		return 0;
 	unsigned long *mask = NULL;
 	unsigned long maxnode = 0;
-	if (mode != MPOL_LOCAL) {
-		int top = hwloc_bitmap_last(pl->mem_nodes);
-		maxnode = (unsigned long)top + 2;
-		size_t words = (maxnode + 8 * sizeof(long) - 1) / (8 * sizeof(long));
-		mask = calloc(words, sizeof(long));
-		unsigned n;
-		hwloc_bitmap_foreach_begin(n, pl->mem_nodes) {
-			mask[n / (8 * sizeof(long))] |= 1UL << (n % (8 * sizeof(long)));
-		}
-		hwloc_bitmap_foreach_end();
-	}
+	if (mode != MPOL_LOCAL)
+		mask = pin_nodemask(pl->mem_nodes, &maxnode);
 	if (pl->balancing)
 		mode |= MPOL_F_NUMA_BALANCING;
 	int rc = set_mempolicy(mode, mask, maxnode);

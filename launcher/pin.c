@@ -34,18 +34,34 @@ int pin_thread_cpu(pid_t tid, unsigned cpu)
 	return rc;
 }
 
+unsigned long *pin_nodemask(hwloc_const_bitmap_t nodes, unsigned long *maxnode)
+{
+	int top = hwloc_bitmap_last(nodes);
+	if (*maxnode < (unsigned long)(top < 0 ? 0 : top) + 2)
+		*maxnode = (unsigned long)(top < 0 ? 0 : top) + 2;
+	size_t bits = 8 * sizeof(long), words = (*maxnode + bits - 1) / bits;
+	unsigned long *mask = calloc(words, sizeof(long));
+	unsigned n;
+	hwloc_bitmap_foreach_begin(n, nodes) {
+		mask[n / bits] |= 1UL << (n % bits);
+	}
+	hwloc_bitmap_foreach_end();
+	return mask;
+}
+
 long pin_migrate_pages(pid_t pid, unsigned from, unsigned to)
 {
-	unsigned top = from > to ? from : to;
-	unsigned long maxnode = top + 2;
-	size_t words = (maxnode + 8 * sizeof(long) - 1) / (8 * sizeof(long));
-	unsigned long *old = calloc(words, sizeof(long)), *new = calloc(words, sizeof(long));
-	old[from / (8 * sizeof(long))] |= 1UL << (from % (8 * sizeof(long)));
-	new[to / (8 * sizeof(long))] |= 1UL << (to % (8 * sizeof(long)));
+	hwloc_bitmap_t f = hwloc_bitmap_alloc(), t = hwloc_bitmap_alloc();
+	hwloc_bitmap_only(f, from);
+	hwloc_bitmap_only(t, to);
+	unsigned long maxnode = (from > to ? from : to) + 2UL;
+	unsigned long *old = pin_nodemask(f, &maxnode), *new = pin_nodemask(t, &maxnode);
 	long rc = migrate_pages(pid, maxnode, old, new);
 	if (rc < 0)
 		rc = -errno;
 	free(old);
 	free(new);
+	hwloc_bitmap_free(f);
+	hwloc_bitmap_free(t);
 	return rc;
 }

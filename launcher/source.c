@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "caps.h"
+#include "clock.h"
 #include "procfs.h"
 #include "source.h"
 
@@ -165,21 +166,14 @@ int source_choose(struct source *s, enum source_kind want, unsigned maxnode, cha
 	return 0;
 }
 
-static double clock_s(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int source_sample_process(struct source *s, pid_t pid)
 {
 	if (s->kind == SOURCE_FAULTS)
 		return 0;
-	double now = clock_s(CLOCK_MONOTONIC);
+	double now = clock_seconds(CLOCK_MONOTONIC);
 	if (pid == s->pages_pid && now - s->pages_at < s->pages_cost * 200)
 		return 0;
-	double c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	double c0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 	char path[64], *text;
 	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)pid);
 	long n = procfs_read_alloc(path, &text);
@@ -193,7 +187,7 @@ int source_sample_process(struct source *s, pid_t pid)
 		s->pages_total += s->pages[i];
 	s->pages_pid = pid;
 	s->pages_at = now;
-	s->pages_cost = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+	s->pages_cost = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - c0;
 	return 0;
 }
 
