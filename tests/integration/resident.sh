@@ -1,0 +1,105 @@
+#!/bin/sh
+# resident.sh - resident mode on this host: numarun stays as the target's parent (signals forwarded,
+# exit status and 128+N passed on, exec failures 126/127), pins every thread of the target (also of its
+# child processes with descendants = yes), and writes its event stream.
+. "$(dirname "$0")/lib.sh"
+require_numarun
+
+EXITWITH="$top_builddir/tests/progs/exitwith"
+WORKERS="$top_builddir/tests/progs/workers"
+[ -x "$EXITWITH" ] && [ -x "$WORKERS" ] || fail_all "test programs not built (make check builds them)"
+NCPU=$(expand_list "$(status_field Cpus_allowed_list)" | wc -w)
+
+# ---- supervision ----
+run "$NUMARUN" --threads spread -- "$EXITWITH" 7
+expect_rc 7 "resident: the target's exit status passes through"
+run "$NUMARUN" --monitor --interval 100ms -- "$EXITWITH" signal 15
+expect_rc 143 "resident: death by SIGTERM is 128+15"
+run "$NUMARUN" --threads compact -- "$T/no-such-command"
+expect_rc 127 "resident: command not found"
+expect_err_match "no-such-command" "resident: command not found is reported"
+printf '#!/bin/sh\n' >"$T/noexec"
+chmod 644 "$T/noexec"
+run "$NUMARUN" --threads compact -- "$T/noexec"
+expect_rc 126 "resident: not executable"
+run "$NUMARUN" --monitor --source pmu -- true
+expect_rc 2 "resident: a source that is unavailable here is refused"
+expect_err_match "source = pmu is unavailable: PMU: " "resident: and says why"
+run "$NUMARUN" --threads spread --interval 5ms -- true
+expect_rc 2 "resident: an interval below 10ms is refused"
+
+# Signals sent to numarun reach the target: it traps SIGTERM and SIGUSR1 and says so.
+for sig in TERM USR1 HUP; do
+	"$NUMARUN" --monitor --interval 100ms -- sh -c "trap 'echo got $sig; exit 9' $sig; echo ready; while :; do sleep 0.05; done" \
+		>"$T/out" 2>"$T/err" &
+	pid=$!
+	i=0
+	while ! grep -q ready "$T/out" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -"$sig" "$pid"
+	# A signal that is not forwarded would leave the target looping: stop it after 10 s.
+	(sleep 10; kill -KILL "$pid" 2>/dev/null; pkill -KILL -f "trap 'echo got $sig" 2>/dev/null) &
+	dog=$!
+	wait "$pid"
+	rc=$?
+	kill "$dog" 2>/dev/null
+	last_cmd="numarun --monitor -- sh (trap $sig), then kill -$sig numarun"
+	expect_out_line "got $sig" "SIG$sig sent to numarun reaches the target"
+	expect_rc 9 "SIG$sig: numarun exits with the target's status"
+done
+
+# ---- per-thread placement and events ----
+run "$NUMARUN" --threads spread --interval 200ms --events "$T/ev.json" -v -- "$WORKERS" -t 3 -m 8 -s 1.5
+expect_rc 0 "workers under --threads spread"
+expect_err_match "monitoring with page placement|monitoring with NUMA hinting faults|monitoring with PMU" \
+	"the metric source is announced"
+expect_err_match "tid [0-9]+ \(worker0\): node [0-9]+" "-v summarises each thread at exit"
+new=$(grep -c '"event":"thread_new"' "$T/ev.json")
+pinned=$(grep '"event":"thread_new"' "$T/ev.json" | grep -c '"pinned":true')
+expect_eq "$new" 4 "4 threads discovered (main + 3 workers)"
+expect_eq "$pinned" 4 "every thread pinned"
+for ev in start exit; do
+	expect_eq "$(grep -c "\"event\":\"$ev\"" "$T/ev.json")" 1 "one $ev event"
+done
+if [ -n "$PYTHON" ]; then
+	run "$PYTHON" -c '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+assert evs[0]["event"] == "start" and evs[-1]["event"] == "exit", "start first, exit last"
+assert all("t" in e for e in evs)
+cpus = sorted({e["cpu"] for e in evs if e["event"] == "thread_new"})
+print("cpus=%s" % ",".join(map(str, cpus)))
+print("exit_threads=%d" % len(evs[-1]["threads"]))
+' "$T/ev.json"
+	expect_rc 0 "the event stream is JSON lines, start first and exit last"
+	expect_out_line "exit_threads=4" "the exit event reports every thread, also those that ended first"
+	[ "$NCPU" -ge 2 ] && expect_out_line "cpus=0,1" "spread uses both CPUs"
+fi
+
+# Threads of a child process are placed with descendants = yes.
+printf '[threads]\nplacement = compact\n[monitor]\nenabled = yes\ninterval = 200ms\ndescendants = yes\n' >"$T/desc.ini"
+"$NUMARUN" -p "$T/desc.ini" --events "$T/desc.json" -- sh -c "\"$WORKERS\" -t 2 -m 8 -s 1.5" >/dev/null 2>&1
+rc=$?
+last_cmd="numarun -p desc.ini -- sh -c workers"
+expect_rc 0 "a shell that starts the real program"
+expect_eq "$(grep '"event":"thread_new"' "$T/desc.json" | grep -c '"comm":"worker[01]".*"pinned":true')" 2 \
+	"descendants = yes: the child process's worker threads are pinned"
+
+# A node rule: matching threads on that node's CPUs; exclude: left on the whole plan.
+printf '[threads]\nplacement = spread\nexclude = worker1\n' >"$T/excl.ini"
+"$NUMARUN" -p "$T/excl.ini" --interval 100ms -- "$WORKERS" -t 2 -m 8 -s 2 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+wpid=$(pgrep -P "$pid" workers || true)
+w1=
+for t in /proc/"$wpid"/task/*; do
+	[ "$(cat "$t/comm" 2>/dev/null)" = worker1 ] && w1=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$t/status")
+done
+wait "$pid"
+expect_eq "$w1" "$(status_field Cpus_allowed_list)" "exclude = worker1: that thread keeps every CPU of the plan"
+
+# --save-policy without convergence says it wrote nothing.
+run "$NUMARUN" --save-policy "$T/never.ini" --interval 100ms -- sleep 0.3
+expect_rc 0 "--save-policy on a short idle target"
+expect_err_match "did not converge.*never.ini not written" "--save-policy: nothing converged, nothing written"
+expect_no_file "$T/never.ini" "--save-policy: no file"
+finish
