@@ -59,6 +59,11 @@ struct monitor {
 	int own_events;
 	double t0;
 	unsigned long moves, migrations, ticks;
+	struct {
+		unsigned long tick;
+		pid_t pid;
+		int from, to;
+	} last_migration;         /* the process-wide migration done this tick, not to repeat it */
 	int converged;
 	double converged_at;
 	const char *save_path;

@@ -475,6 +475,14 @@ static void act(struct monitor *m, const struct bal_action *a)
 		break;
 	}
 	case BAL_MIGRATE: {
+		/* migrate_pages moves the whole process: once per process and direction in a tick. */
+		if (m->last_migration.tick == m->ticks && m->last_migration.pid == th->pid &&
+		    m->last_migration.from == a->from && m->last_migration.to == a->to)
+			return;
+		m->last_migration.tick = m->ticks;
+		m->last_migration.pid = th->pid;
+		m->last_migration.from = a->from;
+		m->last_migration.to = a->to;
 		long r = pin_migrate_pages(th->pid, node_os(m, a->from), node_os(m, a->to));
 		if (r < 0) {
 			log_warn("migrate_pages pid %d from node %u to node %u: %s", (int)th->pid, node_os(m, a->from),

@@ -84,6 +84,21 @@ vm_tuner_scenarios() {
 	vm_check_eq "$src: relaunched: converged" 1 "$(vm_event_count /tmp/re.json converged)"
 	check_workers "$src: relaunched: workers on node 0, remote < 10%" /tmp/re.json 0 "<" 0.1
 
+	# action = migrate: the threads stay on node 1 and their memory comes to them (migrate_pages).
+	if [ "$src" = pages ]; then
+		vm_run "$NUMARUN" -p /tmp/p1.ini --action migrate --events /tmp/mig.json -- workers -t 2 -m 64 -s 20
+		vm_check_eq "$src: migrate run exits 0" 0 "$VM_RC"
+		vm_diag "$(grep -E '"event":"(move|converged)"' /tmp/mig.json)"
+		m=$(vm_event /tmp/mig.json exit | vm_json_get migrations)
+		if [ "${m:-0}" -ge 1 ]; then
+			vm_ok "$src: action = migrate moved the memory ($m migrations)"
+		else
+			vm_not_ok "$src: action = migrate moved the memory" "migrations: ${m:-none}"
+		fi
+		vm_check_eq "$src: action = migrate: no thread moves" 0 "$(vm_event /tmp/mig.json exit | vm_json_get moves)"
+		check_workers "$src: action = migrate: workers stay on node 1, remote < 10%" /tmp/mig.json 1 "<" 0.1
+	fi
+
 	# A steady, well-placed workload (workers on the memory's node): zero moves over 32 s.
 	policy /tmp/p0.ini 0 "$src"
 	vm_run "$NUMARUN" -p /tmp/p0.ini --events /tmp/steady.json -- workers -t 2 -m 64 -s 32
