@@ -14,6 +14,8 @@ struct bal_config {
 	unsigned settle;          /* samples under it, for every judged thread, to call it converged */
 	unsigned refresh_seqs;    /* scan-sequence advances a moved thread waits (faults source) */
 	unsigned refresh_ticks;   /* ticks it waits when there is no scan sequence */
+	unsigned refresh_max_ticks; /* at most this many ticks for the scan sequence (the kernel scans less
+				     * often once placement is stable); 0: no limit */
 	unsigned max_moves_per_min;
 	enum bal_mode mode;
 };

@@ -36,8 +36,13 @@ static int refreshed(const struct bal_config *c, const struct bal_world *w, cons
 {
 	if (t->moved_tick < 0)
 		return 1;
-	if (w->scan_seq >= 0 && t->moved_seq >= 0 && c->refresh_seqs)
-		return w->scan_seq >= t->moved_seq + (long)c->refresh_seqs;
+	if (w->scan_seq >= 0 && t->moved_seq >= 0 && c->refresh_seqs) {
+		if (w->scan_seq >= t->moved_seq + (long)c->refresh_seqs)
+			return 1;
+		/* NUMA balancing backs its scan period off (up to a minute) once placement is stable: a thread
+		 * whose samples stopped changing is judged on them after refresh_max_ticks. */
+		return c->refresh_max_ticks && w->tick >= t->moved_tick + (long)c->refresh_max_ticks;
+	}
 	return w->tick >= t->moved_tick + (long)c->refresh_ticks;
 }
 

@@ -226,6 +226,7 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 		m->bc.settle = p->settle;
 		m->bc.refresh_seqs = 2;
 		m->bc.refresh_ticks = p->sustain > 2 ? p->sustain : 2;
+		m->bc.refresh_max_ticks = 4 * m->bc.refresh_ticks;
 		m->bc.max_moves_per_min = p->max_moves;
 		m->bc.mode = p->action == ACTION_MOVE ? BAL_MODE_MOVE : p->action == ACTION_MIGRATE ? BAL_MODE_MIGRATE
 												    : BAL_MODE_NONE;

@@ -175,6 +175,31 @@ static void test_refresh_waits_for_scan_seq(void **state)
 	assert_true(b.th[0].judged);
 }
 
+static void test_refresh_gives_up_waiting_for_a_slow_scan(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 2);
+	b.c.refresh_max_ticks = 8;
+	b.w.scan_seq = 10;
+	add(&b, 1, 0, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1); /* moved at tick 2 */
+	b.th[0].remote = 0.0;
+	for (int i = 0; i < 7; i++) {
+		tick(&b, NULL);
+		assert_false(b.th[0].judged);
+	}
+	/* The scan sequence never moved: after 8 ticks its (unchanging) samples are judged. */
+	tick(&b, NULL);
+	assert_true(b.th[0].judged);
+	int conv = 0;
+	for (int i = 0; i < 3 && !conv; i++)
+		tick(&b, &conv);
+	assert_true(conv);
+}
+
 static void test_bounce_freezes(void **state)
 {
 	(void)state;
@@ -283,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_mode),
 		cmocka_unit_test(test_observe_only),
 		cmocka_unit_test(test_refresh_waits_for_scan_seq),
+		cmocka_unit_test(test_refresh_gives_up_waiting_for_a_slow_scan),
 		cmocka_unit_test(test_bounce_freezes),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_thread_exits_mid_sample),
