@@ -337,6 +337,17 @@ static void thread_final(const struct monitor *m, size_t i, struct mdeparted *d)
 	d->frozen = m->bt[i].frozen;
 }
 
+/* The k-th thread of the exit report: those still listed, then the last ones that ended before the
+ * target (k < m->n + m->ndeparted). */
+static void report_thread(const struct monitor *m, size_t k, struct mdeparted *d)
+{
+	if (k < m->n)
+		thread_final(m, k, d);
+	else
+		*d = m->departed[(m->departed_head + MONITOR_MAX_DEPARTED - m->ndeparted + (k - m->n)) %
+				 MONITOR_MAX_DEPARTED];
+}
+
 static void remember_departed(struct monitor *m, size_t i)
 {
 	thread_final(m, i, &m->departed[m->departed_head]);
@@ -719,17 +730,11 @@ void monitor_finish(struct monitor *m, int status)
 			fprintf(m->events, ",\"status\":%d", WEXITSTATUS(status));
 		fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"ticks\":%lu,\"converged\":%s", m->moves,
 			m->migrations, m->ticks, m->converged ? "true" : "false");
-		/* Each thread as last seen (those still listed, then the last ones that ended before the
-		 * target): where it ran, its last judged remote share. */
+		/* Each thread as last seen: where it ran, its last judged remote share. */
 		fputs(",\"threads\":[", m->events);
-		size_t total = m->n + m->ndeparted;
-		for (size_t k = 0; k < total; k++) {
+		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
 			struct mdeparted d;
-			if (k < m->n)
-				thread_final(m, k, &d);
-			else
-				d = m->departed[(m->departed_head + MONITOR_MAX_DEPARTED - m->ndeparted + (k - m->n)) %
-						MONITOR_MAX_DEPARTED];
+			report_thread(m, k, &d);
 			fprintf(m->events, "%s{\"tid\":%d,\"comm\":", k ? "," : "", (int)d.tid);
 			json_string(m->events, d.comm);
 			if (d.node >= 0)
@@ -754,20 +759,18 @@ void monitor_finish(struct monitor *m, int status)
 	if (m->pid && log_get_level() >= LOG_VERBOSE) {
 		log_info("monitor: %lu ticks, %lu thread moves, %lu memory migrations%s", m->ticks, m->moves,
 			 m->migrations, m->converged ? ", converged" : "");
-		for (size_t i = 0; i < m->n; i++) {
-			const struct mthread *th = &m->th[i];
-			int node = th->slot >= 0 ? m->slot_node[th->slot] : m->bt[i].node;
+		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
+			struct mdeparted d;
 			char where[64];
-			if (node >= 0)
-				snprintf(where, sizeof(where), "%snode %u", th->slot >= 0 ? "" : "unpinned, last on ",
-					 node_os(m, node));
+			report_thread(m, k, &d);
+			if (d.node >= 0)
+				snprintf(where, sizeof(where), "%snode %d", d.cpu >= 0 ? "" : "unpinned, last on ", d.node);
 			else
 				snprintf(where, sizeof(where), "unpinned");
-			if (th->last.valid)
-				log_info("  tid %d (%s): %s, remote %.0f%%", (int)th->tid, th->comm, where,
-					 th->last.remote * 100);
+			if (d.remote_valid)
+				log_info("  tid %d (%s): %s, remote %.0f%%", (int)d.tid, d.comm, where, d.remote * 100);
 			else
-				log_info("  tid %d (%s): %s, not judged", (int)th->tid, th->comm, where);
+				log_info("  tid %d (%s): %s, not judged", (int)d.tid, d.comm, where);
 		}
 	}
 	for (size_t i = 0; i < m->n; i++) {

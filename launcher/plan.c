@@ -134,7 +134,9 @@ static void order_explicit(struct plan *pl, const struct topo *t, hwloc_const_bi
 /*
  * compact: the fewest nodes that hold n PUs. From each start node, grow by the node nearest to those
  * already chosen (sum of distances; then larger capacity, more free memory, lower index) until the
- * capacity suffices; keep the set with fewest nodes, then smallest total distance, then most free memory.
+ * capacity suffices; keep the set with fewest nodes, then the one nearest to the memory nodes the policy
+ * names (memnode, by node index; all zero when it names none), then smallest total distance, then most
+ * free memory.
  */
 static unsigned choose_compact(const struct topo *t, const unsigned *cap, const int *cand, const int *memnode,
 			       unsigned n, unsigned *best)
