@@ -9,6 +9,8 @@ enum strategy { STRATEGY_COMPACT, STRATEGY_SPREAD };
 enum cpus_kind { CPUS_ALL, CPUS_COUNT, CPUS_PERCENT, CPUS_NODES };
 enum mem_policy { MEM_LOCAL, MEM_BIND, MEM_INTERLEAVE, MEM_PREFERRED, MEM_DEFAULT };
 enum knob_mode { KNOB_AUTO, KNOB_ALWAYS, KNOB_KEEP, KNOB_OFF, KNOB_VALUE };
+/* [memory] balancing: ask for MPOL_F_NUMA_BALANCING where the kernel balances (auto), always, never. */
+enum balancing_mode { BALANCING_AUTO, BALANCING_YES, BALANCING_NO };
 enum thread_placement { THREADS_NONE, THREADS_SPREAD, THREADS_COMPACT };
 enum source_kind { SOURCE_AUTO, SOURCE_PMU, SOURCE_FAULTS, SOURCE_PAGES };
 enum monitor_action { ACTION_MOVE, ACTION_MIGRATE, ACTION_NONE };
@@ -36,14 +38,15 @@ struct policy {
 	char *cpu_list;           /* explicit CPUs, or NULL */
 	enum strategy strategy;
 	int smt;                  /* use SMT siblings (after whole cores) */
-	enum mem_policy mem;
+	enum mem_policy mem;      /* MEM_DEFAULT unless asked: the target keeps the policy it inherits */
 	char *mem_nodes;          /* NULL: the plan's nodes; "all" or a list */
 	int include_cpuless;
 	struct knob gomaxprocs;
 	struct knob omp;
+	struct knob gomemlimit;   /* KNOB_AUTO, KNOB_KEEP, KNOB_OFF or KNOB_VALUE (bytes) */
 	struct env_kv *env;
 	size_t nenv;
-	int balancing;            /* bind with MPOL_F_NUMA_BALANCING */
+	enum balancing_mode balancing; /* MPOL_F_NUMA_BALANCING on the memory policy numarun sets */
 	/* [monitor] */
 	int monitor;              /* stay resident and monitor */
 	unsigned interval_ms;
@@ -80,6 +83,12 @@ int policy_parse_strategy(const char *v, enum strategy *s, char *cause, size_t c
 int policy_parse_bool(const char *v, int *b, char *cause, size_t causelen);
 int policy_parse_mem(const char *v, enum mem_policy *m, char *cause, size_t causelen);
 int policy_parse_knob(const char *v, int allow_always, struct knob *k, char *cause, size_t causelen);
+/* gomemlimit: auto, keep, off or a size (1073741824, 512MiB, 2GiB, 1.5G). */
+int policy_parse_memlimit(const char *v, struct knob *k, char *cause, size_t causelen);
+int policy_parse_balancing(const char *v, enum balancing_mode *b, char *cause, size_t causelen);
+const char *policy_balancing_name(enum balancing_mode b);
+/* gomemlimit as policy text (a size in bytes for KNOB_VALUE). */
+const char *policy_memlimit_str(const struct knob *k, char *buf, size_t len);
 int policy_parse_duration_ms(const char *v, unsigned *ms, char *cause, size_t causelen);
 int policy_parse_threads(const char *v, enum thread_placement *t, char *cause, size_t causelen);
 int policy_parse_source(const char *v, enum source_kind *s, char *cause, size_t causelen);

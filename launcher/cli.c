@@ -9,6 +9,7 @@
 enum {
 	OPT_PREFERRED = 256, OPT_PLACEMENT, OPT_SMT, OPT_GOMAXPROCS, OPT_OMP, OPT_TOPOLOGY, OPT_JSON,
 	OPT_INI, OPT_MONITOR, OPT_EVENTS, OPT_SAVE_POLICY, OPT_THREADS, OPT_INTERVAL, OPT_SOURCE, OPT_ACTION,
+	OPT_GOMEMLIMIT,
 };
 
 static const struct option longopts[] = {
@@ -18,7 +19,7 @@ static const struct option longopts[] = {
 	{"interleave", required_argument, NULL, 'i'},
 	{"preferred", required_argument, NULL, OPT_PREFERRED},
 	{"localalloc", no_argument, NULL, 'l'},
-	{"balancing", no_argument, NULL, 'b'},
+	{"balancing", optional_argument, NULL, 'b'},
 	{"monitor", no_argument, NULL, OPT_MONITOR},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
@@ -31,6 +32,7 @@ static const struct option longopts[] = {
 	{"smt", required_argument, NULL, OPT_SMT},
 	{"gomaxprocs", required_argument, NULL, OPT_GOMAXPROCS},
 	{"omp-num-threads", required_argument, NULL, OPT_OMP},
+	{"gomemlimit", required_argument, NULL, OPT_GOMEMLIMIT},
 	{"policy", required_argument, NULL, 'p'},
 	{"topology", required_argument, NULL, OPT_TOPOLOGY},
 	{"json", no_argument, NULL, OPT_JSON},
@@ -55,13 +57,15 @@ void cli_usage(FILE *f)
 	      "  -i, --interleave=NODES    interleave memory over NODES\n"
 	      "      --preferred=NODE      prefer memory on NODE\n"
 	      "  -l, --localalloc          allocate on the local node\n"
-	      "  -b, --balancing           with --membind: let the kernel's NUMA balancing see the memory\n"
+	      "  -b, --balancing[=auto|yes|no]  MPOL_F_NUMA_BALANCING on the memory policy numarun sets\n"
+	      "                            (default auto: wherever the kernel balances and accepts it)\n"
 	      "Planning:\n"
 	      "  -c, --cpus=N|P%|F node    how many CPUs (default: all allowed CPUs of the chosen nodes)\n"
 	      "      --placement=compact|spread   fewest nearest nodes, or all allowed nodes\n"
 	      "      --smt=yes|no          use SMT siblings after whole cores (default yes)\n"
 	      "      --gomaxprocs=auto|always|keep|off|N   GOMAXPROCS for Go targets (default auto)\n"
 	      "      --omp-num-threads=auto|keep|off|N     OMP_NUM_THREADS (default keep)\n"
+	      "      --gomemlimit=auto|keep|off|SIZE       GOMEMLIMIT for Go targets (default keep)\n"
 	      "  -p, --policy=FILE         read an INI policy (numarun.ini(5))\n"
 	      "Staying resident (numarun remains the target's parent):\n"
 	      "      --threads=none|spread|compact   pin each thread to a CPU of the plan\n"
@@ -211,8 +215,15 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			o->policy_file = optarg;
 			break;
 		case 'b':
-			o->over.balancing = 1;
-			o->set |= SET_BALANCING;
+			if (optarg)
+				PARSE_VALUE("--balancing", policy_parse_balancing(optarg, &o->over.balancing, why, sizeof(why)), SET_BALANCING);
+			else {
+				o->over.balancing = BALANCING_YES;
+				o->set |= SET_BALANCING;
+			}
+			break;
+		case OPT_GOMEMLIMIT:
+			PARSE_VALUE("--gomemlimit", policy_parse_memlimit(optarg, &o->over.gomemlimit, why, sizeof(why)), SET_GOMEMLIMIT);
 			break;
 		case OPT_MONITOR:
 			o->over.monitor = 1;
@@ -320,7 +331,9 @@ void cli_apply(const struct opts *o, struct policy *p)
 	if (o->set & SET_OMP)
 		p->omp = v->omp;
 	if (o->set & SET_BALANCING)
-		p->balancing = 1;
+		p->balancing = v->balancing;
+	if (o->set & SET_GOMEMLIMIT)
+		p->gomemlimit = v->gomemlimit;
 	if (o->set & SET_MONITOR)
 		p->monitor = 1;
 	if (o->set & SET_THREADS)

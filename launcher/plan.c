@@ -424,8 +424,8 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 {
 	char a[LIST_LEN];
 	pl->mem = p->mem;
-	pl->balancing = p->balancing;
-	if (p->balancing && p->mem != MEM_BIND)
+	pl->balancing = p->balancing == BALANCING_YES;
+	if (pl->balancing && p->mem != MEM_BIND)
 		return err(cause, len, "balancing works with the bind memory policy only (memory policy is %s)",
 			   policy_mem_name(p->mem));
 	if (p->mem == MEM_LOCAL || p->mem == MEM_DEFAULT) {

@@ -15,9 +15,11 @@ void policy_init(struct policy *p)
 	p->cpus_kind = CPUS_ALL;
 	p->strategy = STRATEGY_COMPACT;
 	p->smt = 1;
-	p->mem = MEM_LOCAL;
+	p->mem = MEM_DEFAULT;
+	p->balancing = BALANCING_AUTO;
 	p->gomaxprocs.mode = KNOB_AUTO;
 	p->omp.mode = KNOB_KEEP;
+	p->gomemlimit.mode = KNOB_KEEP;
 	p->interval_ms = 1000;
 	p->threshold = 0.3;
 	p->sustain = 3;
@@ -231,6 +233,69 @@ int policy_parse_knob(const char *v, int allow_always, struct knob *k, char *cau
 	snprintf(cause, causelen, "bad value '%s' (expected auto,%s keep, off or a number of threads)", v,
 		 allow_always ? " always," : "");
 	return -1;
+}
+
+static const char *const balancing_names[] = {"auto", "yes", "no", NULL};
+
+int policy_parse_balancing(const char *v, enum balancing_mode *b, char *cause, size_t causelen)
+{
+	int i = match(v, balancing_names), yn;
+	if (i < 0 && policy_parse_bool(v, &yn, cause, causelen) == 0)
+		i = yn ? BALANCING_YES : BALANCING_NO;
+	if (i < 0) {
+		snprintf(cause, causelen, "bad value '%s' for 'balancing' (expected auto, yes or no)", v);
+		return -1;
+	}
+	*b = (enum balancing_mode)i;
+	return 0;
+}
+
+const char *policy_balancing_name(enum balancing_mode b)
+{
+	return balancing_names[b];
+}
+
+int policy_parse_memlimit(const char *v, struct knob *k, char *cause, size_t causelen)
+{
+	static const struct {
+		const char *suffix;
+		double mult;
+	} units[] = {{"", 1}, {"B", 1}, {"K", 1024.0}, {"KiB", 1024.0}, {"M", 1048576.0}, {"MiB", 1048576.0},
+		     {"G", 1073741824.0}, {"GiB", 1073741824.0}, {"T", 1099511627776.0}, {"TiB", 1099511627776.0}};
+	int i = match(v, knob_names);
+	if (i == KNOB_AUTO || i == KNOB_KEEP || i == KNOB_OFF) {
+		k->mode = (enum knob_mode)i;
+		k->value = 0;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (i < 0 && !errno && end != v && isfinite(d) && d > 0 && (*v >= '0' && *v <= '9')) {
+		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+			if (strcmp(end, units[u].suffix) != 0)
+				continue;
+			double bytes = d * units[u].mult;
+			if (bytes < 1048576.0 || bytes > 9.0e18)
+				break;
+			k->mode = KNOB_VALUE;
+			k->value = (long)bytes;
+			return 0;
+		}
+	}
+	snprintf(cause, causelen,
+		 "bad value '%s' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)",
+		 v);
+	return -1;
+}
+
+const char *policy_memlimit_str(const struct knob *k, char *buf, size_t len)
+{
+	if (k->mode == KNOB_VALUE)
+		snprintf(buf, len, "%ld", k->value);
+	else
+		snprintf(buf, len, "%s", knob_names[k->mode]);
+	return buf;
 }
 
 DEFINE_ENUM_PARSER(policy_parse_threads, enum thread_placement, threads_names, "placement",
@@ -447,7 +512,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 		} else if (strcmp(key, "include_cpuless") == 0) {
 			rc = policy_parse_bool(value, &p->include_cpuless, cause, sizeof(cause));
 		} else if (strcmp(key, "balancing") == 0) {
-			rc = policy_parse_bool(value, &p->balancing, cause, sizeof(cause));
+			rc = policy_parse_balancing(value, &p->balancing, cause, sizeof(cause));
 		} else {
 			set_error(c, "unknown key '%s' in [%s]", key, section);
 			return 0;
@@ -457,6 +522,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 			rc = policy_parse_knob(value, 1, &p->gomaxprocs, cause, sizeof(cause));
 		else if (strcmp(key, "omp_num_threads") == 0)
 			rc = policy_parse_knob(value, 0, &p->omp, cause, sizeof(cause));
+		else if (strcmp(key, "gomemlimit") == 0)
+			rc = policy_parse_memlimit(value, &p->gomemlimit, cause, sizeof(cause));
 		else {
 			set_error(c, "unknown key '%s' in [%s]", key, section);
 			return 0;

@@ -56,6 +56,14 @@ static void parse_err(struct args *a, const char *want)
 	assert_string_equal(cause, want);
 }
 
+static void load_policy(struct policy *p, const char *text)
+{
+	char cause[512];
+	policy_init(p);
+	if (policy_load_string(p, "p.ini", text, cause, sizeof(cause)) != 0)
+		fail_msg("%s", cause);
+}
+
 /* ---- modes and the target command ---- */
 
 static void test_run_with_dashdash(void **state)
@@ -359,6 +367,51 @@ static void test_opt_knobs(void **state)
 	freeargs(a);
 }
 
+/* -b alone asks for balancing; --balancing=auto|yes|no names it; --gomemlimit takes the policy's forms.
+ * Each overrides the policy file. */
+static void test_opt_balancing_gomemlimit(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *arg;
+		enum balancing_mode want;
+	} cases[] = {{"-b", BALANCING_YES}, {"--balancing", BALANCING_YES}, {"--balancing=no", BALANCING_NO},
+		     {"--balancing=auto", BALANCING_AUTO}, {"--balancing=yes", BALANCING_YES}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct opts o;
+		struct policy p;
+		struct args *a = ARGS(cases[i].arg, "prog");
+		parse_ok(a, &o);
+		assert_int_equal(o.set, SET_BALANCING);
+		load_policy(&p, "[memory]\npolicy = bind\nbalancing = no\n");
+		if (cases[i].want == BALANCING_NO)
+			p.balancing = BALANCING_YES;
+		cli_apply(&o, &p);
+		assert_int_equal(p.balancing, cases[i].want);
+		policy_free(&p);
+		cli_free(&o);
+		freeargs(a);
+	}
+	struct args *a = ARGS("--balancing=maybe", "prog");
+	parse_err(a, "--balancing: bad value 'maybe' for 'balancing' (expected auto, yes or no)");
+	freeargs(a);
+	struct opts o;
+	struct policy p;
+	a = ARGS("--gomemlimit=2GiB", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.set, SET_GOMEMLIMIT);
+	load_policy(&p, "[runtime]\ngomemlimit = auto\n");
+	cli_apply(&o, &p);
+	assert_int_equal(p.gomemlimit.mode, KNOB_VALUE);
+	assert_int_equal(p.gomemlimit.value, 2147483648L);
+	policy_free(&p);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--gomemlimit", "lots", "prog");
+	parse_err(a, "--gomemlimit: bad value 'lots' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
+	freeargs(a);
+}
+
 static void test_opt_files_and_output(void **state)
 {
 	(void)state;
@@ -580,14 +633,6 @@ static void test_reparse_after_error(void **state)
 
 /* ---- cli_apply: defaults < policy < command line ---- */
 
-static void load_policy(struct policy *p, const char *text)
-{
-	char cause[512];
-	policy_init(p);
-	if (policy_load_string(p, "p.ini", text, cause, sizeof(cause)) != 0)
-		fail_msg("%s", cause);
-}
-
 static void test_apply_overrides(void **state)
 {
 	(void)state;
@@ -693,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_opt_cpus),
 		cmocka_unit_test(test_opt_placement_smt),
 		cmocka_unit_test(test_opt_knobs),
+		cmocka_unit_test(test_opt_balancing_gomemlimit),
 		cmocka_unit_test(test_opt_files_and_output),
 		cmocka_unit_test(test_opt_verbosity),
 		cmocka_unit_test(test_opt_version_help),

@@ -70,7 +70,7 @@ static void test_default_is_everything(void **state)
 	ok_plan(f);
 	assert_string_equal(tu_list(f->pl.cpus), "0-31");
 	assert_string_equal(tu_list(f->pl.cpu_nodes), "0-3");
-	assert_int_equal(f->pl.mem, MEM_LOCAL);
+	assert_int_equal(f->pl.mem, MEM_DEFAULT);
 	assert_true(hwloc_bitmap_iszero(f->pl.mem_nodes));
 	/* Whole cores first: the 16 first PUs of each core come before any sibling. */
 	for (unsigned i = 0; i < 16; i++)

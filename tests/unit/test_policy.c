@@ -40,10 +40,13 @@ static void test_init_defaults(void **state)
 	assert_null(p.cpu_list);
 	assert_int_equal(p.strategy, STRATEGY_COMPACT);
 	assert_int_equal(p.smt, 1);
-	assert_int_equal(p.mem, MEM_LOCAL);
+	/* No memory policy unless asked: the target keeps the one it inherits, and the kernel balances it. */
+	assert_int_equal(p.mem, MEM_DEFAULT);
+	assert_int_equal(p.balancing, BALANCING_AUTO);
 	assert_null(p.mem_nodes);
 	assert_int_equal(p.include_cpuless, 0);
 	assert_int_equal(p.gomaxprocs.mode, KNOB_AUTO);
+	assert_int_equal(p.gomemlimit.mode, KNOB_KEEP);
 	assert_int_equal(p.omp.mode, KNOB_KEEP);
 	assert_null(p.env);
 	assert_int_equal(p.nenv, 0);
@@ -143,7 +146,7 @@ static void test_load_keeps_unset_defaults(void **state)
 	assert_int_equal(p.strategy, STRATEGY_SPREAD);
 	assert_int_equal(p.cpus_kind, CPUS_ALL);
 	assert_int_equal(p.smt, 1);
-	assert_int_equal(p.mem, MEM_LOCAL);
+	assert_int_equal(p.mem, MEM_DEFAULT);
 	assert_int_equal(p.gomaxprocs.mode, KNOB_AUTO);
 	assert_int_equal(p.omp.mode, KNOB_KEEP);
 	policy_free(&p);
@@ -627,7 +630,7 @@ static void test_resident_sections(void **state)
 		    "threshold = 0.25\nsustain = 4\nsettle = 6\nmax_moves_per_minute = 3\nmin_cpu = 10%\n"
 		    "descendants = yes\n"
 		    "[threads]\nplacement = compact\nexclude = gc*, sysmon\nnode.worker* = 1\n");
-	assert_true(p.balancing);
+	assert_int_equal(p.balancing, BALANCING_YES);
 	assert_true(p.monitor);
 	assert_int_equal(p.interval_ms, 500);
 	assert_int_equal(p.source, SOURCE_FAULTS);
@@ -671,7 +674,54 @@ static void test_resident_errors(void **state)
 	load_err("[threads]\nplacement = round\n", "p.ini:2: bad value 'round' for 'placement' (expected none, spread or compact)");
 	load_err("[threads]\nnode.w* = x\n", "p.ini:2: bad value 'x' for 'node.w*' (expected nodes such as 0 or 0-1)");
 	load_err("[threads]\npin = 1\n", "p.ini:2: unknown key 'pin' in [threads]");
-	load_err("[memory]\nbalancing = perhaps\n", "p.ini:2: bad value 'perhaps' for 'balancing' (expected yes or no)");
+	load_err("[memory]\nbalancing = perhaps\n", "p.ini:2: bad value 'perhaps' for 'balancing' (expected auto, yes or no)");
+	load_err("[runtime]\ngomemlimit = lots\n", "p.ini:2: bad value 'lots' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
+	load_err("[runtime]\ngomemlimit = 12XB\n", "p.ini:2: bad value '12XB' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
+	load_err("[runtime]\ngomemlimit = 1000\n", "p.ini:2: bad value '1000' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
+	load_err("[runtime]\ngomemlimit = always\n", "p.ini:2: bad value 'always' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
+	load_err("[runtime]\ngomemlimit = -1GiB\n", "p.ini:2: bad value '-1GiB' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
+}
+
+/* balancing = auto | yes | no (and the boolean spellings); gomemlimit = auto | keep | off | SIZE. */
+static void test_balancing_and_gomemlimit(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		enum balancing_mode want;
+	} bal[] = {{"auto", BALANCING_AUTO}, {"yes", BALANCING_YES}, {"on", BALANCING_YES}, {"no", BALANCING_NO},
+		   {"false", BALANCING_NO}};
+	for (size_t i = 0; i < sizeof(bal) / sizeof(bal[0]); i++) {
+		char text[64];
+		struct policy p;
+		snprintf(text, sizeof(text), "[memory]\nbalancing = %s\n", bal[i].text);
+		load_ok(&p, text);
+		assert_int_equal(p.balancing, bal[i].want);
+		policy_free(&p);
+	}
+	static const struct {
+		const char *text;
+		enum knob_mode mode;
+		long bytes;
+	} lim[] = {{"auto", KNOB_AUTO, 0}, {"keep", KNOB_KEEP, 0}, {"off", KNOB_OFF, 0},
+		   {"1073741824", KNOB_VALUE, 1073741824L}, {"512MiB", KNOB_VALUE, 536870912L},
+		   {"2GiB", KNOB_VALUE, 2147483648L}, {"1.5G", KNOB_VALUE, 1610612736L}, {"64M", KNOB_VALUE, 67108864L}};
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		char text[64], back[64];
+		struct policy p;
+		snprintf(text, sizeof(text), "[runtime]\ngomemlimit = %s\n", lim[i].text);
+		load_ok(&p, text);
+		assert_int_equal(p.gomemlimit.mode, lim[i].mode);
+		assert_int_equal(p.gomemlimit.value, lim[i].bytes);
+		/* What the writer prints reads back the same. */
+		struct knob k;
+		char why[256];
+		assert_int_equal(policy_parse_memlimit(policy_memlimit_str(&p.gomemlimit, back, sizeof(back)), &k, why,
+						       sizeof(why)), 0);
+		assert_int_equal(k.mode, p.gomemlimit.mode);
+		assert_int_equal(k.value, p.gomemlimit.value);
+		policy_free(&p);
+	}
 }
 
 int main(void)
@@ -686,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_load_indented_keys),
 		cmocka_unit_test(test_resident_sections),
 		cmocka_unit_test(test_resident_errors),
+		cmocka_unit_test(test_balancing_and_gomemlimit),
 		cmocka_unit_test(test_load_env_value_as_is),
 		cmocka_unit_test(test_same_key_in_two_sections_is_not_duplicate),
 		cmocka_unit_test(test_cpus_forms),
