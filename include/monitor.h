@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "balance.h"
+#include "owner.h"
 #include "plan.h"
 #include "policy.h"
 #include "source.h"
@@ -16,6 +17,10 @@ struct mthread {
 	int slot;                 /* index into the plan's CPU order, -1 unpinned */
 	int excluded;             /* a rule leaves it unpinned */
 	int rule_nodes;           /* index of the rule that placed it, -1 */
+	enum thread_owner owner;  /* who decided its CPU mask: numarun, or the program (left alone) */
+	hwloc_bitmap_t set_mask;  /* the mask numarun set on it (as the kernel reports it), NULL: none */
+	long epoch;               /* its entry in the owner log, -1 */
+	double start;             /* when it started (CLOCK_BOOTTIME seconds), -1 unknown */
 	unsigned long long run_ns;
 	int schedstat_fd;         /* kept open: pread each tick instead of open/read/close */
 	int seen;
@@ -32,6 +37,7 @@ struct mdeparted {
 	int remote_valid;
 	unsigned moves;
 	int frozen;
+	int owner;                /* enum thread_owner */
 };
 
 #define MONITOR_MAX_DEPARTED 256
@@ -55,6 +61,12 @@ struct monitor {
 	int *cpu_node;            /* node index of each CPU (OS index), -1 */
 	unsigned ncpu_node;
 	hwloc_bitmap_t *rule_sets;/* per rule: node set (OS indexes), NULL for exclude rules */
+	hwloc_bitmap_t launch_mask; /* the CPUs the target was launched with */
+	hwloc_bitmap_t mask;      /* scratch: a thread's mask as read this tick */
+	struct owner_log olog;    /* the masks numarun set, for telling inherited masks from the program's */
+	double list_at, prev_list_at; /* when the task list was read, this tick and the one before */
+	double clk_tck;           /* start times' resolution, seconds */
+	unsigned long released;   /* threads the program took back from numarun */
 	FILE *events;
 	int own_events;
 	double t0;

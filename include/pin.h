@@ -8,6 +8,8 @@
 
 /* Pin thread tid to one CPU. Returns 0 or -errno (-ESRCH: the thread is gone, which is normal). */
 int pin_thread_cpu(pid_t tid, unsigned cpu);
+/* Read thread tid's CPU mask into cpus. Returns 0 or -errno (-ESRCH: gone). */
+int pin_thread_get(pid_t tid, hwloc_bitmap_t cpus);
 /* Pin thread tid to a CPU set. Returns 0 or -errno. */
 int pin_thread_set(pid_t tid, hwloc_const_bitmap_t cpus);
 /* A kernel node mask (unsigned longs) for set_mempolicy/mbind/migrate_pages. *maxnode: in, at least this

@@ -26,7 +26,10 @@ struct plan {
 	hwloc_bitmap_t cpu_nodes; /* nodes whose CPUs are used (OS indexes) */
 	enum mem_policy mem;
 	hwloc_bitmap_t mem_nodes; /* memory policy nodes (OS indexes); empty for local/default */
-	int balancing;            /* MPOL_F_NUMA_BALANCING on the bind policy */
+	int balancing;            /* MPOL_F_NUMA_BALANCING on the memory policy numarun sets */
+	int kernel_balancing;     /* the kernel's NUMA balancing will scan and migrate the target's memory:
+				   * 1, 0, or -1 when unknown (not this system) */
+	char kernel_balancing_why[256];
 	enum strategy strategy;
 	int smt;
 	struct knob_decision gomaxprocs;

@@ -24,6 +24,7 @@ struct task_stat {
 	char state;
 	int processor;            /* CPU it last ran on (field 39), -1 when absent */
 	unsigned long long utime, stime; /* clock ticks */
+	unsigned long long starttime; /* field 22: clock ticks after boot (CLOCK_BOOTTIME) when it started */
 	pid_t ppid;
 };
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <hwloc.h>
+#include "mempolicy.h"
 
 struct topo_node {
 	unsigned os_index;
@@ -40,6 +41,7 @@ struct topo {
 	uint64_t *dist;           /* nnodes x nnodes, by array index */
 	int dist_from_matrix;     /* 1: hwloc distance matrix; 0: derived from the tree */
 	unsigned npus_total;      /* PUs including offline and disallowed */
+	struct kernel_mem kmem;   /* the running kernel's memory-policy facts (known only for this system) */
 };
 
 /*

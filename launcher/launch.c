@@ -11,11 +11,15 @@
 #include <numaif.h>
 #include "caps.h"
 #include "launch.h"
+#include "mempolicy.h"
 #include "nodelist.h"
 #include "pin.h"
 
 #ifndef MPOL_LOCAL
 #define MPOL_LOCAL 4
+#endif
+#ifndef MPOL_F_NUMA_BALANCING
+#define MPOL_F_NUMA_BALANCING (1 << 13)
 #endif
 
 static int check_file(const char *path, char *cause, size_t causelen, const char *shown)
@@ -82,18 +86,6 @@ int launch_resolve(const char *cmd, char *path, size_t pathlen, char *cause, siz
 	return EXIT_NOTFOUND;
 }
 
-static int mempolicy_mode(enum mem_policy m)
-{
-	switch (m) {
-	case MEM_BIND: return MPOL_BIND;
-	case MEM_INTERLEAVE: return MPOL_INTERLEAVE;
-	case MEM_PREFERRED: return MPOL_PREFERRED;
-	case MEM_LOCAL: return MPOL_LOCAL;
-	case MEM_DEFAULT: break;
-	}
-	return -1;
-}
-
 static const char *perm_hint(int e)
 {
 	if (e != EPERM)
@@ -127,7 +119,7 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 	if (rc < 0) {
 		snprintf(cause, causelen, "set_mempolicy %s%s nodes %s: %s%s", policy_mem_name(pl->mem),
 			 pl->balancing ? "|balancing" : "",
-			 mode == MPOL_LOCAL ? "local" : nodelist_format(pl->mem_nodes, list, sizeof(list)),
+			 pl->mem == MEM_LOCAL ? "local" : nodelist_format(pl->mem_nodes, list, sizeof(list)),
 			 strerror(e), perm_hint(e));
 		return -e;
 	}

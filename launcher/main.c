@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "launch.h"
 #include "log.h"
+#include "mempolicy.h"
 #include "monitor.h"
 #include "nodelist.h"
 #include "plan.h"
@@ -52,6 +53,10 @@ static int run(struct opts *o)
 	}
 	struct cpu_limit limit = {0};
 	if (topo.this_system) {
+		/* What the planner needs to say whether the kernel will balance the target's memory. */
+		mempolicy_read_kernel(&topo.kmem);
+		if (pol.mem != MEM_DEFAULT && pol.balancing != BALANCING_NO)
+			mempolicy_probe_balancing(&topo.kmem, topo.allowed_nodes);
 		int e = cgroup_cpu_limit("", &limit);
 		if (e < 0)
 			log_info("cannot read /proc/self/cgroup: %s; no CPU quota assumed", strerror(-e));

@@ -122,29 +122,74 @@ static void set_slot(struct monitor *m, struct mthread *th, int slot)
 		m->slot_load[slot]++;
 }
 
-/* Pin a thread to a slot's CPU. Returns 0 or -errno (-ESRCH: gone). */
-static int pin_to(struct monitor *m, struct mthread *th, int slot)
+/* The mask numarun set on th stops being in effect now (changed, taken by the program, or gone). */
+static void forget_set(struct monitor *m, struct mthread *th)
 {
-	int rc = pin_thread_cpu(th->tid, m->pl->order[slot]);
-	if (rc == 0)
-		set_slot(m, th, slot);
-	else if (rc != -ESRCH)
-		log_warn("sched_setaffinity tid %d cpu %u: %s", (int)th->tid, m->pl->order[slot], strerror(-rc));
+	if (th->epoch >= 0)
+		owner_log_close(&m->olog, th->epoch, clock_seconds(CLOCK_BOOTTIME));
+	th->epoch = -1;
+	hwloc_bitmap_free(th->set_mask);
+	th->set_mask = NULL;
+}
+
+/* numarun just set th's mask: remember it as the kernel reports it, for the per-tick comparison, and
+ * in the owner log, for the threads th creates from now on. */
+static void record_set(struct monitor *m, struct mthread *th, hwloc_const_bitmap_t wanted)
+{
+	forget_set(m, th);
+	th->set_mask = hwloc_bitmap_alloc();
+	if (pin_thread_get(th->tid, th->set_mask) < 0)
+		hwloc_bitmap_copy(th->set_mask, wanted);
+	th->epoch = owner_log_open(&m->olog, th->set_mask, clock_seconds(CLOCK_BOOTTIME));
+}
+
+/* Set a thread's CPUs. Returns 0 or -errno (-ESRCH: gone). */
+static int set_cpus(struct monitor *m, struct mthread *th, hwloc_const_bitmap_t cpus)
+{
+	int rc = pin_thread_set(th->tid, cpus);
+	if (rc == 0) {
+		record_set(m, th, cpus);
+	} else if (rc != -ESRCH) {
+		char a[256];
+		log_warn("sched_setaffinity tid %d cpus %s: %s", (int)th->tid, nodelist_format(cpus, a, sizeof(a)),
+			 strerror(-rc));
+	}
 	return rc;
 }
 
-/* Place a thread by the rules and the placement policy. Returns 1 when it was (re)pinned. */
+/* Pin a thread to a slot's CPU. Returns 0 or -errno (-ESRCH: gone). */
+static int pin_to(struct monitor *m, struct mthread *th, int slot)
+{
+	hwloc_bitmap_only(m->mask, m->pl->order[slot]);
+	int rc = set_cpus(m, th, m->mask);
+	if (rc == 0)
+		set_slot(m, th, slot);
+	return rc;
+}
+
+/* The mask numarun expects th to have: the one it set, else the one the target was launched with. */
+static hwloc_const_bitmap_t expected_mask(const struct monitor *m, const struct mthread *th)
+{
+	return th->set_mask ? th->set_mask : m->launch_mask;
+}
+
+/* Place a thread of numarun's by the rules and the placement policy (m->mask holds its mask now).
+ * Returns 1 when it was (re)pinned. */
 static int place(struct monitor *m, struct mthread *th)
 {
+	if (th->owner != OWNER_NUMARUN)
+		return 0;
 	int r = match_rule(m, th->comm);
 	th->rule_nodes = r;
 	if ((r >= 0 && !m->rule_sets[r]) || (r < 0 && m->p->threads == THREADS_NONE)) {
 		/* Left unpinned. A new thread inherits the affinity of the thread that created it, which may be
-		 * pinned to one CPU: give it the whole plan. */
+		 * one CPU numarun pinned that one to: give it the whole plan. A mask the program set is not
+		 * numarun's to change (owner), and the launch mask is the plan already. */
 		th->excluded = r >= 0;
-		pin_thread_set(th->tid, m->pl->cpus);
 		if (th->slot >= 0)
 			set_slot(m, th, -1);
+		if (!hwloc_bitmap_isequal(m->mask, m->pl->cpus))
+			set_cpus(m, th, m->pl->cpus);
 		return 0;
 	}
 	th->excluded = 0;
@@ -172,6 +217,10 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->save_path = save_path;
 	m->t0 = now_s();
 	m->nslots = pl->ncpus;
+	m->launch_mask = hwloc_bitmap_dup(pl->cpus);
+	m->mask = hwloc_bitmap_alloc();
+	long tck = sysconf(_SC_CLK_TCK);
+	m->clk_tck = tck > 0 ? 1.0 / (double)tck : 0.01;
 	m->slot_node = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_node));
 	m->slot_load = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_load));
 	m->free_slots = calloc(t->nnodes, sizeof(*m->free_slots));
@@ -311,6 +360,20 @@ static void read_comm(struct mthread *th)
 	}
 }
 
+/* "pinned_by": who set the thread's CPU mask (null: nobody, it has the CPUs the target was launched
+ * with), and "affinity": that mask. */
+static void ev_owner(struct monitor *m, const struct mthread *th)
+{
+	char a[1024];
+	if (th->owner == OWNER_PROGRAM)
+		ev_str(m, "pinned_by", "program");
+	else if (th->set_mask && !hwloc_bitmap_isequal(th->set_mask, m->launch_mask))
+		ev_str(m, "pinned_by", "numarun");
+	else
+		fputs(",\"pinned_by\":null", m->events);
+	ev_str(m, "affinity", nodelist_format(th->owner == OWNER_PROGRAM ? m->mask : expected_mask(m, th), a, sizeof(a)));
+}
+
 static void ev_new(struct monitor *m, const struct mthread *th)
 {
 	ev_begin(m, "thread_new");
@@ -320,6 +383,7 @@ static void ev_new(struct monitor *m, const struct mthread *th)
 	else
 		fputs(",\"cpu\":null,\"node\":null", m->events);
 	fprintf(m->events, ",\"pinned\":%s", th->slot >= 0 ? "true" : "false");
+	ev_owner(m, th);
 	ev_end(m);
 }
 
@@ -335,6 +399,7 @@ static void thread_final(const struct monitor *m, size_t i, struct mdeparted *d)
 	d->remote_valid = th->last.valid;
 	d->moves = m->bt[i].moves;
 	d->frozen = m->bt[i].frozen;
+	d->owner = th->owner;
 }
 
 /* The k-th thread of the exit report: those still listed, then the last ones that ended before the
@@ -398,6 +463,7 @@ static int refresh_tasks(struct monitor *m)
 			/* gone: remember how it ended for the exit report */
 			remember_departed(m, i);
 			set_slot(m, &m->th[i], -1);
+			forget_set(m, &m->th[i]);
 			source_thread_close(&m->th[i].src);
 			if (m->th[i].schedstat_fd >= 0)
 				close(m->th[i].schedstat_fd);
@@ -414,6 +480,8 @@ static int refresh_tasks(struct monitor *m)
 			th->tid = refs[j].tid;
 			th->slot = -1;
 			th->rule_nodes = -1;
+			th->epoch = -1;
+			th->start = -1;
 			th->seen = 0; /* new: no CPU time baseline yet */
 			th->schedstat_fd = -1;
 			source_thread_init(&th->src);
@@ -590,6 +658,54 @@ static void save_policy(struct monitor *m)
 	policy_free(&copy);
 }
 
+/* ---- whose mask it is ---- */
+
+/* When a thread started, CLOCK_BOOTTIME seconds (stat field 22), -1 unknown. */
+static double thread_start(const struct monitor *m, const struct mthread *th)
+{
+	char path[96], buf[1024];
+	struct task_stat st;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)th->pid, (int)th->tid);
+	if (procfs_read(path, buf, sizeof(buf)) <= 0 || procfs_parse_stat(buf, &st) < 0 || !st.starttime)
+		return -1;
+	return (double)st.starttime * m->clk_tck;
+}
+
+static void log_program_pin(const struct monitor *m, const struct mthread *th, const char *how)
+{
+	char a[256], b[256];
+	log_info("tid %d (%s): %s to CPUs %s (launched on %s): left alone", (int)th->tid, th->comm, how,
+		 nodelist_format(m->mask, a, sizeof(a)), nodelist_format(m->launch_mask, b, sizeof(b)));
+}
+
+/* An event about a thread changing hands: "released" (the program set its mask) or "reclaimed". */
+static void ev_owned(struct monitor *m, const struct mthread *th, const char *name, const char *reason)
+{
+	ev_begin(m, name);
+	ev_thread(m, th);
+	ev_owner(m, th);
+	ev_str(m, "reason", reason);
+	ev_end(m);
+}
+
+/* The program changed the mask of a thread numarun managed: it is the program's from now on. numarun
+ * frees its slot, stops judging it, and says so. */
+static void release(struct monitor *m, size_t i)
+{
+	struct mthread *th = &m->th[i];
+	char was[256], reason[400];
+	nodelist_format(expected_mask(m, th), was, sizeof(was));
+	snprintf(reason, sizeof(reason), "the program changed its CPU mask from %s (numarun's)", was);
+	forget_set(m, th);
+	if (th->slot >= 0)
+		set_slot(m, th, -1);
+	th->owner = OWNER_PROGRAM;
+	m->bt[i].above = m->bt[i].under = 0;
+	m->released++;
+	ev_owned(m, th, "released", reason);
+	log_program_pin(m, th, "re-pinned by the program");
+}
+
 /* ---- the tick ---- */
 
 /* CPU time of a thread, through a kept file descriptor (falls back to opening each time when out of
@@ -621,18 +737,44 @@ int monitor_tick(struct monitor *m)
 	char path[128], buf[512];
 	double now = now_s();
 	m->ticks++;
+	m->list_at = clock_seconds(CLOCK_BOOTTIME);
 	int rc = refresh_tasks(m);
 	if (rc < 0)
 		return rc;
 
-	/* New threads are placed now, within one interval of their creation. A thread may be renamed just
-	 * after it starts: its name is read again on its next tick, and rules apply to the new name. */
+	/* Whose mask each thread has (numarun(1), "Threads the program pins"), then placement: new threads
+	 * within one interval of their creation. A thread may be renamed just after it starts: its name is
+	 * read again on its next tick, and rules apply to the new name. */
+	if (m->prev_list_at > 0)
+		owner_log_prune(&m->olog, m->prev_list_at - 2 * m->clk_tck);
 	for (size_t i = 0; i < m->n; i++) {
 		struct mthread *th = &m->th[i];
+		if (pin_thread_get(th->tid, m->mask) < 0)
+			continue; /* gone since the listing */
 		if (!th->seen) {
+			th->start = thread_start(m, th);
+			th->owner = owner_classify(&m->olog, m->launch_mask, m->mask, th->start, m->clk_tck);
+			if (th->owner == OWNER_PROGRAM)
+				log_program_pin(m, th, "pinned by the program when first seen");
 			place(m, th);
 			ev_new(m, th);
-		} else if (th->seen == 1) {
+			continue;
+		}
+		if (th->owner == OWNER_NUMARUN && !hwloc_bitmap_isequal(m->mask, expected_mask(m, th))) {
+			release(m, i);
+			continue;
+		}
+		if (th->owner == OWNER_PROGRAM) {
+			/* Widened back to the CPUs the target was launched with: numarun's to place again. */
+			if (hwloc_bitmap_isequal(m->mask, m->launch_mask)) {
+				th->owner = OWNER_NUMARUN;
+				place(m, th);
+				ev_owned(m, th, "reclaimed", "the program gave it back the CPUs the target was launched with");
+				log_info("tid %d (%s): back on the launch CPUs: numarun places it again", (int)th->tid, th->comm);
+			}
+			continue;
+		}
+		if (th->seen == 1) {
 			char old[64];
 			snprintf(old, sizeof(old), "%s", th->comm);
 			read_comm(th);
@@ -641,6 +783,7 @@ int monitor_tick(struct monitor *m)
 			th->seen = 2;
 		}
 	}
+	m->prev_list_at = m->list_at;
 
 	pid_t sampled_pid = 0; /* process-wide data is read once a tick, and only when a thread needs it */
 	unsigned long long window = (unsigned long long)m->p->interval_ms * 1000000ULL;
@@ -659,6 +802,9 @@ int monitor_tick(struct monitor *m)
 		th->run_ns = run;
 		th->seen = th->seen ? th->seen : 1;
 		bt->busy = !first && (double)delta >= m->p->min_cpu * (double)window;
+		/* A thread the program pinned is the program's decision: never judged, never moved. */
+		if (th->owner == OWNER_PROGRAM)
+			bt->busy = 0;
 		if (!m->sampling || !bt->busy)
 			continue;
 		int node = th->slot >= 0 ? m->slot_node[th->slot] : -1;
@@ -749,7 +895,12 @@ void monitor_finish(struct monitor *m, int status)
 				fprintf(m->events, ",\"remote\":%.3f", d.remote);
 			else
 				fputs(",\"remote\":null", m->events);
-			fprintf(m->events, ",\"moves\":%u,\"frozen\":%s}", d.moves, d.frozen ? "true" : "false");
+			fprintf(m->events, ",\"moves\":%u,\"frozen\":%s", d.moves, d.frozen ? "true" : "false");
+			if (d.owner == OWNER_PROGRAM)
+				fputs(",\"pinned_by\":\"program\"", m->events);
+			else
+				fprintf(m->events, ",\"pinned_by\":%s", d.cpu >= 0 ? "\"numarun\"" : "null");
+			fputc('}', m->events);
 		}
 		fputc(']', m->events);
 		ev_end(m);
@@ -759,11 +910,15 @@ void monitor_finish(struct monitor *m, int status)
 	if (m->pid && log_get_level() >= LOG_VERBOSE) {
 		log_info("monitor: %lu ticks, %lu thread moves, %lu memory migrations%s", m->ticks, m->moves,
 			 m->migrations, m->converged ? ", converged" : "");
+		if (m->released)
+			log_info("  %lu thread%s re-pinned by the program: left alone", m->released, m->released == 1 ? "" : "s");
 		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
 			struct mdeparted d;
 			char where[64];
 			report_thread(m, k, &d);
-			if (d.node >= 0)
+			if (d.owner == OWNER_PROGRAM)
+				snprintf(where, sizeof(where), "pinned by the program");
+			else if (d.node >= 0)
 				snprintf(where, sizeof(where), "%snode %d", d.cpu >= 0 ? "" : "unpinned, last on ", d.node);
 			else
 				snprintf(where, sizeof(where), "unpinned");
@@ -777,7 +932,11 @@ void monitor_finish(struct monitor *m, int status)
 		source_thread_close(&m->th[i].src);
 		if (m->th[i].schedstat_fd >= 0)
 			close(m->th[i].schedstat_fd);
+		hwloc_bitmap_free(m->th[i].set_mask);
 	}
+	owner_log_free(&m->olog);
+	hwloc_bitmap_free(m->launch_mask);
+	hwloc_bitmap_free(m->mask);
 	if (m->own_events && m->events)
 		fclose(m->events);
 	else if (m->events)

@@ -25,6 +25,34 @@ int pin_thread_set(pid_t tid, hwloc_const_bitmap_t cpus)
 	return rc;
 }
 
+int pin_thread_get(pid_t tid, hwloc_bitmap_t cpus)
+{
+	/* The kernel wants room for all of its possible CPUs: grow until it accepts (the size is kept). */
+	static size_t ncpu = 1024;
+	for (;;) {
+		cpu_set_t *set = CPU_ALLOC(ncpu);
+		size_t sz = CPU_ALLOC_SIZE(ncpu);
+		int rc = sched_getaffinity(tid, sz, set);
+		if (rc < 0 && errno == EINVAL && ncpu < (1u << 22)) {
+			CPU_FREE(set);
+			ncpu *= 2;
+			continue;
+		}
+		if (rc < 0) {
+			rc = -errno;
+			CPU_FREE(set);
+			return rc;
+		}
+		hwloc_bitmap_zero(cpus);
+		const unsigned long *w = (const unsigned long *)set;
+		for (unsigned i = 0; i < (unsigned)(sz / sizeof(*w)); i++)
+			if (w[i])
+				hwloc_bitmap_set_ith_ulong(cpus, i, w[i]);
+		CPU_FREE(set);
+		return 0;
+	}
+}
+
 int pin_thread_cpu(pid_t tid, unsigned cpu)
 {
 	hwloc_bitmap_t s = hwloc_bitmap_alloc();

@@ -420,14 +420,73 @@ static void add_cpuless(const struct topo *t, hwloc_bitmap_t nodes, hwloc_const_
 	}
 }
 
+/* Whether the kernel's NUMA balancing will scan and migrate the target's memory, and the
+ * MPOL_F_NUMA_BALANCING flag on the policy numarun sets. Pure: the kernel facts are in t->kmem. */
+static int plan_balancing(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
+{
+	const struct kernel_mem *k = &t->kmem;
+	char *why = pl->kernel_balancing_why;
+	size_t wl = sizeof(pl->kernel_balancing_why);
+	int on = k->known ? mempolicy_kernel_balances(k) : -1;
+	char off[96] = "";
+	if (k->known && k->numa_balancing < 0)
+		snprintf(off, sizeof(off), "this kernel has no NUMA balancing");
+	else if (k->known)
+		snprintf(off, sizeof(off), "kernel.numa_balancing is %d", k->numa_balancing);
+	pl->balancing = 0;
+	pl->kernel_balancing = on;
+	if (p->mem == MEM_DEFAULT) {
+		if (p->balancing == BALANCING_YES)
+			note(pl, "balancing = yes: numarun sets no memory policy, the target keeps the one it inherits");
+		if (!k->known)
+			snprintf(why, wl, "unknown: not this system");
+		else if (k->inherited_mode > 0 && !k->inherited_mof) {
+			pl->kernel_balancing = 0;
+			snprintf(why, wl, "no: the target inherits numarun's own %s memory policy, which the kernel "
+					  "does not balance", mempolicy_mode_name(k->inherited_mode));
+		} else if (!on)
+			snprintf(why, wl, "no: %s", off);
+		else
+			snprintf(why, wl, "yes: the target keeps the memory policy it inherits (%s)",
+				 k->inherited_mode > 0 ? "with MPOL_F_NUMA_BALANCING" : "the task default");
+		return 0;
+	}
+	int accepts = mempolicy_accepts_balancing(k, p->mem);
+	if (p->balancing == BALANCING_YES && !accepts)
+		return err(cause, len, "balancing: %s does not take MPOL_F_NUMA_BALANCING with the %s memory policy "
+				       "(it does with %s)",
+			   k->probed_modes ? "this kernel" : "the kernel", policy_mem_name(p->mem),
+			   k->probed_modes && (k->balancing_modes & ~(1u << MEM_BIND)) ? "bind and others" : "bind");
+	pl->balancing = p->balancing == BALANCING_YES || (p->balancing == BALANCING_AUTO && accepts && on != 0);
+	if (pl->balancing) {
+		pl->kernel_balancing = on;
+		if (on > 0)
+			snprintf(why, wl, "yes: %s with MPOL_F_NUMA_BALANCING", policy_mem_name(p->mem));
+		else if (on == 0)
+			snprintf(why, wl, "no: %s (MPOL_F_NUMA_BALANCING is set for when it is turned on)", off);
+		else
+			snprintf(why, wl, "unknown: not this system (%s with MPOL_F_NUMA_BALANCING)", policy_mem_name(p->mem));
+		return 0;
+	}
+	pl->kernel_balancing = 0;
+	if (p->balancing == BALANCING_NO)
+		snprintf(why, wl, "no: balancing = no (the kernel does not balance an explicit %s policy without it)",
+			 policy_mem_name(p->mem));
+	else if (!accepts)
+		snprintf(why, wl, "no: the kernel does not balance memory under an explicit %s policy, and takes "
+				  "MPOL_F_NUMA_BALANCING only with %s",
+			 policy_mem_name(p->mem), k->probed_modes && (k->balancing_modes & ~(1u << MEM_BIND)) ? "others" : "bind");
+	else
+		snprintf(why, wl, "no: %s", off);
+	return 0;
+}
+
 static int plan_memory(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
 {
 	char a[LIST_LEN];
 	pl->mem = p->mem;
-	pl->balancing = p->balancing == BALANCING_YES;
-	if (pl->balancing && p->mem != MEM_BIND)
-		return err(cause, len, "balancing works with the bind memory policy only (memory policy is %s)",
-			   policy_mem_name(p->mem));
+	if (plan_balancing(t, p, pl, cause, len) < 0)
+		return -1;
 	if (p->mem == MEM_LOCAL || p->mem == MEM_DEFAULT) {
 		if (p->mem_nodes)
 			return err(cause, len, "memory nodes '%s' are only used with bind, interleave or preferred "

@@ -85,11 +85,12 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 		fprintf(f, "  %-16s local (node%s %s)\n", "memory:", hwloc_bitmap_weight(pl->cpu_nodes) == 1 ? "" : "s",
 			nodelist_format(pl->cpu_nodes, a, sizeof(a)));
 	else if (pl->mem == MEM_DEFAULT)
-		fprintf(f, "  %-16s default (inherited, not changed)\n", "memory:");
+		fprintf(f, "  %-16s not set: the target keeps the memory policy it inherits\n", "memory:");
 	else
 		fprintf(f, "  %-16s %s on node%s %s%s\n", "memory:", policy_mem_name(pl->mem),
 			hwloc_bitmap_weight(pl->mem_nodes) == 1 ? "" : "s", nodelist_format(pl->mem_nodes, a, sizeof(a)),
 			pl->balancing ? ", with NUMA balancing (MPOL_F_NUMA_BALANCING)" : "");
+	fprintf(f, "  %-16s %s\n", "NUMA balancing:", pl->kernel_balancing_why);
 	knob_text(f, "GOMAXPROCS:", &pl->gomaxprocs);
 	knob_text(f, "OMP_NUM_THREADS:", &pl->omp);
 	if (argv && argv[0]) {
@@ -153,7 +154,10 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	json_set_array(f, pl->cpu_nodes);
 	fprintf(f, ",\"memory\":{\"policy\":\"%s\",\"nodes\":", policy_mem_name(pl->mem));
 	json_set_array(f, pl->mem == MEM_LOCAL ? pl->cpu_nodes : pl->mem_nodes);
-	fprintf(f, ",\"balancing\":%s}", pl->balancing ? "true" : "false");
+	fprintf(f, ",\"balancing\":%s,\"kernel_balancing\":%s,\"kernel_balancing_reason\":", pl->balancing ? "true" : "false",
+		pl->kernel_balancing < 0 ? "null" : pl->kernel_balancing ? "true" : "false");
+	json_string(f, pl->kernel_balancing_why);
+	fputc('}', f);
 	fprintf(f, ",\"resident\":{\"enabled\":%s,\"threads\":\"%s\",\"monitor\":", policy_resident(p) ? "true" : "false",
 		policy_threads_name(p->threads));
 	if (p->monitor)
@@ -207,8 +211,8 @@ void plan_print_ini(FILE *f, const struct plan *pl, const struct policy *p)
 	fprintf(f, "policy = %s\n", policy_mem_name(pl->mem));
 	if (pl->mem != MEM_LOCAL && pl->mem != MEM_DEFAULT)
 		fprintf(f, "nodes = %s\n", nodelist_format(pl->mem_nodes, a, sizeof(a)));
-	if (pl->balancing)
-		fputs("balancing = yes\n", f);
+	if (pl->mem != MEM_DEFAULT)
+		fprintf(f, "balancing = %s\n", policy_balancing_name(p->balancing));
 	fputs("\n[runtime]\n", f);
 	fprintf(f, "gomaxprocs = %s\n", policy_knob_str(&p->gomaxprocs, a, sizeof(a)));
 	fprintf(f, "omp_num_threads = %s\n", policy_knob_str(&p->omp, a, sizeof(a)));

@@ -70,6 +70,8 @@ int procfs_parse_stat(const char *text, struct task_stat *st)
 			st->utime = strtoull(p, NULL, 10);
 		else if (field == 15)
 			st->stime = strtoull(p, NULL, 10);
+		else if (field == 22)
+			st->starttime = strtoull(p, NULL, 10);
 		else if (field == 39) {
 			st->processor = (int)strtol(p, NULL, 10);
 			break;

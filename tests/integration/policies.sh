@@ -80,7 +80,7 @@ if [ -n "$PYTHON" ]; then
 	run "$NUMARUN" plan --json -p "$top_srcdir/policies/go-service.ini"
 	expect_eq "$(json_get "$T/out" 'j["strategy"]')" compact "go-service: strategy compact"
 	expect_eq "$(json_get "$T/out" 'j["smt"]')" true "go-service: smt true"
-	expect_eq "$(json_get "$T/out" 'j["memory"]["policy"]')" local "go-service: memory local"
+	expect_eq "$(json_get "$T/out" 'j["memory"]["policy"]')" default "go-service: memory policy left to the kernel (default)"
 fi
 
 # ---- precedence: defaults < policy < command line ----
@@ -101,7 +101,7 @@ EOF
 if [ -n "$PYTHON" ]; then
 	run "$NUMARUN" plan --json
 	expect_eq "$(json_get "$T/out" '[j["strategy"], j["smt"], j["memory"]["policy"]]')" \
-		'["compact",true,"local"]' "defaults: compact, smt, memory local"
+		'["compact",true,"default"]' "defaults: compact, smt, no memory policy set (default)"
 	run "$NUMARUN" plan --json -p "$T/prec.ini"
 	expect_eq "$(json_get "$T/out" '[j["strategy"], j["smt"], j["memory"]["policy"]]')" \
 		'["spread",false,"interleave"]' "policy overrides the defaults"

@@ -108,10 +108,11 @@ mem = j.get("memory", {})
 cores_of = lambda s: {pu_core[p] for p in s if p in pu_core}
 
 if mode == "default":
-    # cpus = all, smt = yes, memory local on the plan's nodes.
+    # cpus = all, smt = yes, no memory policy set (the target keeps the one it inherits).
     want(cpus == pus, "default plan does not use all allowed PUs (%d of %d)" % (len(cpus), len(pus)))
-    want(mem.get("policy") == "local", "memory.policy %r != local" % mem.get("policy"))
-    want(mem.get("nodes") == nodes, "memory.nodes %r != nodes %r (default nodes = plan)" % (mem.get("nodes"), nodes))
+    want(mem.get("policy") == "default", "memory.policy %r != default" % mem.get("policy"))
+    want(mem.get("nodes") == [], "memory.nodes %r != [] (no policy, no nodes)" % mem.get("nodes"))
+    want(mem.get("kernel_balancing") is None, "kernel_balancing %r for a topology that is not this system" % mem.get("kernel_balancing"))
     want(j.get("strategy") == "compact" and j.get("smt") is True, "defaults are not compact/smt")
 elif mode == "nosmt":
     want(len(cpus) == len(cores_of(pus)), "--smt=no: %d CPUs, %d cores" % (len(cpus), len(cores_of(pus))))
@@ -198,7 +199,7 @@ for xml in "$@"; do
 	expect_rc 0 "$t: plan --json"
 	if json_valid "$T/out"; then ok "$t: plan --json is valid JSON (json.tool)"; else
 		not_ok "$t: plan --json is valid JSON (json.tool)" "$(last_details)"; fi
-	plan_check "$t: default plan (all PUs, whole cores first, memory local on the plan's nodes)" default "$xml" --
+	plan_check "$t: default plan (all PUs, whole cores first, memory policy left as inherited)" default "$xml" --
 	plan_check "$t: --smt=no uses one PU per core" nosmt "$xml" -- --smt=no
 	plan_check "$t: -c 1" compact "$xml" 1 -- -c 1
 	if [ "$topo_pus" -ge 4 ]; then

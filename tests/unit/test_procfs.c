@@ -64,6 +64,7 @@ static void test_stat(void **state)
 	assert_int_equal(st.utime, 250);
 	assert_int_equal(st.stime, 30);
 	assert_int_equal(st.processor, 5);
+	assert_int_equal(st.starttime, 12345); /* field 22 */
 	assert_int_equal(procfs_parse_stat("garbage", &st), -1);
 }
 

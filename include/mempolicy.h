@@ -1,0 +1,34 @@
+/* mempolicy.h - what this kernel does with memory policies and NUMA balancing, and applying a policy. */
+#ifndef NUMARUN_MEMPOLICY_H
+#define NUMARUN_MEMPOLICY_H
+
+#include <stddef.h>
+#include <hwloc.h>
+#include "policy.h"
+
+/* Facts about the running kernel that the planner reads (it makes no system calls itself). */
+struct kernel_mem {
+	int known;                /* probed on this system; 0 for XML and synthetic topologies */
+	int numa_balancing;       /* kernel.numa_balancing, -1 when the kernel has no NUMA balancing */
+	int probed_modes;         /* balancing_modes holds a probe's answer */
+	unsigned balancing_modes; /* bit (1 << enum mem_policy): set_mempolicy takes MPOL_F_NUMA_BALANCING with it */
+	int inherited_mode;       /* the memory policy numarun was started with (MPOL_*), -1 unknown */
+	int inherited_mof;        /* ... with MPOL_F_NUMA_BALANCING (the kernel still balances it) */
+};
+
+/* The kernel's balancing of normal (non-tiered) memory is on: bit 0 of kernel.numa_balancing. */
+int mempolicy_kernel_balances(const struct kernel_mem *k);
+/* Read kernel.numa_balancing and our own (inherited) memory policy. Cheap: one file, one system call. */
+void mempolicy_read_kernel(struct kernel_mem *k);
+/* Ask the kernel which policies accept MPOL_F_NUMA_BALANCING, by setting each on this thread and
+ * restoring the policy it had. allowed: the nodes we may use (one is used for the probe). */
+void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed);
+/* Would the kernel accept MPOL_F_NUMA_BALANCING with m? Probed answer, else what 5.12 and later do
+ * (bind only). */
+int mempolicy_accepts_balancing(const struct kernel_mem *k, enum mem_policy m);
+/* The kernel's MPOL_* mode for a policy; -1 for MEM_DEFAULT (left as inherited). */
+int mempolicy_mode(enum mem_policy m);
+/* Name of a kernel MPOL_* mode ("default", "bind", ...). */
+const char *mempolicy_mode_name(int mode);
+
+#endif

@@ -1,0 +1,105 @@
+/* mempolicy.c - kernel.numa_balancing, the inherited memory policy, and which policies the kernel
+ * balances (MPOL_F_NUMA_BALANCING), probed on this thread and restored. */
+#include "config.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <numaif.h>
+#include "mempolicy.h"
+#include "pin.h"
+#include "procfs.h"
+
+#ifndef MPOL_LOCAL
+#define MPOL_LOCAL 4
+#endif
+#ifndef MPOL_F_NUMA_BALANCING
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#endif
+#ifndef MPOL_F_STATIC_NODES
+#define MPOL_F_STATIC_NODES (1 << 15)
+#endif
+#ifndef MPOL_F_RELATIVE_NODES
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#endif
+#define MODE_FLAGS (MPOL_F_NUMA_BALANCING | MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)
+
+/* Large enough for any node count the kernel is built with (MAX_NUMNODES is at most 1024). */
+#define MASK_BITS 1024
+#define MASK_WORDS (MASK_BITS / (8 * sizeof(unsigned long)))
+
+int mempolicy_kernel_balances(const struct kernel_mem *k)
+{
+	return k->numa_balancing > 0 && (k->numa_balancing & 1);
+}
+
+int mempolicy_mode(enum mem_policy m)
+{
+	switch (m) {
+	case MEM_BIND: return MPOL_BIND;
+	case MEM_INTERLEAVE: return MPOL_INTERLEAVE;
+	case MEM_PREFERRED: return MPOL_PREFERRED;
+	case MEM_LOCAL: return MPOL_LOCAL;
+	case MEM_DEFAULT: break;
+	}
+	return -1;
+}
+
+const char *mempolicy_mode_name(int mode)
+{
+	switch (mode) {
+	case MPOL_DEFAULT: return "default";
+	case MPOL_PREFERRED: return "preferred";
+	case MPOL_BIND: return "bind";
+	case MPOL_INTERLEAVE: return "interleave";
+	case MPOL_LOCAL: return "local";
+	case 5: return "preferred_many";
+	case 6: return "weighted_interleave";
+	}
+	return "unknown";
+}
+
+void mempolicy_read_kernel(struct kernel_mem *k)
+{
+	char buf[32];
+	memset(k, 0, sizeof(*k));
+	k->known = 1;
+	long n = procfs_read("/proc/sys/kernel/numa_balancing", buf, sizeof(buf));
+	k->numa_balancing = n < 0 ? -1 : atoi(buf);
+	int mode;
+	unsigned long mask[MASK_WORDS];
+	k->inherited_mode = -1;
+	if (get_mempolicy(&mode, mask, MASK_BITS + 1, NULL, 0) == 0) {
+		k->inherited_mode = mode & ~MODE_FLAGS;
+		k->inherited_mof = !!(mode & MPOL_F_NUMA_BALANCING);
+	}
+}
+
+void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed)
+{
+	int old;
+	unsigned long oldmask[MASK_WORDS], mask[MASK_WORDS];
+	int first = hwloc_bitmap_first(allowed);
+	if (first < 0 || first >= MASK_BITS || get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
+		return;
+	memset(mask, 0, sizeof(mask));
+	mask[(unsigned)first / (8 * sizeof(long))] = 1UL << ((unsigned)first % (8 * sizeof(long)));
+	static const enum mem_policy modes[] = {MEM_BIND, MEM_INTERLEAVE, MEM_PREFERRED, MEM_LOCAL};
+	k->balancing_modes = 0;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		int mode = mempolicy_mode(modes[i]);
+		int local = mode == MPOL_LOCAL;
+		if (set_mempolicy(mode | MPOL_F_NUMA_BALANCING, local ? NULL : mask, local ? 0 : MASK_BITS + 1) == 0)
+			k->balancing_modes |= 1u << modes[i];
+	}
+	int oldmode = old & ~MODE_FLAGS;
+	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
+	set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
+	k->probed_modes = 1;
+}
+
+int mempolicy_accepts_balancing(const struct kernel_mem *k, enum mem_policy m)
+{
+	if (k->probed_modes)
+		return !!(k->balancing_modes & (1u << m));
+	return m == MEM_BIND;
+}
