@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 enum bal_mode { BAL_MODE_MOVE, BAL_MODE_MIGRATE, BAL_MODE_NONE };
-enum bal_kind { BAL_MOVE, BAL_SWAP, BAL_MIGRATE, BAL_FREEZE };
+enum bal_kind { BAL_MOVE, BAL_SWAP, BAL_MIGRATE, BAL_FREEZE, BAL_UNFIXABLE };
 
 struct bal_config {
 	double threshold;         /* remote share (0..1) above which a thread is a candidate */
@@ -18,6 +18,10 @@ struct bal_config {
 				     * often once placement is stable); 0: no limit */
 	unsigned max_moves_per_min;
 	enum bal_mode mode;
+	int interleaved;          /* the memory is interleaved by policy: remote by design, nobody is a candidate */
+	int kernel_migrates;      /* the kernel's NUMA balancing migrates the target's memory: a thread counts
+				   * as above the threshold only while its remote share is not falling, once per
+				   * scan (the kernel is given its chance first) */
 };
 
 /* One thread: its sample (filled by the caller each tick) and the state kept here across ticks. */
@@ -36,11 +40,16 @@ struct bal_thread {
 	int frozen;
 	unsigned moves;
 	int judged;               /* set by balance_decide: judged this tick */
+	int unfixable_node;       /* best_node when no move or migration within the policy could help, -1 */
+	double last_remote;       /* the remote share last judged (kernel_migrates), -1 none */
+	long last_seq;            /* the scan sequence it was judged at, -1 */
 };
 
 struct bal_world {
 	unsigned nnodes;
 	unsigned *free_slots;     /* per node index: CPU slots without a pinned thread */
+	const unsigned *node_slots; /* per node index: CPU slots of the plan; NULL: unknown (any may free up) */
+	const unsigned char *mem_ok; /* per node index: the memory policy lets pages go there; NULL: any */
 	long scan_seq;            /* mm->numa_scan_seq now (faults source), -1 when there is none */
 	long tick;
 	double now;               /* seconds, for the rate limit */
@@ -54,7 +63,7 @@ struct bal_action {
 	size_t a, b;              /* thread indexes (b: the other thread of a swap) */
 	int from, to;             /* node indexes: thread moves from->to; memory migrates from->to */
 	double remote;
-	char reason[160];
+	char reason[200];
 };
 
 /* Initialise a thread's state (call when it is first seen). */

@@ -58,6 +58,9 @@ struct monitor {
 	int *slot_node;           /* node index of each slot */
 	unsigned *slot_load;      /* threads pinned to each slot */
 	unsigned *free_slots;     /* per node index */
+	unsigned *node_slots;     /* per node index: the plan's CPU slots there */
+	unsigned char *mem_ok;    /* per node index: the memory policy lets pages be migrated there */
+	unsigned char *best_in;   /* per node OS index: a thread's memory is judged to be on one of these */
 	int *cpu_node;            /* node index of each CPU (OS index), -1 */
 	unsigned ncpu_node;
 	hwloc_bitmap_t *rule_sets;/* per rule: node set (OS indexes), NULL for exclude rules */

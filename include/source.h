@@ -16,6 +16,8 @@ struct source {
 	pid_t pages_pid;
 	unsigned long *faults;    /* scratch, FAULTS */
 	long scan_seq;            /* the process's mm->numa_scan_seq, FAULTS; -1 otherwise */
+	const unsigned char *best_in; /* per node OS index: may be a thread's best node (the memory policy's
+				       * nodes); NULL: any node */
 	int pmu_type;             /* PERF_TYPE_RAW */
 	unsigned long long pmu_cfg[2]; /* local, remote DRAM loads */
 };
@@ -50,6 +52,9 @@ void source_thread_init(struct source_thread *st);
 void source_thread_close(struct source_thread *st);
 /* Release the source. */
 void source_free(struct source *s);
+/* The same, with the best node chosen among the nodes best_in marks (NULL: any). */
+unsigned long source_share_in(const unsigned long *per_node, unsigned maxnode, int node, const unsigned char *best_in,
+			      double *remote, int *best);
 /* Remote share and best node from per-node counts (pure). Returns the total. */
 unsigned long source_share(const unsigned long *per_node, unsigned maxnode, int node, double *remote, int *best);
 

@@ -11,6 +11,9 @@ void balance_thread_init(struct bal_thread *t, pid_t tid)
 	t->tid = tid;
 	t->node = t->best_node = t->moved_from = -1;
 	t->moved_seq = t->moved_tick = -1;
+	t->unfixable_node = -1;
+	t->last_remote = -1;
+	t->last_seq = -1;
 }
 
 unsigned balance_recent_moves(const struct bal_world *w)
@@ -48,8 +51,31 @@ static int refreshed(const struct bal_config *c, const struct bal_world *w, cons
 
 static int candidate(const struct bal_config *c, const struct bal_thread *t)
 {
-	return t->judged && !t->frozen && t->above >= c->sustain && t->best_node >= 0 && t->node >= 0 &&
-	       t->best_node != t->node;
+	return !c->interleaved && t->judged && !t->frozen && t->above >= c->sustain && t->best_node >= 0 &&
+	       t->node >= 0 && t->best_node != t->node && t->best_node != t->unfixable_node;
+}
+
+/* Count one more sample above the threshold. With the kernel migrating the memory, only a sample from
+ * a new scan whose remote share did not fall counts: while it falls the kernel is fixing it. */
+static void count_above(const struct bal_config *c, const struct bal_world *w, struct bal_thread *t)
+{
+	if (!c->kernel_migrates) {
+		t->above++;
+		return;
+	}
+	if (w->scan_seq >= 0 && t->last_seq == w->scan_seq)
+		return; /* the same data as last time */
+	if (t->last_remote >= 0 && t->remote < t->last_remote - 0.02)
+		t->above = 0;
+	else
+		t->above++;
+	t->last_remote = t->remote;
+	t->last_seq = w->scan_seq;
+}
+
+static int mem_allowed(const struct bal_world *w, int node)
+{
+	return !w->mem_ok || (node >= 0 && w->mem_ok[node]);
 }
 
 static void moved(const struct bal_world *w, struct bal_thread *t, int to)
@@ -82,12 +108,13 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 		t->judged = 1;
 		any_judged = 1;
 		if (t->remote > c->threshold) {
-			t->above++;
+			count_above(c, w, t);
 			t->under = 0;
 			any_above = 1;
 		} else {
 			t->under++;
 			t->above = 0;
+			t->last_remote = -1;
 		}
 		if (t->under < c->settle)
 			all_settled = 0;
@@ -163,6 +190,37 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 				na++;
 				continue;
 			}
+		}
+		/* A move is possible later while the plan has CPUs on the memory's node. */
+		int can_move_later = c->mode == BAL_MODE_MOVE && t->movable && (!w->node_slots || w->node_slots[to] > 0);
+		if (!mem_allowed(w, from)) {
+			if (can_move_later)
+				continue; /* wait for a free slot there */
+			/* In migrate mode a thread move is the other way to bring them together. */
+			if (c->mode == BAL_MODE_MIGRATE && t->movable && w->free_slots[to] > 0) {
+				a->kind = BAL_MOVE;
+				a->from = from;
+				a->to = to;
+				snprintf(a->reason, sizeof(a->reason),
+					 "the memory policy keeps its pages off node index %d: thread moved instead", from);
+				w->free_slots[to]--;
+				w->free_slots[from]++;
+				moved(w, t, to);
+				record_move(w);
+				na++;
+				continue;
+			}
+			/* Nothing within the policy helps: say so once. */
+			t->unfixable_node = to;
+			a->kind = BAL_UNFIXABLE;
+			a->from = from;
+			a->to = to;
+			snprintf(a->reason, sizeof(a->reason),
+				 "its memory is on node index %d, %s, and the memory policy keeps pages off node index %d "
+				 "where it runs",
+				 to, !t->movable ? "it is not pinned by numarun" : "the plan has no CPU there", from);
+			na++;
+			continue;
 		}
 		/* migrate mode, or the thread cannot be moved: bring its memory to it. */
 		a->kind = BAL_MIGRATE;

@@ -206,6 +206,40 @@ static int place(struct monitor *m, struct mthread *th)
 
 /* ---- setup ---- */
 
+/* The plan's memory policy is a contract the balancer keeps: pages only go to the policy's nodes (bind,
+ * preferred, interleave; the allowed nodes for local and default), a thread's memory is judged to be on
+ * the policy's nodes, threads go only to the plan's CPUs, and interleaved memory is remote by design. */
+static void memory_contract(struct monitor *m)
+{
+	const struct topo *t = m->t;
+	const struct plan *pl = m->pl;
+	int explicit_nodes = pl->mem == MEM_BIND || pl->mem == MEM_PREFERRED || pl->mem == MEM_INTERLEAVE;
+	hwloc_const_bitmap_t set = explicit_nodes ? pl->mem_nodes : t->allowed_nodes;
+	int last = hwloc_bitmap_last(t->node_set);
+	m->node_slots = calloc(t->nnodes ? t->nnodes : 1, sizeof(*m->node_slots));
+	m->mem_ok = calloc(t->nnodes ? t->nnodes : 1, 1);
+	m->best_in = calloc(last >= 0 ? (size_t)last + 1 : 1, 1);
+	for (unsigned s = 0; s < m->nslots; s++)
+		if (m->slot_node[s] >= 0)
+			m->node_slots[m->slot_node[s]]++;
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		int in = hwloc_bitmap_isset(set, t->nodes[i].os_index);
+		m->mem_ok[i] = (unsigned char)in;
+		if (explicit_nodes && pl->mem != MEM_INTERLEAVE)
+			m->best_in[t->nodes[i].os_index] = (unsigned char)in;
+	}
+	m->bw.node_slots = m->node_slots;
+	m->bw.mem_ok = m->mem_ok;
+	m->src.best_in = explicit_nodes && pl->mem != MEM_INTERLEAVE ? m->best_in : NULL;
+	m->bc.interleaved = pl->mem == MEM_INTERLEAVE;
+	m->bc.kernel_migrates = pl->kernel_balancing == 1;
+	if (m->sampling && m->bc.interleaved) {
+		char a[256];
+		log_notice("memory is interleaved over nodes %s: remote accesses are by design, no thread is moved "
+			   "for them", nodelist_format(pl->mem_nodes, a, sizeof(a)));
+	}
+}
+
 int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl, const struct policy *p,
 		 const char *events_path, const char *save_path, char *cause, size_t causelen)
 {
@@ -283,6 +317,7 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->bw.nnodes = t->nnodes;
 	m->bw.free_slots = m->free_slots;
 	m->bw.scan_seq = -1;
+	memory_contract(m);
 
 	if (events_path) {
 		if (strcmp(events_path, "-") == 0) {
@@ -324,6 +359,12 @@ void monitor_start(struct monitor *m, pid_t pid)
 	ev_str(m, "cpus", nodelist_format(m->pl->cpus, a, sizeof(a)));
 	ev_str(m, "nodes", nodelist_format(m->pl->cpu_nodes, a, sizeof(a)));
 	ev_str(m, "memory", policy_mem_name(m->pl->mem));
+	if (m->pl->mem != MEM_LOCAL && m->pl->mem != MEM_DEFAULT)
+		ev_str(m, "memory_nodes", nodelist_format(m->pl->mem_nodes, a, sizeof(a)));
+	fprintf(m->events, ",\"kernel_balancing\":%s",
+		m->pl->kernel_balancing < 0 ? "null" : m->pl->kernel_balancing ? "true" : "false");
+	ev_str(m, "kernel_balancing_reason", m->pl->kernel_balancing_why);
+	fprintf(m->events, ",\"interleaved\":%s", m->pl->mem == MEM_INTERLEAVE ? "true" : "false");
 	ev_str(m, "threads", policy_threads_name(m->p->threads));
 	if (m->sampling) {
 		ev_str(m, "source", policy_source_name(m->src.kind));
@@ -571,6 +612,22 @@ static void act(struct monitor *m, const struct bal_action *a)
 		}
 		m->migrations++;
 		ev_move(m, th, "memory", a->from, a->to, a->remote, a->reason);
+		break;
+	}
+	case BAL_UNFIXABLE: {
+		char mem[256];
+		ev_begin(m, "unfixable");
+		ev_thread(m, th);
+		fprintf(m->events, ",\"node\":%u,\"memory_node\":%u,\"remote\":%.3f", node_os(m, a->from),
+			node_os(m, a->to), a->remote);
+		ev_str(m, "memory", policy_mem_name(m->pl->mem));
+		if (m->pl->mem != MEM_LOCAL && m->pl->mem != MEM_DEFAULT)
+			ev_str(m, "memory_nodes", nodelist_format(m->pl->mem_nodes, mem, sizeof(mem)));
+		ev_str(m, "reason", a->reason);
+		ev_end(m);
+		log_info("tid %d (%s) on node %u, memory on node %u (%.0f%% remote): nothing within the plan helps (%s "
+			 "memory policy); left as it is", (int)th->tid, th->comm, node_os(m, a->from), node_os(m, a->to),
+			 a->remote * 100, policy_mem_name(m->pl->mem));
 		break;
 	}
 	case BAL_FREEZE:
@@ -951,6 +1008,9 @@ void monitor_finish(struct monitor *m, int status)
 	free(m->slot_node);
 	free(m->slot_load);
 	free(m->free_slots);
+	free(m->node_slots);
+	free(m->mem_ok);
+	free(m->best_in);
 	free(m->cpu_node);
 	memset(m, 0, sizeof(*m));
 }

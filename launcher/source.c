@@ -23,13 +23,14 @@
 #define MIN_FAULTS 8
 #define MIN_LOADS 100
 
-unsigned long source_share(const unsigned long *per_node, unsigned maxnode, int node, double *remote, int *best)
+unsigned long source_share_in(const unsigned long *per_node, unsigned maxnode, int node, const unsigned char *best_in,
+			      double *remote, int *best)
 {
 	unsigned long total = 0, most = 0;
 	*best = -1;
 	for (unsigned i = 0; i < maxnode; i++) {
 		total += per_node[i];
-		if (per_node[i] > most) {
+		if (per_node[i] > most && (!best_in || best_in[i])) {
 			most = per_node[i];
 			*best = (int)i;
 		}
@@ -37,6 +38,11 @@ unsigned long source_share(const unsigned long *per_node, unsigned maxnode, int 
 	unsigned long local = node >= 0 && (unsigned)node < maxnode ? per_node[node] : 0;
 	*remote = total ? 1.0 - (double)local / (double)total : 0.0;
 	return total;
+}
+
+unsigned long source_share(const unsigned long *per_node, unsigned maxnode, int node, double *remote, int *best)
+{
+	return source_share_in(per_node, maxnode, node, NULL, remote, best);
 }
 
 static long perf_open(struct source *s, unsigned long long cfg, pid_t tid)
@@ -222,7 +228,7 @@ int source_sample_thread(struct source *s, pid_t pid, pid_t tid, int node, struc
 			return -EINVAL;
 		if (sn.scan_seq >= 0)
 			s->scan_seq = sn.scan_seq;
-		out->events = source_share(s->faults, s->maxnode, node, &out->remote, &out->best_node);
+		out->events = source_share_in(s->faults, s->maxnode, node, s->best_in, &out->remote, &out->best_node);
 		out->valid = sn.have_faults && out->events >= MIN_FAULTS;
 		return 0;
 	}
@@ -244,12 +250,12 @@ int source_sample_thread(struct source *s, pid_t pid, pid_t tid, int node, struc
 		out->events = (unsigned long)(local + remote);
 		out->remote = out->events ? (double)remote / (double)out->events : 0.0;
 		double unused;
-		source_share(s->pages, s->maxnode, node, &unused, &out->best_node);
+		source_share_in(s->pages, s->maxnode, node, s->best_in, &unused, &out->best_node);
 		out->valid = out->events >= MIN_LOADS;
 		return 0;
 	}
 	/* Page placement: the process's pages against the node this thread runs on. */
-	out->events = source_share(s->pages, s->maxnode, node, &out->remote, &out->best_node);
+	out->events = source_share_in(s->pages, s->maxnode, node, s->best_in, &out->remote, &out->best_node);
 	out->valid = out->events > 0;
 	return 0;
 }

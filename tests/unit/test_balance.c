@@ -298,6 +298,147 @@ static void test_unpinned_thread_gets_memory(void **state)
 	assert_non_null(strstr(b.act[0].reason, "not pinned"));
 }
 
+/* The memory policy is a contract: memory bound to node 0, the plan's CPUs on node 1 only. No move (no
+ * CPU there), no migration (outside the policy): one "unfixable" action, then silence. */
+static void test_unfixable_within_the_policy(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 0);
+	unsigned node_slots[2] = {0, 2};
+	unsigned char mem_ok[2] = {1, 0};
+	b.w.node_slots = node_slots;
+	b.w.mem_ok = mem_ok;
+	size_t t = add(&b, 1, 0, 0.95);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_UNFIXABLE);
+	assert_int_equal(b.act[0].from, 1);
+	assert_int_equal(b.act[0].to, 0);
+	assert_non_null(strstr(b.act[0].reason, "the plan has no CPU there"));
+	for (int k = 0; k < 10; k++)
+		assert_int_equal(tick(&b, NULL), 0);
+	assert_int_equal(b.th[t].node, 1);
+	assert_int_equal(b.th[t].moves, 0);
+	/* A thread numarun does not pin (--monitor alone): the same, for that reason. */
+	bed_init(&b, 2, 0);
+	b.w.node_slots = node_slots;
+	b.w.mem_ok = mem_ok;
+	t = add(&b, 1, 0, 0.95);
+	b.th[t].movable = 0;
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_UNFIXABLE);
+	assert_non_null(strstr(b.act[0].reason, "not pinned by numarun"));
+	/* If its memory later sits elsewhere, it is judged afresh. */
+	unsigned char mem_ok3[3] = {1, 0, 1};
+	unsigned node_slots3[3] = {0, 2, 0};
+	bed_init(&b, 3, 0);
+	b.w.node_slots = node_slots3;
+	b.w.mem_ok = mem_ok3;
+	t = add(&b, 1, 0, 0.95);
+	for (int k = 0; k < 3; k++)
+		tick(&b, NULL);
+	assert_int_equal(b.act[0].kind, BAL_UNFIXABLE);
+	b.th[t].best_node = 2; /* still above the threshold all along: judged at once */
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_UNFIXABLE);
+	assert_int_equal(b.act[0].to, 2);
+}
+
+/* With CPUs on the memory's node but none free, a thread whose own node is outside the policy waits for
+ * a slot instead of migrating memory out of the policy's nodes. Once one frees up, it moves. */
+static void test_never_migrates_outside_the_policy(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 0);
+	unsigned node_slots[2] = {2, 2};
+	unsigned char mem_ok[2] = {1, 0};
+	b.w.node_slots = node_slots;
+	b.w.mem_ok = mem_ok;
+	size_t t = add(&b, 1, 0, 0.9);
+	for (int k = 0; k < 8; k++)
+		assert_int_equal(tick(&b, NULL), 0);
+	b.slots[0] = 1;
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MOVE);
+	assert_int_equal(b.th[t].node, 0);
+	/* Migrate mode: the memory may not come, so the thread goes to it. */
+	bed_init(&b, 2, 1);
+	b.c.mode = BAL_MODE_MIGRATE;
+	b.w.node_slots = node_slots;
+	b.w.mem_ok = mem_ok;
+	t = add(&b, 1, 0, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MOVE);
+	/* Both nodes in the policy (bind 0,1): migration to the thread's node is allowed. */
+	unsigned char both[2] = {1, 1};
+	bed_init(&b, 2, 0);
+	b.c.mode = BAL_MODE_MIGRATE;
+	b.w.node_slots = node_slots;
+	b.w.mem_ok = both;
+	t = add(&b, 1, 0, 0.9);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
+	assert_int_equal(b.act[0].to, 1);
+}
+
+/* Interleaved memory is remote by design: nobody is a candidate, whatever the share. */
+static void test_interleaved_never_acts(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 2);
+	b.c.interleaved = 1;
+	add(&b, 1, 0, 0.5);
+	add(&b, 0, 1, 0.99);
+	for (int k = 0; k < 20; k++)
+		assert_int_equal(tick(&b, NULL), 0);
+	assert_int_equal(b.th[0].moves + b.th[1].moves, 0);
+}
+
+/* The kernel migrates the memory too: while a thread's remote share falls from scan to scan, the kernel
+ * is fixing it and numarun leaves it; samples from the same scan count once; a share that stays up for
+ * sustain scans is acted on. */
+static void test_kernel_migrating_is_given_its_chance(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 1);
+	b.c.kernel_migrates = 1;
+	b.w.scan_seq = 10;
+	size_t t = add(&b, 1, 0, 0.9);
+	static const double falling[] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.35, 0.2, 0.1};
+	for (size_t k = 0; k < sizeof(falling) / sizeof(falling[0]); k++) {
+		b.th[t].remote = falling[k];
+		assert_int_equal(tick(&b, NULL), 0);
+		/* The same scan's data, read again, does not count either. */
+		assert_int_equal(tick(&b, NULL), 0);
+		b.w.scan_seq++;
+	}
+	assert_int_equal(b.th[t].moves, 0);
+	/* Stuck high: three scans without improvement, then a move. */
+	b.th[t].remote = 0.9;
+	size_t na = 0;
+	int ticks = 0;
+	while (!na && ticks < 20) {
+		na = tick(&b, NULL);
+		na += tick(&b, NULL);
+		b.w.scan_seq++;
+		ticks += 2;
+	}
+	assert_int_equal(na, 1);
+	assert_int_equal(b.act[0].kind, BAL_MOVE);
+	assert_int_equal(ticks, 6); /* 3 scans, 2 ticks each */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +455,10 @@ int main(void)
 		cmocka_unit_test(test_thread_exits_mid_sample),
 		cmocka_unit_test(test_convergence),
 		cmocka_unit_test(test_unpinned_thread_gets_memory),
+		cmocka_unit_test(test_unfixable_within_the_policy),
+		cmocka_unit_test(test_never_migrates_outside_the_policy),
+		cmocka_unit_test(test_interleaved_never_acts),
+		cmocka_unit_test(test_kernel_migrating_is_given_its_chance),
 	};
 	return cmocka_run_group_tests_name("balance", tests, NULL, NULL);
 }
