@@ -55,11 +55,18 @@ static int candidate(const struct bal_config *c, const struct bal_thread *t)
 	       t->node >= 0 && t->best_node != t->node && t->best_node != t->unfixable_node;
 }
 
+static int mem_allowed(const struct bal_world *w, int node)
+{
+	return !w->mem_ok || (node >= 0 && w->mem_ok[node]);
+}
+
 /* Count one more sample above the threshold. With the kernel migrating the memory, only a sample from
  * a new scan whose remote share did not fall counts: while it falls the kernel is fixing it. */
 static void count_above(const struct bal_config *c, const struct bal_world *w, struct bal_thread *t)
 {
-	if (!c->kernel_migrates) {
+	/* The kernel moves pages only to a node the policy allows: for a thread running elsewhere it cannot
+	 * help, and the samples count as usual. */
+	if (!c->kernel_migrates || !mem_allowed(w, t->node)) {
 		t->above++;
 		return;
 	}
@@ -73,10 +80,6 @@ static void count_above(const struct bal_config *c, const struct bal_world *w, s
 	t->last_seq = w->scan_seq;
 }
 
-static int mem_allowed(const struct bal_world *w, int node)
-{
-	return !w->mem_ok || (node >= 0 && w->mem_ok[node]);
-}
 
 static void moved(const struct bal_world *w, struct bal_thread *t, int to)
 {
@@ -202,7 +205,7 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 				a->from = from;
 				a->to = to;
 				snprintf(a->reason, sizeof(a->reason),
-					 "the memory policy keeps its pages off node index %d: thread moved instead", from);
+					 "the memory policy keeps its pages off the node it ran on: thread moved instead");
 				w->free_slots[to]--;
 				w->free_slots[from]++;
 				moved(w, t, to);
@@ -216,9 +219,8 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 			a->from = from;
 			a->to = to;
 			snprintf(a->reason, sizeof(a->reason),
-				 "its memory is on node index %d, %s, and the memory policy keeps pages off node index %d "
-				 "where it runs",
-				 to, !t->movable ? "it is not pinned by numarun" : "the plan has no CPU there", from);
+				 "its memory is on another node, %s, and the memory policy keeps pages off the node it runs on",
+				 !t->movable ? "it is not pinned by numarun" : "the plan has no CPU there");
 			na++;
 			continue;
 		}

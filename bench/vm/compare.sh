@@ -10,36 +10,6 @@ VM_NUMA_BALANCING=1
 VM_TIMEOUT=900
 SECONDS_RUN=40
 
-# Print "SECONDS REMOTE0 REMOTE1" once a second while process $1 lives (remote share of each worker).
-measure() {
-	_start=$(date +%s)
-	while [ -d "/proc/$1" ]; do
-		_line=$(($(date +%s) - _start))
-		for _t in /proc/"$1"/task/*; do
-			case $(cat "$_t/comm" 2>/dev/null) in worker[0-9]*) ;; *) continue ;; esac
-			_r=$(awk '/^current_node=/ { split($1, c, "="); cur = c[2] + 0 }
-				/^numa_faults node=/ { split($2, n, "="); split($3, p, "="); split($4, s, "=")
-					f[n[2] + 0] = p[2] + s[2]; tot += p[2] + s[2] }
-				END { if (tot < 8) print "-"; else printf "%.3f", 1 - f[cur] / tot }' "$_t/sched" 2>/dev/null)
-			_line="$_line ${_r:--}"
-		done
-		echo "$_line"
-		sleep 1
-	done
-}
-
-# Summarise a measure log $2 for variant $1: first second at which both workers are under 10% remote
-# (and stay there), and the last values.
-summary() {
-	awk -v name="$1" '
-		NF >= 3 && $2 != "-" && $3 != "-" {
-			last = $0; lastr = ($2 + $3) / 2
-			if ($2 < 0.1 && $3 < 0.1) { if (first == "") first = $1 } else first = ""
-		}
-		END { printf "# FIGURE %-26s time-to-under-10%%: %s s   final remote share: %s\n", name,
-			(first == "" ? "never" : first), (last == "" ? "n/a" : sprintf("%.3f", lastr)) }' "$2"
-}
-
 # Start the workload on node 1 with memory bound to node 0, then let every thread run anywhere.
 start_unpinned() {
 	"$NUMARUN" -m 0 -b -N 1 -- workers -t 2 -m 64 -s "$SECONDS_RUN" >/dev/null 2>&1 </dev/null &
@@ -57,24 +27,24 @@ scenario_main() {
 	"$NUMARUN" -p /tmp/p1.ini --events /tmp/n.json -- workers -t 2 -m 64 -s "$SECONDS_RUN" &
 	np=$!
 	sleep 0.5
-	measure "$(pidof workers)" >/tmp/m-numarun
+	vm_measure_workers "$(pidof workers)" >/tmp/m-numarun
 	wait "$np"
-	summary "numarun --monitor" /tmp/m-numarun
+	vm_measure_summary "numarun --monitor" /tmp/m-numarun 2
 	vm_diag "numarun moves: $(vm_event /tmp/n.json exit | vm_json_get moves)"
 
 	# The kernel's NUMA balancing alone.
 	p=$(start_unpinned)
-	measure "$p" >/tmp/m-kernel
-	summary "kernel NUMA balancing" /tmp/m-kernel
+	vm_measure_workers "$p" >/tmp/m-kernel
+	vm_measure_summary "kernel NUMA balancing" /tmp/m-kernel 2
 
 	# numad at its shortest interval, with the kernel's balancing still on.
 	if command -v numad >/dev/null 2>&1; then
 		mkdir -p /var/log /var/run
 		numad -i 1:1 -l 7 2>/tmp/numad.err
 		p=$(start_unpinned)
-		measure "$p" >/tmp/m-numad
+		vm_measure_workers "$p" >/tmp/m-numad
 		while [ -d "/proc/$p" ]; do sleep 1; done
-		summary "numad -i 1 (+ kernel)" /tmp/m-numad
+		vm_measure_summary "numad -i 1 (+ kernel)" /tmp/m-numad 2
 		vm_diag "numad log:" "$(tail -n 15 /var/log/numad.log 2>/dev/null)" "$(cat /tmp/numad.err)"
 		numad -i 0 2>/dev/null
 	else

@@ -102,7 +102,7 @@ for k in "nodes = auto | all | LIST" "cpus = all | N | P% | F node(s)" "cpu_list
 	"strategy = compact | spread" "smt = yes | no" \
 	"policy = local | bind | interleave | preferred | default" "nodes = plan | all | LIST" \
 	"include_cpuless = yes | no" "gomaxprocs = auto | always | keep | off | N" \
-	"omp_num_threads = auto | keep | off | N" "balancing = yes | no" \
+	"omp_num_threads = auto | keep | off | N" "balancing = auto | yes | no" \
 	"enabled = yes | no" "interval = DURATION" "source = auto | pmu | faults | pages" \
 	"action = move | migrate | none" "threshold = SHARE" "sustain = N" "settle = N" \
 	"max_moves_per_minute = N" "min_cpu = SHARE" "descendants = yes | no" \

@@ -34,7 +34,7 @@ for sig in TERM USR1 HUP; do
 		>"$T/out" 2>"$T/err" &
 	pid=$!
 	i=0
-	while ! grep -q ready "$T/out" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	while ! grep -q ready "$T/out" && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 	kill -"$sig" "$pid"
 	# A signal that is not forwarded would leave the target looping: stop it after 10 s.
 	(sleep 10; kill -KILL "$pid" 2>/dev/null; pkill -KILL -f "trap 'echo got $sig" 2>/dev/null) &

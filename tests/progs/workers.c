@@ -2,11 +2,15 @@
  * "worker<i>" read and write it in a loop for a given time. Where the buffer's pages lie follows the
  * memory policy the program was started with; where the workers run is up to their affinity.
  *
- *   workers [-t THREADS] [-m MIB] [-s SECONDS] [-i IDLE_THREADS] [-n NAME]
+ *   workers [-t THREADS] [-m MIB] [-s SECONDS] [-i IDLE_THREADS] [-n NAME] [-o] [-f CPU]
  *
- * Idle threads (named "idle<i>") sleep for the whole run. Exits 0 after SECONDS. */
+ * Idle threads (named "idle<i>") sleep for the whole run. With -o each worker allocates, first touches
+ * and then works on a buffer of its own (MIB each) instead of the shared one. With -f the main thread
+ * touches the shared buffer from CPU (then goes back to the mask it started with, before any worker
+ * starts), so that its pages land on that CPU's node. Exits 0 after SECONDS. */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static unsigned char *buf;
+static unsigned char *shared;
 static size_t len;
 static volatile int stop;
 static const char *prefix = "worker";
+static int own;
 
 static void *work(void *arg)
 {
@@ -26,6 +31,13 @@ static void *work(void *arg)
 	char name[16];
 	snprintf(name, sizeof(name), "%s%u", prefix, (unsigned)id);
 	pthread_setname_np(pthread_self(), name);
+	unsigned char *buf = own ? mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : shared;
+	if (buf == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	if (own)
+		memset(buf, 1, len);
 	uint64_t x = 0x9E3779B97F4A7C15ULL * (id + 1), sum = 0;
 	while (!stop) {
 		for (int k = 0; k < 4096; k++) {
@@ -52,28 +64,42 @@ static void *idle(void *arg)
 
 int main(int argc, char **argv)
 {
-	int threads = 2, idles = 0, opt;
+	int threads = 2, idles = 0, opt, first_cpu = -1;
 	double seconds = 10;
 	size_t mib = 64;
-	while ((opt = getopt(argc, argv, "t:m:s:i:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:m:s:i:n:of:")) != -1) {
 		switch (opt) {
 		case 't': threads = atoi(optarg); break;
 		case 'm': mib = (size_t)atol(optarg); break;
 		case 's': seconds = atof(optarg); break;
 		case 'i': idles = atoi(optarg); break;
 		case 'n': prefix = optarg; break;
+		case 'o': own = 1; break;
+		case 'f': first_cpu = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: workers [-t THREADS] [-m MIB] [-s SECONDS] [-i IDLE] [-n NAME]\n");
+			fprintf(stderr, "usage: workers [-t THREADS] [-m MIB] [-s SECONDS] [-i IDLE] [-n NAME] [-o] [-f CPU]\n");
 			return 2;
 		}
 	}
 	len = mib << 20;
-	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED) {
-		perror("mmap");
-		return 1;
+	if (!own) {
+		cpu_set_t was, on;
+		sched_getaffinity(0, sizeof(was), &was);
+		if (first_cpu >= 0) {
+			CPU_ZERO(&on);
+			CPU_SET(first_cpu, &on);
+			if (sched_setaffinity(0, sizeof(on), &on) < 0)
+				perror("sched_setaffinity");
+		}
+		shared = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (shared == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		memset(shared, 1, len);
+		if (first_cpu >= 0)
+			sched_setaffinity(0, sizeof(was), &was);
 	}
-	memset(buf, 1, len);
 	pthread_t *t = calloc((size_t)(threads + idles), sizeof(*t));
 	for (int i = 0; i < threads; i++)
 		pthread_create(&t[i], NULL, work, (void *)(uintptr_t)i);

@@ -437,6 +437,20 @@ static void test_kernel_migrating_is_given_its_chance(void **state)
 	assert_int_equal(na, 1);
 	assert_int_equal(b.act[0].kind, BAL_MOVE);
 	assert_int_equal(ticks, 6); /* 3 scans, 2 ticks each */
+	/* The kernel cannot bring pages to a node the policy excludes (bind 0, thread on node 1): nothing to
+	 * wait for, the samples count as usual and the thread is reported at once. */
+	unsigned node_slots[2] = {0, 2};
+	unsigned char mem_ok[2] = {1, 0};
+	bed_init(&b, 2, 0);
+	b.c.kernel_migrates = 1;
+	b.w.node_slots = node_slots;
+	b.w.mem_ok = mem_ok;
+	b.w.scan_seq = 3;
+	add(&b, 1, 0, 1.0);
+	tick(&b, NULL);
+	tick(&b, NULL);
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_UNFIXABLE);
 }
 
 int main(void)

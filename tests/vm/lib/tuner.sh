@@ -107,3 +107,39 @@ vm_tuner_scenarios() {
 	vm_check_eq "$src: steady: zero memory migrations" 0 "$(vm_event /tmp/steady.json exit | vm_json_get migrations)"
 	check_workers "$src: steady: workers stay on node 0, remote < 10%" /tmp/steady.json 0 "<" 0.1
 }
+
+# ---- measuring a workload from outside, the same way for every variant (bench/vm) ----
+
+# Print "SECONDS REMOTE..." once a second while process $1 lives: each worker thread's remote share of
+# NUMA hinting faults (/proc/PID/task/TID/sched, decayed per scan as the kernel keeps them), "-" while it
+# has too few faults.
+vm_measure_workers() {
+	_start=$(date +%s)
+	while [ -d "/proc/$1" ]; do
+		_line=$(($(date +%s) - _start))
+		for _t in /proc/"$1"/task/*; do
+			case $(cat "$_t/comm" 2>/dev/null) in worker[0-9]*) ;; *) continue ;; esac
+			_r=$(awk '/^current_node=/ { split($1, c, "="); cur = c[2] + 0 }
+				/^numa_faults node=/ { split($2, n, "="); split($3, p, "="); split($4, s, "=")
+					f[n[2] + 0] = p[2] + s[2]; tot += p[2] + s[2] }
+				END { if (tot < 8) print "-"; else printf "%.3f", 1 - f[cur] / tot }' "$_t/sched" 2>/dev/null)
+			_line="$_line ${_r:--}"
+		done
+		echo "$_line"
+		sleep 1
+	done
+}
+
+# Summarise a vm_measure_workers log $2 for variant $1 (with $3 workers): the first second from which
+# every worker stays under 10% remote, and the mean remote share at the end.
+vm_measure_summary() {
+	awk -v name="$1" -v want="$3" '
+		NF - 1 >= want {
+			all = 1; sum = 0; k = 0
+			for (i = 2; i <= NF; i++) { if ($i == "-") { all = 0; continue } sum += $i; k++; if ($i >= 0.1) all = 0 }
+			if (k) lastr = sum / k
+			if (all) { if (first == "") first = $1 } else first = ""
+		}
+		END { printf "# FIGURE %-30s time-to-under-10%%: %s s   final remote share: %s\n", name,
+			(first == "" ? "never" : first), (lastr == "" ? "n/a" : sprintf("%.3f", lastr)) }' "$2"
+}
