@@ -444,6 +444,91 @@ static void test_offline_cpu_and_sparse_nodes(void **state)
 	free(dir);
 }
 
+/* Whether the kernel will balance the target's memory, and MPOL_F_NUMA_BALANCING, from the kernel's
+ * facts (pure: fed what mempolicy_read_kernel and the probe would find). */
+static void set_kernel(struct fixture *f, int numa_balancing, unsigned modes, int inherited, int mof)
+{
+	memset(&f->t.kmem, 0, sizeof(f->t.kmem));
+	f->t.kmem.known = 1;
+	f->t.kmem.numa_balancing = numa_balancing;
+	f->t.kmem.probed_modes = 1;
+	f->t.kmem.balancing_modes = modes;
+	f->t.kmem.inherited_mode = inherited;
+	f->t.kmem.inherited_mof = mof;
+}
+
+static void test_kernel_balancing(void **state)
+{
+	struct fixture *f = *state;
+	unsigned bind_only = 1u << MEM_BIND;
+	/* Not this system: unknown; bind still asks for the flag (what 5.12 and later take). */
+	ok_plan(f);
+	assert_int_equal(f->pl.kernel_balancing, -1);
+	assert_int_equal(f->pl.balancing, 0);
+	assert_non_null(strstr(f->pl.kernel_balancing_why, "not this system"));
+	/* No memory policy, balancing on: the kernel balances the inherited default policy. */
+	set_kernel(f, 1, bind_only, 0, 0);
+	ok_plan(f);
+	assert_int_equal(f->pl.mem, MEM_DEFAULT);
+	assert_int_equal(f->pl.kernel_balancing, 1);
+	assert_int_equal(f->pl.balancing, 0);
+	/* ... unless numarun itself was started under an explicit policy without the flag. */
+	set_kernel(f, 1, bind_only, 2 /* MPOL_BIND */, 0);
+	ok_plan(f);
+	assert_int_equal(f->pl.kernel_balancing, 0);
+	assert_non_null(strstr(f->pl.kernel_balancing_why, "inherits numarun's own bind memory policy"));
+	set_kernel(f, 1, bind_only, 2, 1);
+	ok_plan(f);
+	assert_int_equal(f->pl.kernel_balancing, 1);
+	/* Balancing off in the kernel: no. Tiering only (2): bit 0 off, no. */
+	set_kernel(f, 0, bind_only, 0, 0);
+	ok_plan(f);
+	assert_int_equal(f->pl.kernel_balancing, 0);
+	assert_non_null(strstr(f->pl.kernel_balancing_why, "kernel.numa_balancing is 0"));
+	set_kernel(f, 2, bind_only, 0, 0);
+	ok_plan(f);
+	assert_int_equal(f->pl.kernel_balancing, 0);
+	/* An explicit local policy: the kernel does not balance it (6.1 takes the flag with bind only). */
+	set_kernel(f, 1, bind_only, 0, 0);
+	f->p.mem = MEM_LOCAL;
+	ok_plan(f);
+	assert_int_equal(f->pl.balancing, 0);
+	assert_int_equal(f->pl.kernel_balancing, 0);
+	assert_non_null(strstr(f->pl.kernel_balancing_why, "explicit local policy"));
+	/* A kernel that takes the flag with local too: asked for under auto. */
+	set_kernel(f, 1, bind_only | (1u << MEM_LOCAL), 0, 0);
+	ok_plan(f);
+	assert_int_equal(f->pl.balancing, 1);
+	assert_int_equal(f->pl.kernel_balancing, 1);
+	/* bind: auto asks for the flag while the kernel balances; no never; yes even when it is off. */
+	f->p.mem = MEM_BIND;
+	set_kernel(f, 1, bind_only, 0, 0);
+	ok_plan(f);
+	assert_int_equal(f->pl.balancing, 1);
+	assert_int_equal(f->pl.kernel_balancing, 1);
+	f->p.balancing = BALANCING_NO;
+	ok_plan(f);
+	assert_int_equal(f->pl.balancing, 0);
+	assert_int_equal(f->pl.kernel_balancing, 0);
+	assert_non_null(strstr(f->pl.kernel_balancing_why, "balancing = no"));
+	set_kernel(f, 0, bind_only, 0, 0);
+	f->p.balancing = BALANCING_AUTO;
+	ok_plan(f);
+	assert_int_equal(f->pl.balancing, 0);
+	f->p.balancing = BALANCING_YES;
+	ok_plan(f);
+	assert_int_equal(f->pl.balancing, 1);
+	assert_int_equal(f->pl.kernel_balancing, 0);
+	/* yes with a policy the kernel does not take it with: an error naming both. */
+	f->p.mem = MEM_INTERLEAVE;
+	bad_plan(f, "does not take MPOL_F_NUMA_BALANCING with the interleave memory policy");
+	f->p.balancing = BALANCING_AUTO;
+	set_kernel(f, 1, bind_only, 0, 0);
+	ok_plan(f);
+	assert_int_equal(f->pl.balancing, 0);
+	assert_int_equal(f->pl.kernel_balancing, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +546,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_memory_policies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restricted_cpuset, setup, teardown),
 		cmocka_unit_test(test_cpuless_nodes),
+		cmocka_unit_test_setup_teardown(test_kernel_balancing, setup, teardown),
 		cmocka_unit_test(test_offline_cpu_and_sparse_nodes),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
