@@ -140,7 +140,7 @@ static void record_set(struct monitor *m, struct mthread *th, hwloc_const_bitmap
 	th->set_mask = hwloc_bitmap_alloc();
 	if (pin_thread_get(th->tid, th->set_mask) < 0)
 		hwloc_bitmap_copy(th->set_mask, wanted);
-	th->epoch = owner_log_open(&m->olog, th->set_mask, clock_seconds(CLOCK_BOOTTIME));
+	th->epoch = owner_log_open(&m->olog, th->set_mask, th->pid, clock_seconds(CLOCK_BOOTTIME));
 }
 
 /* Set a thread's CPUs. Returns 0 or -errno (-ESRCH: gone). */
@@ -717,14 +717,18 @@ static void save_policy(struct monitor *m)
 
 /* ---- whose mask it is ---- */
 
-/* When a thread started, CLOCK_BOOTTIME seconds (stat field 22), -1 unknown. */
-static double thread_start(const struct monitor *m, const struct mthread *th)
+/* When a thread started, CLOCK_BOOTTIME seconds (stat field 22), -1 unknown; and the process of the
+ * thread that created it: its own for a thread, the parent (field 4) for a process's first thread. */
+static double thread_start(const struct monitor *m, const struct mthread *th, pid_t *creator)
 {
 	char path[96], buf[1024];
 	struct task_stat st;
+	*creator = th->tid == th->pid ? 0 : th->pid;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)th->pid, (int)th->tid);
 	if (procfs_read(path, buf, sizeof(buf)) <= 0 || procfs_parse_stat(buf, &st) < 0 || !st.starttime)
 		return -1;
+	if (th->tid == th->pid)
+		*creator = st.ppid;
 	return (double)st.starttime * m->clk_tck;
 }
 
@@ -809,8 +813,9 @@ int monitor_tick(struct monitor *m)
 		if (pin_thread_get(th->tid, m->mask) < 0)
 			continue; /* gone since the listing */
 		if (!th->seen) {
-			th->start = thread_start(m, th);
-			th->owner = owner_classify(&m->olog, m->launch_mask, m->mask, th->start, m->clk_tck);
+			pid_t creator;
+			th->start = thread_start(m, th, &creator);
+			th->owner = owner_classify(&m->olog, m->launch_mask, m->mask, th->start, creator, m->clk_tck);
 			if (th->owner == OWNER_PROGRAM)
 				log_program_pin(m, th, "pinned by the program when first seen");
 			place(m, th);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include "owner.h"
 
-long owner_log_open(struct owner_log *l, hwloc_const_bitmap_t cpus, double from)
+long owner_log_open(struct owner_log *l, hwloc_const_bitmap_t cpus, pid_t pid, double from)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
@@ -11,6 +11,7 @@ long owner_log_open(struct owner_log *l, hwloc_const_bitmap_t cpus, double from)
 	}
 	struct owner_epoch *e = &l->e[l->n++];
 	e->id = l->next_id++;
+	e->pid = pid;
 	e->cpus = hwloc_bitmap_dup(cpus);
 	e->from = from;
 	e->until = -1;
@@ -55,13 +56,13 @@ void owner_log_free(struct owner_log *l)
 }
 
 enum thread_owner owner_classify(const struct owner_log *l, hwloc_const_bitmap_t launch, hwloc_const_bitmap_t mask,
-				 double start, double tol)
+				 double start, pid_t creator, double tol)
 {
 	if (hwloc_bitmap_isequal(mask, launch))
 		return OWNER_NUMARUN;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct owner_epoch *e = &l->e[i];
-		if (!hwloc_bitmap_isequal(e->cpus, mask))
+		if ((creator > 0 && e->pid != creator) || !hwloc_bitmap_isequal(e->cpus, mask))
 			continue;
 		/* Without a start time, any mask numarun set counts. */
 		if (start < 0 || (e->from <= start + tol && (e->until < 0 || e->until >= start - tol)))

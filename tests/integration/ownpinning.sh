@@ -68,6 +68,17 @@ expect_eq "$(events_of "$T/wid.json" reclaimed 'pin[01]' | grep -c '"pinned_by":
 	"a thread the program widened back to the launch CPUs is reclaimed and pinned by numarun"
 expect_out_match '^pin0 cpus=[0-9]+$' "after the reclaim, pin0 is on one CPU again"
 
+# A child process the program pins (descendants = yes): the child's own mask is the program's too.
+printf '[threads]\nplacement = spread\n[monitor]\nenabled = yes\ninterval = 100ms\ndescendants = yes\n' >"$T/desc.ini"
+run "$NUMARUN" -p "$T/desc.ini" --events "$T/desc.json" -- sh -c \
+	"sleep 0.3; taskset -c $c1 sh -c 'sleep 0.8; grep Cpus_allowed_list /proc/self/status'"
+expect_rc 0 "descendants = yes -- sh -c 'taskset -c $c1 sh'"
+expect_out_line "$(printf 'Cpus_allowed_list:\t%s' "$c1")" "descendants: a child process pinned by the program keeps CPU $c1"
+# Its mask is CPU $c1, which numarun also gave another child (sleep 0.3): only a mask set in the creator's
+# process counts as inherited, so this one is the program's.
+expect_eq "$(grep '"event":"thread_new"' "$T/desc.json" | grep '"comm":"sh"' | grep -c '"pinned_by":"program"')" 1 \
+	"descendants: the taskset child is reported pinned by the program"
+
 # -v says what it left alone.
 run "$NUMARUN" --threads spread --interval 100ms -v -- "$SELFPIN" -d 300 -s 1 "$c0" "$c1"
 expect_err_match "tid [0-9]+ \(pin0\): re-pinned by the program to CPUs $c0 .*left alone" "-v names the thread left alone"

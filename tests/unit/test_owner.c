@@ -13,19 +13,26 @@ static hwloc_bitmap_t set_of(const char *list)
 
 #define TOL 0.01
 
-static enum thread_owner classify(const struct owner_log *l, const char *launch, const char *mask, double start)
+static enum thread_owner classify_in(const struct owner_log *l, const char *launch, const char *mask, double start,
+				     pid_t creator)
 {
 	hwloc_bitmap_t a = set_of(launch), b = set_of(mask);
-	enum thread_owner o = owner_classify(l, a, b, start, TOL);
+	enum thread_owner o = owner_classify(l, a, b, start, creator, TOL);
 	hwloc_bitmap_free(a);
 	hwloc_bitmap_free(b);
 	return o;
 }
 
+/* A new thread of process 100 (its creator is in the same process). */
+static enum thread_owner classify(const struct owner_log *l, const char *launch, const char *mask, double start)
+{
+	return classify_in(l, launch, mask, start, 100);
+}
+
 static long open_at(struct owner_log *l, const char *cpus, double from)
 {
 	hwloc_bitmap_t b = set_of(cpus);
-	long id = owner_log_open(l, b, from);
+	long id = owner_log_open(l, b, 100, from);
 	hwloc_bitmap_free(b);
 	return id;
 }
@@ -56,6 +63,11 @@ static void test_inherited_from_a_pinned_creator(void **state)
 	assert_int_equal(classify(&l, "0-3", "0", 19.0), OWNER_PROGRAM);  /* started before numarun pinned anything */
 	assert_int_equal(classify(&l, "0-3", "1", 21.5), OWNER_PROGRAM);  /* a mask numarun never set */
 	assert_int_equal(classify(&l, "0-3", "0", -1), OWNER_NUMARUN);    /* start unknown: any mask numarun set */
+	/* Only a mask set in the creator's process is inherited: a process whose parent (200) numarun never
+	 * pinned to CPU 0, found on CPU 0, was pinned there by the program (a taskset in a child). */
+	assert_int_equal(classify_in(&l, "0-3", "0", 21.5, 200), OWNER_PROGRAM);
+	assert_int_equal(classify_in(&l, "0-3", "0", 21.5, 100), OWNER_NUMARUN); /* forked by the pinned thread */
+	assert_int_equal(classify_in(&l, "0-3", "0", 21.5, 0), OWNER_NUMARUN);   /* creator unknown */
 	owner_log_free(&l);
 }
 
