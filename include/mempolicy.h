@@ -4,7 +4,16 @@
 
 #include <stddef.h>
 #include <hwloc.h>
+#include <numaif.h>
 #include "policy.h"
+
+/* Older numaif.h may lack these (Linux 3.8 and 5.12). */
+#ifndef MPOL_LOCAL
+#define MPOL_LOCAL 4
+#endif
+#ifndef MPOL_F_NUMA_BALANCING
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#endif
 
 /* Facts about the running kernel that the planner reads (it makes no system calls itself). */
 struct kernel_mem {

@@ -91,6 +91,18 @@ static void moved(const struct bal_world *w, struct bal_thread *t, int to)
 	t->moves++;
 }
 
+/* Move thread t to a free slot on node `to` (a->reason set by the caller). */
+static void move_thread(struct bal_world *w, struct bal_thread *t, struct bal_action *a, int from, int to)
+{
+	a->kind = BAL_MOVE;
+	a->from = from;
+	a->to = to;
+	w->free_slots[to]--;
+	w->free_slots[from]++;
+	moved(w, t, to);
+	record_move(w);
+}
+
 size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct bal_thread *th, size_t n,
 		      struct bal_action *out, size_t maxout, int *converged_now)
 {
@@ -162,14 +174,8 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 			continue;
 		int from = t->node, to = t->best_node;
 		if (c->mode == BAL_MODE_MOVE && t->movable && w->free_slots[to] > 0) {
-			a->kind = BAL_MOVE;
-			a->from = from;
-			a->to = to;
 			snprintf(a->reason, sizeof(a->reason), "remote share above threshold for %u samples", t->above);
-			w->free_slots[to]--;
-			w->free_slots[from]++;
-			moved(w, t, to);
-			record_move(w);
+			move_thread(w, t, a, from, to);
 			na++;
 			continue;
 		}
@@ -201,15 +207,9 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 				continue; /* wait for a free slot there */
 			/* In migrate mode a thread move is the other way to bring them together. */
 			if (c->mode == BAL_MODE_MIGRATE && t->movable && w->free_slots[to] > 0) {
-				a->kind = BAL_MOVE;
-				a->from = from;
-				a->to = to;
 				snprintf(a->reason, sizeof(a->reason),
 					 "the memory policy keeps its pages off the node it ran on: thread moved instead");
-				w->free_slots[to]--;
-				w->free_slots[from]++;
-				moved(w, t, to);
-				record_move(w);
+				move_thread(w, t, a, from, to);
 				na++;
 				continue;
 			}

@@ -15,13 +15,6 @@
 #include "nodelist.h"
 #include "pin.h"
 
-#ifndef MPOL_LOCAL
-#define MPOL_LOCAL 4
-#endif
-#ifndef MPOL_F_NUMA_BALANCING
-#define MPOL_F_NUMA_BALANCING (1 << 13)
-#endif
-
 static int check_file(const char *path, char *cause, size_t causelen, const char *shown)
 {
 	struct stat st;

@@ -6,15 +6,8 @@
 #include <string.h>
 #include <numaif.h>
 #include "mempolicy.h"
-#include "pin.h"
 #include "procfs.h"
 
-#ifndef MPOL_LOCAL
-#define MPOL_LOCAL 4
-#endif
-#ifndef MPOL_F_NUMA_BALANCING
-#define MPOL_F_NUMA_BALANCING (1 << 13)
-#endif
 #ifndef MPOL_F_STATIC_NODES
 #define MPOL_F_STATIC_NODES (1 << 15)
 #endif

@@ -84,16 +84,27 @@ vm_tuner_scenarios() {
 	vm_check_eq "$src: relaunched: converged" 1 "$(vm_event_count /tmp/re.json converged)"
 	check_workers "$src: relaunched: workers on node 0, remote < 10%" /tmp/re.json 0 "<" 0.1
 
-	# action = migrate: the threads stay on node 1 and their memory comes to them (migrate_pages).
+	# action = migrate with memory bound to node 0: the pages may not leave the bind set, so the threads
+	# go to them instead (the memory policy is a contract).
 	if [ "$src" = pages ]; then
-		vm_run "$NUMARUN" -p /tmp/p1.ini --action migrate --events /tmp/mig.json -- workers -t 2 -m 64 -s 20
+		vm_run "$NUMARUN" -p /tmp/p1.ini --action migrate --events /tmp/mig0.json -- workers -t 2 -m 64 -s 20
+		vm_check_eq "$src: migrate, bind 0: exits 0" 0 "$VM_RC"
+		vm_diag "$(grep -E '"event":"(move|converged|unfixable)"' /tmp/mig0.json)"
+		vm_check_eq "$src: migrate, bind 0: no memory migrated out of the bind set" 0 \
+			"$(vm_event /tmp/mig0.json exit | vm_json_get migrations)"
+		check_workers "$src: migrate, bind 0: the workers went to node 0 instead, remote < 10%" /tmp/mig0.json 0 "<" 0.1
+
+		# Bind over 0,1, the memory first touched on node 0 (CPU 0): the memory comes to the threads
+		# on node 1 (migrate_pages), within the set.
+		sed 's/^nodes = 0$/nodes = 0,1/' /tmp/p1.ini >/tmp/p01.ini
+		vm_run "$NUMARUN" -p /tmp/p01.ini --action migrate --events /tmp/mig.json -- workers -f 0 -t 2 -m 64 -s 20
 		vm_check_eq "$src: migrate run exits 0" 0 "$VM_RC"
 		vm_diag "$(grep -E '"event":"(move|converged)"' /tmp/mig.json)"
 		m=$(vm_event /tmp/mig.json exit | vm_json_get migrations)
 		if [ "${m:-0}" -ge 1 ]; then
-			vm_ok "$src: action = migrate moved the memory ($m migrations)"
+			vm_ok "$src: action = migrate, bind 0,1, moved the memory ($m migrations)"
 		else
-			vm_not_ok "$src: action = migrate moved the memory" "migrations: ${m:-none}"
+			vm_not_ok "$src: action = migrate, bind 0,1, moved the memory" "migrations: ${m:-none}"
 		fi
 		vm_check_eq "$src: action = migrate: no thread moves" 0 "$(vm_event /tmp/mig.json exit | vm_json_get moves)"
 		check_workers "$src: action = migrate: workers stay on node 1, remote < 10%" /tmp/mig.json 1 "<" 0.1
