@@ -29,6 +29,101 @@ static int read_uvarint(const unsigned char *p, size_t len, size_t *off, unsigne
 	return -1;
 }
 
+int runtime_godebug_int(const char *list, const char *key, long *value)
+{
+	size_t klen = strlen(key);
+	int found = 0;
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			/* strconv.ParseInt(value, 10, 32): optional sign, decimal digits, in int32. */
+			const char *v = p + klen + 1, *e = p + n;
+			int neg = 0;
+			if (v < e && (*v == '+' || *v == '-'))
+				neg = *v++ == '-';
+			long long x = 0;
+			int ok = v < e;
+			for (; ok && v < e; v++) {
+				if (*v < '0' || *v > '9' || x > 2147483648LL)
+					ok = 0;
+				else
+					x = x * 10 + (*v - '0');
+			}
+			if (ok && (neg ? x <= 2147483648LL : x <= 2147483647LL)) {
+				*value = (long)(neg ? -x : x);
+				found = 1;
+			}
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return found;
+}
+
+/* Copy a build setting's value: as it is, or unquoted when Go quoted it (strconv.Quote). */
+static void setting_value(const char *v, size_t n, char *out, size_t outlen, int *cut)
+{
+	size_t o = 0;
+	*cut = 0;
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		for (size_t i = 1; i + 1 < n; i++) {
+			char c = v[i];
+			if (c == '\\' && i + 2 < n)
+				c = v[++i];
+			if (o + 1 >= outlen) {
+				*cut = 1;
+				break;
+			}
+			out[o++] = c;
+		}
+	} else if (n < outlen) {
+		memcpy(out, v, n);
+		o = n;
+	} else {
+		memcpy(out, v, outlen - 1);
+		o = outlen - 1;
+		*cut = 1;
+	}
+	out[o] = '\0';
+}
+
+/* The module info text: "path\t...", "mod\t...", "dep\t...", "build\tKEY=VALUE" lines. */
+static void parse_modinfo(const char *text, size_t len, struct target_info *ti)
+{
+	ti->has_modinfo = 1;
+	for (size_t off = 0; off < len;) {
+		const char *line = text + off;
+		const char *nl = memchr(line, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - line) : len - off;
+		off += n + 1;
+		if (n < 6 || memcmp(line, "build\t", 6) != 0)
+			continue;
+		const char *kv = line + 6;
+		size_t kvn = n - 6;
+		const char *eq = memchr(kv, '=', kvn);
+		if (!eq)
+			continue;
+		size_t kn = (size_t)(eq - kv), vn = kvn - kn - 1;
+		int cut;
+		if (kn == 14 && memcmp(kv, "DefaultGODEBUG", 14) == 0) {
+			setting_value(eq + 1, vn, ti->default_godebug, sizeof(ti->default_godebug), &cut);
+			if (cut) {
+				/* Keep whole entries only. */
+				char *c = strrchr(ti->default_godebug, ',');
+				if (c)
+					*c = '\0';
+				else
+					ti->default_godebug[0] = '\0';
+				ti->default_godebug_cut = 1;
+			}
+		} else if (kn == 11 && memcmp(kv, "CGO_ENABLED", 11) == 0) {
+			char v[8];
+			setting_value(eq + 1, vn, v, sizeof(v), &cut);
+			ti->cgo_enabled = strcmp(v, "1") == 0 ? 1 : strcmp(v, "0") == 0 ? 0 : -1;
+		}
+	}
+}
+
 int runtime_parse_buildinfo(const unsigned char *buf, size_t len, struct target_info *ti)
 {
 	if (len < 32 || memcmp(buf, go_magic, sizeof(go_magic)) != 0)
@@ -36,6 +131,10 @@ int runtime_parse_buildinfo(const unsigned char *buf, size_t len, struct target_
 	ti->is_go = 1;
 	ti->go_major = ti->go_minor = -1;
 	ti->go_version[0] = '\0';
+	ti->has_modinfo = 0;
+	ti->default_godebug[0] = '\0';
+	ti->default_godebug_cut = 0;
+	ti->cgo_enabled = -1;
 	unsigned char flags = buf[15];
 	if (!(flags & 0x2)) {
 		/* Before Go 1.18 the header holds pointers to the version string, not the string. */
@@ -46,16 +145,24 @@ int runtime_parse_buildinfo(const unsigned char *buf, size_t len, struct target_
 	}
 	size_t off = 32;
 	unsigned long long n;
-	if (read_uvarint(buf, len, &off, &n) < 0 || n == 0 || n > len - off || n >= sizeof(ti->go_version))
+	/* off <= len holds throughout, so len - off never wraps and n is compared, never added. */
+	if (read_uvarint(buf, len, &off, &n) < 0 || n == 0 || n > len - off)
 		return 1;
-	memcpy(ti->go_version, buf + off, n);
-	ti->go_version[n] = '\0';
-	const char *v = strstr(ti->go_version, "go1.");
-	int major, minor;
-	if (v && sscanf(v, "go%d.%d", &major, &minor) == 2) {
-		ti->go_major = major;
-		ti->go_minor = minor;
+	if (n < sizeof(ti->go_version)) {
+		memcpy(ti->go_version, buf + off, n);
+		ti->go_version[n] = '\0';
+		const char *v = strstr(ti->go_version, "go1.");
+		int major, minor;
+		if (v && sscanf(v, "go%d.%d", &major, &minor) == 2) {
+			ti->go_major = major;
+			ti->go_minor = minor;
+		}
 	}
+	off += n;
+	/* The module info: 16 bytes of sentinel, the text ending in a newline, 16 bytes of sentinel. */
+	if (read_uvarint(buf, len, &off, &n) < 0 || n > len - off || n < 33 || buf[off + n - 17] != '\n')
+		return 1;
+	parse_modinfo((const char *)buf + off + 16, n - 32, ti);
 	return 1;
 }
 
@@ -106,6 +213,7 @@ int runtime_inspect(const char *path, struct target_info *ti)
 {
 	memset(ti, 0, sizeof(*ti));
 	ti->go_major = ti->go_minor = -1;
+	ti->cgo_enabled = -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

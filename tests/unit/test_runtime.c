@@ -34,6 +34,37 @@ static size_t blob_inline(unsigned char *buf, const char *version)
 	return off + 3;
 }
 
+static size_t put_uvarint(unsigned char *p, unsigned long long v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+static const unsigned char info_start[16] = {0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02,
+					     0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6};
+static const unsigned char info_end[16] = {0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72,
+					   0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2};
+
+/* A Go >= 1.18 blob as the linker writes it: header, version, then the module info in its sentinels. */
+static size_t blob_modinfo(unsigned char *buf, const char *version, const char *modinfo)
+{
+	size_t off = blob_header(buf, 0x2);
+	size_t n = strlen(version), m = strlen(modinfo);
+	off += put_uvarint(buf + off, n);
+	memcpy(buf + off, version, n);
+	off += n;
+	off += put_uvarint(buf + off, m + 32);
+	memcpy(buf + off, info_start, 16);
+	memcpy(buf + off + 16, modinfo, m);
+	memcpy(buf + off + 16 + m, info_end, 16);
+	return off + m + 32;
+}
+
 static void ti_poison(struct target_info *ti)
 {
 	memset(ti, 0, sizeof(*ti));
@@ -206,6 +237,183 @@ static void test_buildinfo_not_magic(void **state)
 	assert_int_equal(runtime_parse_buildinfo(buf, sizeof(buf), &ti), 0);
 }
 
+#define MOD_124_BY_126                                                                                   \
+	"path\tnumarun/goprobe\nmod\tnumarun/goprobe\t(devel)\t\nbuild\t-buildmode=exe\nbuild\t-compiler=gc\n" \
+	"build\tDefaultGODEBUG=containermaxprocs=0,cryptocustomrand=1,decoratemappings=0,tlssecpmlkem=0,"      \
+	"tlssha1=1,updatemaxprocs=0,urlstrictcolons=0,x509sha256skid=0\nbuild\tCGO_ENABLED=0\n"             \
+	"build\tGOARCH=amd64\nbuild\tGOOS=linux\nbuild\tGOAMD64=v1\n"
+
+static void test_buildinfo_modinfo(void **state)
+{
+	(void)state;
+	unsigned char buf[2048];
+	struct target_info ti;
+	long v = -5;
+	ti_poison(&ti);
+	size_t len = blob_modinfo(buf, "go1.26.8", MOD_124_BY_126);
+	assert_int_equal(runtime_parse_buildinfo(buf, len, &ti), 1);
+	assert_string_equal(ti.go_version, "go1.26.8");
+	assert_int_equal(ti.go_minor, 26);
+	assert_int_equal(ti.has_modinfo, 1);
+	assert_string_equal(ti.default_godebug, "containermaxprocs=0,cryptocustomrand=1,decoratemappings=0,"
+						"tlssecpmlkem=0,tlssha1=1,updatemaxprocs=0,urlstrictcolons=0,"
+						"x509sha256skid=0");
+	assert_int_equal(ti.default_godebug_cut, 0);
+	assert_int_equal(ti.cgo_enabled, 0);
+	assert_int_equal(runtime_godebug_int(ti.default_godebug, "containermaxprocs", &v), 1);
+	assert_int_equal(v, 0);
+
+	/* A go 1.25 module: no DefaultGODEBUG line at all; cgo on. */
+	ti_poison(&ti);
+	len = blob_modinfo(buf, "go1.25.0", "path\tx\nmod\tx\t(devel)\t\nbuild\tCGO_ENABLED=1\nbuild\tGOOS=linux\n");
+	assert_int_equal(runtime_parse_buildinfo(buf, len, &ti), 1);
+	assert_int_equal(ti.has_modinfo, 1);
+	assert_string_equal(ti.default_godebug, "");
+	assert_int_equal(ti.cgo_enabled, 1);
+
+	/* A quoted value (Go quotes values holding spaces or quotes). */
+	ti_poison(&ti);
+	len = blob_modinfo(buf, "go1.26.1", "build\tDefaultGODEBUG=\"a=1,b=\\\"2\\\"\"\n");
+	assert_int_equal(runtime_parse_buildinfo(buf, len, &ti), 1);
+	assert_string_equal(ti.default_godebug, "a=1,b=\"2\"");
+	assert_int_equal(ti.cgo_enabled, -1);
+
+	/* "build\t" lines only: a "dep" or "path" line with the same words does not count. */
+	ti_poison(&ti);
+	len = blob_modinfo(buf, "go1.26.1", "path\tDefaultGODEBUG=containermaxprocs=0\ndep\tCGO_ENABLED=1\n");
+	assert_int_equal(runtime_parse_buildinfo(buf, len, &ti), 1);
+	assert_int_equal(ti.has_modinfo, 1);
+	assert_string_equal(ti.default_godebug, "");
+	assert_int_equal(ti.cgo_enabled, -1);
+}
+
+static void test_buildinfo_modinfo_long_godebug(void **state)
+{
+	(void)state;
+	static unsigned char buf[8192];
+	char mod[4096];
+	struct target_info ti;
+	size_t o = (size_t)snprintf(mod, sizeof(mod), "build\tDefaultGODEBUG=");
+	for (int i = 0; i < 200; i++)
+		o += (size_t)snprintf(mod + o, sizeof(mod) - o, "%skey%03d=1", i ? "," : "", i);
+	snprintf(mod + o, sizeof(mod) - o, "\nbuild\tCGO_ENABLED=0\n");
+	ti_poison(&ti);
+	size_t len = blob_modinfo(buf, "go1.26.1", mod);
+	assert_int_equal(runtime_parse_buildinfo(buf, len, &ti), 1);
+	assert_int_equal(ti.default_godebug_cut, 1);
+	size_t n = strlen(ti.default_godebug);
+	assert_true(n > 0 && n < sizeof(ti.default_godebug));
+	/* Cut after a whole entry: the last one is "keyNNN=1". */
+	assert_string_equal(ti.default_godebug + n - 2, "=1");
+	assert_int_equal(ti.default_godebug[n - 9], ',');
+	assert_int_equal(ti.cgo_enabled, 0);
+}
+
+static void test_buildinfo_modinfo_bad(void **state)
+{
+	(void)state;
+	unsigned char buf[512];
+	struct target_info ti;
+	size_t full = blob_modinfo(buf, "go1.26.1", MOD_124_BY_126);
+
+	/* Every truncation of a good blob: version kept where whole, no module info unless whole, no
+	 * read past the end (run under a sanitizer or valgrind to see that). */
+	for (size_t len = 32; len < full; len++) {
+		ti_poison(&ti);
+		assert_int_equal(runtime_parse_buildinfo(buf, len, &ti), 1);
+		assert_int_equal(ti.has_modinfo, 0);
+		assert_string_equal(ti.default_godebug, "");
+		if (len >= 32 + 1 + 8)
+			assert_string_equal(ti.go_version, "go1.26.1");
+	}
+
+	/* The module info length past the end. */
+	size_t off = blob_header(buf, 0x2);
+	off += put_uvarint(buf + off, 8);
+	memcpy(buf + off, "go1.26.1", 8);
+	off += 8;
+	off += put_uvarint(buf + off, 1000);
+	memset(buf + off, '\n', 64);
+	ti_poison(&ti);
+	assert_int_equal(runtime_parse_buildinfo(buf, off + 64, &ti), 1);
+	assert_int_equal(ti.has_modinfo, 0);
+	assert_string_equal(ti.go_version, "go1.26.1");
+
+	/* A huge length that would wrap a size_t if added. */
+	off = blob_header(buf, 0x2);
+	off += put_uvarint(buf + off, 8);
+	memcpy(buf + off, "go1.26.1", 8);
+	off += 8;
+	off += put_uvarint(buf + off, ~0ULL);
+	ti_poison(&ti);
+	assert_int_equal(runtime_parse_buildinfo(buf, off + 16, &ti), 1);
+	assert_int_equal(ti.has_modinfo, 0);
+
+	/* Shorter than the two sentinels and a newline, or no newline before the end sentinel. */
+	off = blob_header(buf, 0x2);
+	off += put_uvarint(buf + off, 8);
+	memcpy(buf + off, "go1.26.1", 8);
+	off += 8;
+	off += put_uvarint(buf + off, 32);
+	memset(buf + off, 'x', 32);
+	ti_poison(&ti);
+	assert_int_equal(runtime_parse_buildinfo(buf, off + 32, &ti), 1);
+	assert_int_equal(ti.has_modinfo, 0);
+	full = blob_modinfo(buf, "go1.26.1", "build\tDefaultGODEBUG=containermaxprocs=0");
+	ti_poison(&ti);
+	assert_int_equal(runtime_parse_buildinfo(buf, full, &ti), 1);
+	assert_int_equal(ti.has_modinfo, 0);
+	assert_string_equal(ti.default_godebug, "");
+
+	/* A version too long to keep: skipped, the module info after it still read. */
+	char longver[200];
+	memset(longver, 'v', sizeof(longver) - 1);
+	longver[sizeof(longver) - 1] = '\0';
+	full = blob_modinfo(buf, longver, "build\tCGO_ENABLED=1\n");
+	ti_poison(&ti);
+	assert_int_equal(runtime_parse_buildinfo(buf, full, &ti), 1);
+	assert_string_equal(ti.go_version, "");
+	assert_int_equal(ti.has_modinfo, 1);
+	assert_int_equal(ti.cgo_enabled, 1);
+}
+
+/* ---- runtime_godebug_int ---- */
+
+static void test_godebug_int(void **state)
+{
+	(void)state;
+	long v = 42;
+	assert_int_equal(runtime_godebug_int("", "containermaxprocs", &v), 0);
+	assert_int_equal(runtime_godebug_int(NULL, "containermaxprocs", &v), 0);
+	assert_int_equal(runtime_godebug_int("updatemaxprocs=0", "containermaxprocs", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=0", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 0);
+	/* Later entries win. */
+	assert_int_equal(runtime_godebug_int("containermaxprocs=0,containermaxprocs=1", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 1);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=1,x=2,containermaxprocs=0", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 0);
+	/* A key that only starts like it, or ends like it, is another key. */
+	v = 42;
+	assert_int_equal(runtime_godebug_int("containermaxprocsx=0,xcontainermaxprocs=0", "containermaxprocs", &v), 0);
+	assert_int_equal(v, 42);
+	/* Values that are not 32-bit integers are ignored, so the earlier one stands. */
+	assert_int_equal(runtime_godebug_int("containermaxprocs=0,containermaxprocs=yes", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 0);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=1,containermaxprocs=", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 1);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=0,containermaxprocs=2147483648", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 0);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=2147483647", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 2147483647L);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=-2147483648", "containermaxprocs", &v), 1);
+	assert_int_equal(v, -2147483648L);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=+3,,", "containermaxprocs", &v), 1);
+	assert_int_equal(v, 3);
+	assert_int_equal(runtime_godebug_int("containermaxprocs=-", "containermaxprocs", &v), 0);
+}
+
 /* ---- runtime_inspect ---- */
 
 static void test_inspect_sh(void **state)
@@ -288,49 +496,87 @@ static void test_inspect_elf_without_sections(void **state)
 	free(dir);
 }
 
-static void test_inspect_real_go_binary(void **state)
+/* Run a shell command and keep the first line of its output. */
+static void first_line(const char *cmd, char *out, size_t len)
 {
-	(void)state;
-	if (system("command -v go >/dev/null 2>&1") != 0) {
-		print_message("go is not on PATH: skipped\n");
-		skip();
-	}
-	char *dir = tu_tmpdir();
-	char cmd[2048], path[512], want[128] = "";
-	tu_write(dir, "hello.go", "package main\n\nfunc main() { println(\"hello\") }\n");
-
-	FILE *p = popen("go env GOVERSION 2>/dev/null", "r");
+	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
-	if (!fgets(want, sizeof(want), p))
-		want[0] = '\0';
+	if (!fgets(out, (int)len, p))
+		out[0] = '\0';
 	pclose(p);
-	want[strcspn(want, " \n")] = '\0';
-	int major = -1, minor = -1;
-	if (sscanf(want, "go%d.%d", &major, &minor) != 2)
-		fail_msg("go env GOVERSION printed '%s'", want);
+	out[strcspn(out, "\n")] = '\0';
+}
 
+/* Build hello.go as a module with this go line and compare what runtime_inspect reads with what
+ * "go version -m" says about the same binary. */
+static void check_real_build(const char *go, const char *dir, const char *goline, const char *want_version,
+			     int toolchain_minor)
+{
+	char cmd[4096], path[512], want[1200];
 	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && c=$(go env GOCACHE 2>/dev/null); "
-		 "case \"$c\" in ''|off) export GOCACHE=\"$PWD/gocache\";; esac; "
-		 "CGO_ENABLED=0 GOFLAGS= GOTOOLCHAIN=local go build -o hello hello.go", dir);
+		 "cd '%s' && printf 'module example.com/hello\\n\\ngo %s\\n' >go.mod && "
+		 "c=$('%s' env GOCACHE 2>/dev/null); case \"$c\" in ''|off) export GOCACHE=\"$PWD/gocache\";; esac; "
+		 "CGO_ENABLED=0 GOFLAGS= GOTOOLCHAIN=local GOWORK=off '%s' build -buildvcs=false -o hello . 2>&1",
+		 dir, goline, go, go);
 	int rc = system(cmd);
-	if (rc != 0) {
-		tu_rmrf(dir);
-		free(dir);
+	if (rc != 0)
 		fail_msg("'%s' failed (%d)", cmd, rc);
-	}
 	snprintf(path, sizeof(path), "%s/hello", dir);
 	struct target_info ti;
 	ti_poison(&ti);
-	rc = runtime_inspect(path, &ti);
-	tu_rmrf(dir);
-	free(dir);
-	assert_int_equal(rc, 0);
+	assert_int_equal(runtime_inspect(path, &ti), 0);
 	assert_int_equal(ti.found, 1);
 	assert_int_equal(ti.is_go, 1);
-	assert_string_equal(ti.go_version, want);
-	assert_int_equal(ti.go_major, major);
-	assert_int_equal(ti.go_minor, minor);
+	assert_string_equal(ti.go_version, want_version);
+	assert_int_equal(ti.has_modinfo, 1);
+	snprintf(cmd, sizeof(cmd), "'%s' version -m '%s' | sed -n 's/^[[:space:]]*build[[:space:]]DefaultGODEBUG=//p'",
+		 go, path);
+	first_line(cmd, want, sizeof(want));
+	assert_string_equal(ti.default_godebug, want);
+	assert_int_equal(ti.cgo_enabled, 0);
+	/* The fact the GOMAXPROCS decision rests on: a toolchain from 1.25 on records containermaxprocs=0
+	 * for a module whose go line is older, and nothing for one of its own release. */
+	long v = 7;
+	int has = runtime_godebug_int(ti.default_godebug, "containermaxprocs", &v);
+	if (toolchain_minor >= 25 && strcmp(goline, "1.19") == 0) {
+		if (!has || v != 0)
+			fail_msg("go %s module by %s: DefaultGODEBUG '%s' lacks containermaxprocs=0", goline,
+				 want_version, ti.default_godebug);
+	} else if (has) {
+		fail_msg("go %s module by %s: DefaultGODEBUG '%s' has containermaxprocs", goline, want_version,
+			 ti.default_godebug);
+	}
+}
+
+static void test_inspect_real_go_binary(void **state)
+{
+	(void)state;
+	const char *go = getenv("GO");
+	if (!go || !*go)
+		go = "go";
+	char cmd[1024], want[128];
+	snprintf(cmd, sizeof(cmd), "command -v '%s' >/dev/null 2>&1", go);
+	if (system(cmd) != 0) {
+		print_message("%s is not found: skipped\n", go);
+		skip();
+	}
+	char *dir = tu_tmpdir();
+	tu_write(dir, "hello.go", "package main\n\nfunc main() { println(\"hello\") }\n");
+	snprintf(cmd, sizeof(cmd), "'%s' env GOVERSION 2>/dev/null", go);
+	first_line(cmd, want, sizeof(want));
+	want[strcspn(want, " ")] = '\0';
+	int major = -1, minor = -1;
+	if (sscanf(want, "go%d.%d", &major, &minor) != 2) {
+		tu_rmrf(dir);
+		free(dir);
+		fail_msg("go env GOVERSION printed '%s'", want);
+	}
+	char own[16];
+	snprintf(own, sizeof(own), "%d.%d", major, minor);
+	check_real_build(go, dir, "1.19", want, minor);
+	check_real_build(go, dir, own, want, minor);
+	tu_rmrf(dir);
+	free(dir);
 }
 
 /* ---- runtime_decide ---- */
@@ -685,6 +931,10 @@ int main(void)
 		cmocka_unit_test(test_buildinfo_not_a_version),
 		cmocka_unit_test(test_buildinfo_before_118),
 		cmocka_unit_test(test_buildinfo_not_magic),
+		cmocka_unit_test(test_buildinfo_modinfo),
+		cmocka_unit_test(test_buildinfo_modinfo_long_godebug),
+		cmocka_unit_test(test_buildinfo_modinfo_bad),
+		cmocka_unit_test(test_godebug_int),
 	};
 	const struct CMUnitTest inspect[] = {
 		cmocka_unit_test(test_inspect_sh),
