@@ -7,6 +7,7 @@
 #include "cgroup.h"
 #include "plan.h"
 #include "policy.h"
+#include "topology.h"
 
 struct target_info {
 	int found;                /* the command was found and read */
@@ -37,12 +38,21 @@ int runtime_godebug_int(const char *list, const char *key, long *value);
 
 struct runtime_inputs {
 	const struct target_info *target;   /* NULL when there is no command */
-	const char *env_gomaxprocs;         /* the user's value, or NULL */
+	/* The target's environment: the user's, overlaid with the policy's [env]. NULL when unset. */
+	const char *env_gomaxprocs;
 	const char *env_omp;
-	struct cpu_limit limit;             /* cgroup CPU quota, cpus 0 when none */
+	const char *env_godebug;            /* GODEBUG, which the Go runtime applies after DefaultGODEBUG */
+	const char *env_gomemlimit;
+	struct cpu_limit limit;             /* the tightest CPU quota of the cgroup and its ancestors */
+	struct cpu_limit leaf_limit;        /* the leaf cgroup's quota only, as the Go runtime reads it */
+	struct mem_limit mem_limit;         /* the tightest memory limit, bytes 0 when none */
+	const struct topo *topo;            /* node memory for GOMEMLIMIT; NULL when unknown */
 };
 
-/* Decide GOMAXPROCS and OMP_NUM_THREADS for the plan. Pure. */
+/* The share of the memory nodes' size that gomemlimit = auto sets, in percent. */
+#define RUNTIME_GOMEMLIMIT_PERCENT 90
+
+/* Decide GOMAXPROCS, GOMEMLIMIT and OMP_NUM_THREADS for the plan. Pure: reads only its arguments. */
 void runtime_decide(struct plan *pl, const struct policy *p, const struct runtime_inputs *in);
 /* Set the target's environment in this process before exec: policy [env], then the decisions. */
 int runtime_apply_env(const struct plan *pl, const struct policy *p);

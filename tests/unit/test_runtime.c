@@ -608,10 +608,25 @@ static void dcase_go(struct dcase *c, int major, int minor)
 	snprintf(c->ti.go_version, sizeof(c->ti.go_version), "go%d.%d.1", major, minor);
 }
 
+/* A quota on the leaf cgroup itself: both readers see it. */
 static void dcase_quota(struct dcase *c, double cpus)
 {
 	c->in.limit.cpus = cpus;
 	snprintf(c->in.limit.source, sizeof(c->in.limit.source), "/sys/fs/cgroup/cpu.max: quota");
+	c->in.leaf_limit = c->in.limit;
+}
+
+/* A quota on an ancestor only: the tightest-of-all reader sees it, Go's leaf reader does not. */
+static void dcase_ancestor_quota(struct dcase *c, double cpus)
+{
+	c->in.limit.cpus = cpus;
+	snprintf(c->in.limit.source, sizeof(c->in.limit.source), "/sys/fs/cgroup/parent/cpu.max: quota");
+}
+
+static void dcase_godebug(struct dcase *c, const char *default_godebug)
+{
+	snprintf(c->ti.default_godebug, sizeof(c->ti.default_godebug), "%s", default_godebug);
+	c->ti.has_modinfo = 1;
 }
 
 static void dcase_free(struct dcase *c)
@@ -666,7 +681,9 @@ static void test_decide_go125_left_alone(void **state)
 	struct dcase *c = dcase_new(4);
 	dcase_go(c, 1, 25);
 	expect_go(c, KNOB_NONE, 0);
-	assert_non_null(strstr(c->pl.gomaxprocs.reason, "reads its CPU affinity"));
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "go1.25.1 with containermaxprocs=1 (toolchain default) manages"));
+	assert_int_equal(c->pl.gomaxprocs_managed, 1);
+	assert_string_equal(c->pl.go_version, "go1.25.1");
 	dcase_free(c);
 
 	c = dcase_new(4);
@@ -684,6 +701,8 @@ static void test_decide_go125_left_alone(void **state)
 	c = dcase_new(4);
 	dcase_go(c, 1, 24);
 	expect_go(c, KNOB_SET, 4);
+	assert_int_equal(c->pl.gomaxprocs_managed, 0);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "before Go 1.25"));
 	dcase_free(c);
 }
 
@@ -741,10 +760,25 @@ static void test_decide_quota_caps(void **state)
 	assert_non_null(strstr(c->pl.gomaxprocs.reason, "quota"));
 	dcase_free(c);
 
+	/* Go's rule: the quota term is at least 2. */
 	c = dcase_new(4);
 	dcase_go(c, 1, 19);
 	dcase_quota(c, 0.5);
+	expect_go(c, KNOB_SET, 2);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "at least 2"));
+	dcase_free(c);
+
+	/* ... but never above the plan's CPUs. */
+	c = dcase_new(1);
+	dcase_go(c, 1, 19);
+	dcase_quota(c, 0.5);
 	expect_go(c, KNOB_SET, 1);
+	dcase_free(c);
+
+	c = dcase_new(4);
+	dcase_go(c, 1, 19);
+	dcase_quota(c, 2.01);
+	expect_go(c, KNOB_SET, 3);
 	dcase_free(c);
 
 	c = dcase_new(4);
@@ -817,9 +851,55 @@ static void test_decide_omp(void **state)
 	expect_omp(c, KNOB_NONE, 0);    /* default keep */
 	dcase_free(c);
 
+	/* auto without a quota or thread pinning: OpenMP takes the plan from its affinity itself. */
 	c = dcase_new(4);
 	c->p.omp.mode = KNOB_AUTO;
+	expect_omp(c, KNOB_NONE, 0);
+	assert_non_null(strstr(c->pl.omp.reason, "affinity mask, which is the plan's 4 CPUs"));
+	dcase_free(c);
+
+	/* A quota below the plan: rounded up, at least 1, from the tightest level. */
+	c = dcase_new(4);
+	c->p.omp.mode = KNOB_AUTO;
+	dcase_quota(c, 1.5);
+	expect_omp(c, KNOB_SET, 2);
+	assert_non_null(strstr(c->pl.omp.reason, "quota 1.50"));
+	dcase_free(c);
+
+	c = dcase_new(4);
+	c->p.omp.mode = KNOB_AUTO;
+	dcase_ancestor_quota(c, 0.3);
+	expect_omp(c, KNOB_SET, 1);
+	dcase_free(c);
+
+	c = dcase_new(4);
+	c->p.omp.mode = KNOB_AUTO;
+	dcase_quota(c, 4.0);
+	expect_omp(c, KNOB_NONE, 0);
+	assert_non_null(strstr(c->pl.omp.reason, "does not cap below it"));
+	dcase_free(c);
+
+	/* Thread pinning: set to the plan, capped by the quota. */
+	c = dcase_new(4);
+	c->p.omp.mode = KNOB_AUTO;
+	c->p.threads = THREADS_SPREAD;
 	expect_omp(c, KNOB_SET, 4);
+	assert_non_null(strstr(c->pl.omp.reason, "threads = spread"));
+	dcase_free(c);
+
+	c = dcase_new(4);
+	c->p.omp.mode = KNOB_AUTO;
+	policy_add_rule(&c->p, "worker*", "0");
+	dcase_quota(c, 1.5);
+	expect_omp(c, KNOB_SET, 2);
+	dcase_free(c);
+
+	/* Monitoring alone does not pin every thread. */
+	c = dcase_new(4);
+	c->p.omp.mode = KNOB_AUTO;
+	c->p.monitor = 1;
+	policy_add_rule(&c->p, "helper*", NULL);
+	expect_omp(c, KNOB_NONE, 0);
 	dcase_free(c);
 
 	c = dcase_new(4);
@@ -847,6 +927,413 @@ static void test_decide_omp(void **state)
 	dcase_free(c);
 }
 
+static void test_decide_default_godebug(void **state)
+{
+	(void)state;
+	/* A go 1.24 module built by 1.26: DefaultGODEBUG turns it off. */
+	struct dcase *c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	dcase_godebug(c, "containermaxprocs=0,decoratemappings=0,updatemaxprocs=0");
+	expect_go(c, KNOB_SET, 4);
+	assert_int_equal(c->pl.gomaxprocs_managed, 0);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "DefaultGODEBUG has containermaxprocs=0"));
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "go1.26.1 built from a module whose go line is before 1.25"));
+	dcase_free(c);
+
+	/* With a quota on the leaf, Go's rule. */
+	c = dcase_new(8);
+	dcase_go(c, 1, 26);
+	dcase_godebug(c, "containermaxprocs=0,updatemaxprocs=0");
+	dcase_quota(c, 2.5);
+	expect_go(c, KNOB_SET, 3);
+	dcase_free(c);
+
+	/* A DefaultGODEBUG without the key (a go 1.25 module): the toolchain default, on. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	dcase_godebug(c, "tlssha1=1");
+	expect_go(c, KNOB_NONE, 0);
+	assert_int_equal(c->pl.gomaxprocs_managed, 1);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "(toolchain default)"));
+	dcase_free(c);
+
+	/* DefaultGODEBUG turns it on explicitly (godebug containermaxprocs=1 in go.mod). */
+	c = dcase_new(4);
+	dcase_go(c, 1, 25);
+	dcase_godebug(c, "containermaxprocs=1");
+	expect_go(c, KNOB_NONE, 0);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "containermaxprocs=1 (DefaultGODEBUG)"));
+	dcase_free(c);
+
+	/* Before 1.25 the key means nothing. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 24);
+	dcase_godebug(c, "containermaxprocs=1");
+	expect_go(c, KNOB_SET, 4);
+	assert_int_equal(c->pl.gomaxprocs_managed, 0);
+	dcase_free(c);
+}
+
+static void test_decide_env_godebug(void **state)
+{
+	(void)state;
+	struct dcase *c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->in.env_godebug = "containermaxprocs=0";
+	expect_go(c, KNOB_SET, 4);
+	assert_int_equal(c->pl.gomaxprocs_managed, 0);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "GODEBUG=containermaxprocs=0 in the environment"));
+	dcase_free(c);
+
+	/* Left to right, the last wins. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->in.env_godebug = "containermaxprocs=0,containermaxprocs=1";
+	expect_go(c, KNOB_NONE, 0);
+	assert_int_equal(c->pl.gomaxprocs_managed, 1);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "(GODEBUG in the environment)"));
+	dcase_free(c);
+
+	/* The environment over DefaultGODEBUG, both ways. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	dcase_godebug(c, "containermaxprocs=0,updatemaxprocs=0");
+	c->in.env_godebug = "http2client=0,containermaxprocs=1";
+	expect_go(c, KNOB_NONE, 0);
+	assert_int_equal(c->pl.gomaxprocs_managed, 1);
+	dcase_free(c);
+
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	dcase_godebug(c, "containermaxprocs=1");
+	c->in.env_godebug = "containermaxprocs=0";
+	expect_go(c, KNOB_SET, 4);
+	dcase_free(c);
+
+	/* A value the runtime cannot parse is ignored: DefaultGODEBUG's 0 stands. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	dcase_godebug(c, "containermaxprocs=0");
+	c->in.env_godebug = "containermaxprocs=on";
+	expect_go(c, KNOB_SET, 4);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "DefaultGODEBUG has containermaxprocs=0"));
+	dcase_free(c);
+
+	/* Any positive value turns it on (the runtime tests > 0). */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->in.env_godebug = "containermaxprocs=2";
+	expect_go(c, KNOB_NONE, 0);
+	dcase_free(c);
+}
+
+static void test_decide_pinned_threads(void **state)
+{
+	(void)state;
+	/* A runtime that manages GOMAXPROCS, with every thread pinned: set to what it would compute. */
+	struct dcase *c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->p.threads = THREADS_SPREAD;
+	expect_go(c, KNOB_SET, 4);
+	assert_int_equal(c->pl.gomaxprocs_managed, 1);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "sysmon thread"));
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "threads = spread"));
+	dcase_free(c);
+
+	c = dcase_new(4);
+	dcase_go(c, 1, 25);
+	c->p.threads = THREADS_COMPACT;
+	dcase_quota(c, 1.2);
+	expect_go(c, KNOB_SET, 2);
+	dcase_free(c);
+
+	/* A [threads] rule with nodes pins; one without nodes (left unpinned) does not. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	policy_add_rule(&c->p, "worker*", "0-1");
+	expect_go(c, KNOB_SET, 4);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "[threads] worker* = 0-1"));
+	dcase_free(c);
+
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->p.monitor = 1;
+	policy_add_rule(&c->p, "helper*", NULL);
+	expect_go(c, KNOB_NONE, 0);
+	dcase_free(c);
+
+	/* Updates off: the startup value (from the plan) stays, pinning cannot lower it. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->p.threads = THREADS_SPREAD;
+	c->in.env_godebug = "updatemaxprocs=0";
+	expect_go(c, KNOB_NONE, 0);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "updatemaxprocs=0 (GODEBUG in the environment)"));
+	dcase_free(c);
+
+	/* The user's GOMAXPROCS still wins under pinning. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->p.threads = THREADS_SPREAD;
+	c->in.env_gomaxprocs = "3";
+	expect_go(c, KNOB_NONE, 0);
+	dcase_free(c);
+}
+
+static void test_decide_leaf_and_ancestor(void **state)
+{
+	(void)state;
+	/* Only an ancestor limits: Go's rule ignores it, and the reason says so. */
+	struct dcase *c = dcase_new(4);
+	dcase_go(c, 1, 19);
+	dcase_ancestor_quota(c, 0.5);
+	expect_go(c, KNOB_SET, 4);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "an ancestor's limit 0.50 (/sys/fs/cgroup/parent/cpu.max"));
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "Go does not read it either"));
+	dcase_free(c);
+
+	/* Leaf 3, ancestor 1.5: the leaf's 3. */
+	c = dcase_new(8);
+	dcase_go(c, 1, 19);
+	c->in.leaf_limit.cpus = 3;
+	snprintf(c->in.leaf_limit.source, sizeof(c->in.leaf_limit.source), "leaf/cpu.max: 300000/100000");
+	dcase_ancestor_quota(c, 1.5);
+	expect_go(c, KNOB_SET, 3);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "leaf cgroup's CPU quota 3.00"));
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "an ancestor's limit 1.50"));
+	dcase_free(c);
+
+	/* The leaf is the tightest: no ancestor note. */
+	c = dcase_new(8);
+	dcase_go(c, 1, 19);
+	dcase_quota(c, 2);
+	expect_go(c, KNOB_SET, 2);
+	assert_null(strstr(c->pl.gomaxprocs.reason, "ancestor"));
+	dcase_free(c);
+
+	/* A runtime that manages it: left unset whatever the ancestors say. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	dcase_ancestor_quota(c, 0.5);
+	expect_go(c, KNOB_NONE, 0);
+	dcase_free(c);
+}
+
+static void test_decide_go_user_env_invalid(void **state)
+{
+	(void)state;
+	const char *bad[] = {"abc", "0", "-3", "", "2x", "4,5"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct dcase *c = dcase_new(4);
+		dcase_go(c, 1, 19);
+		c->in.env_gomaxprocs = bad[i];
+		expect_go(c, KNOB_SET, 4);
+		if (!strstr(c->pl.gomaxprocs.reason, "not a positive integer"))
+			fail_msg("GOMAXPROCS='%s': %s", bad[i], c->pl.gomaxprocs.reason);
+		dcase_free(c);
+	}
+	struct dcase *c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->in.env_gomaxprocs = "0";
+	expect_go(c, KNOB_NONE, 0);
+	assert_non_null(strstr(c->pl.gomaxprocs.reason, "manages GOMAXPROCS itself"));
+	dcase_free(c);
+}
+
+static void test_decide_managed_flag(void **state)
+{
+	(void)state;
+	struct dcase *c = dcase_new(4);
+	expect_go(c, KNOB_NONE, 0);
+	assert_int_equal(c->pl.gomaxprocs_managed, -1);
+	assert_string_equal(c->pl.go_version, "");
+	dcase_free(c);
+
+	c = dcase_new(4);
+	c->in.target = NULL;
+	expect_go(c, KNOB_NONE, 0);
+	assert_int_equal(c->pl.gomaxprocs_managed, -1);
+	dcase_free(c);
+
+	/* Reported whatever the mode. */
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->p.gomaxprocs.mode = KNOB_KEEP;
+	expect_go(c, KNOB_NONE, 0);
+	assert_int_equal(c->pl.gomaxprocs_managed, 1);
+	dcase_free(c);
+
+	c = dcase_new(4);
+	dcase_go(c, 1, 26);
+	c->p.gomaxprocs.mode = KNOB_ALWAYS;
+	c->in.env_godebug = "containermaxprocs=0";
+	expect_go(c, KNOB_SET, 4);
+	assert_int_equal(c->pl.gomaxprocs_managed, 0);
+	dcase_free(c);
+}
+
+/* ---- GOMEMLIMIT ---- */
+
+#define GIB (1024ULL * 1024 * 1024)
+
+struct mcase {
+	struct dcase *c;
+	struct topo t;
+	struct topo_node nodes[3];
+};
+
+static struct mcase *mcase_new(enum mem_policy mem, const char *mem_nodes)
+{
+	struct mcase *m = calloc(1, sizeof(*m));
+	assert_non_null(m);
+	m->c = dcase_new(4);
+	dcase_go(m->c, 1, 26);
+	m->c->p.gomemlimit.mode = KNOB_AUTO;
+	for (unsigned i = 0; i < 3; i++) {
+		m->nodes[i].os_index = i;
+		m->nodes[i].has_cpus = 1;
+		m->nodes[i].memory = (i + 1) * 4 * GIB;   /* 4, 8, 12 GiB */
+	}
+	m->t.nnodes = 3;
+	m->t.nodes = m->nodes;
+	m->c->in.topo = &m->t;
+	m->c->pl.mem = mem;
+	m->c->pl.mem_nodes = tu_set(mem_nodes);
+	return m;
+}
+
+static void mcase_free(struct mcase *m)
+{
+	hwloc_bitmap_free(m->c->pl.mem_nodes);
+	dcase_free(m->c);
+	free(m);
+}
+
+static void expect_mem(struct mcase *m, enum knob_action action, unsigned long long value)
+{
+	struct dcase *c = m->c;
+	runtime_decide(&c->pl, &c->p, &c->in);
+	if (c->pl.gomemlimit.action != action ||
+	    (action == KNOB_SET && (unsigned long long)c->pl.gomemlimit.value != value))
+		fail_msg("gomemlimit: got action %d value %ld (%s), expected action %d value %llu", c->pl.gomemlimit.action,
+			 c->pl.gomemlimit.value, c->pl.gomemlimit.reason, action, value);
+	assert_true(c->pl.gomemlimit.reason[0] != '\0');
+}
+
+static void test_decide_memlimit_modes(void **state)
+{
+	(void)state;
+	struct mcase *m = mcase_new(MEM_BIND, "0");
+	m->c->p.gomemlimit.mode = KNOB_KEEP;
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "keep"));
+	m->c->p.gomemlimit.mode = KNOB_OFF;
+	expect_mem(m, KNOB_UNSET, 0);
+	m->c->p.gomemlimit.mode = KNOB_VALUE;
+	m->c->p.gomemlimit.value = 512L * 1024 * 1024;
+	expect_mem(m, KNOB_SET, 512ULL * 1024 * 1024);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "512.0 MiB"));
+	/* Off and a size apply to any program. */
+	m->c->ti.is_go = 0;
+	expect_mem(m, KNOB_SET, 512ULL * 1024 * 1024);
+	mcase_free(m);
+
+	/* The default is keep. */
+	m = mcase_new(MEM_BIND, "0");
+	struct policy dflt;
+	policy_init(&dflt);
+	m->c->p.gomemlimit = dflt.gomemlimit;
+	policy_free(&dflt);
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "gomemlimit = keep"));
+	mcase_free(m);
+}
+
+static void test_decide_memlimit_auto(void **state)
+{
+	(void)state;
+	/* Bound to node 0 (4 GiB), no cgroup limit: 90% of 4 GiB. */
+	struct mcase *m = mcase_new(MEM_BIND, "0");
+	expect_mem(m, KNOB_SET, 3865470566ULL);   /* 0.9 x 4294967296, rounded down */
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "90% of the 4.0 GiB of node 0 (memory policy bind)"));
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "no cgroup memory limit"));
+	mcase_free(m);
+
+	/* Two nodes: their sum. Preferred counts like bind. */
+	m = mcase_new(MEM_PREFERRED, "1-2");
+	expect_mem(m, KNOB_SET, 19327352832ULL);  /* 0.9 x 20 GiB */
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "nodes 1-2"));
+	mcase_free(m);
+
+	/* A cgroup limit above the nodes: still the nodes. */
+	m = mcase_new(MEM_BIND, "0");
+	m->c->in.mem_limit.bytes = 16 * GIB;
+	snprintf(m->c->in.mem_limit.source, sizeof(m->c->in.mem_limit.source), "/sys/fs/cgroup/app/memory.max: 17179869184");
+	expect_mem(m, KNOB_SET, 3865470566ULL);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "below the cgroup memory limit 16.0 GiB (/sys/fs/cgroup/app/memory.max"));
+	mcase_free(m);
+
+	/* A cgroup limit at or below the nodes' memory: not set. */
+	m = mcase_new(MEM_BIND, "0");
+	m->c->in.mem_limit.bytes = 2 * GIB;
+	snprintf(m->c->in.mem_limit.source, sizeof(m->c->in.mem_limit.source), "/sys/fs/cgroup/app/memory.max: 2147483648");
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "cgroup memory limit 2.0 GiB"));
+	m->c->in.mem_limit.bytes = 4 * GIB;
+	expect_mem(m, KNOB_NONE, 0);
+	mcase_free(m);
+
+	/* Memory policies that do not keep the heap on given nodes. */
+	enum mem_policy others[] = {MEM_DEFAULT, MEM_LOCAL, MEM_INTERLEAVE};
+	for (size_t i = 0; i < 3; i++) {
+		m = mcase_new(others[i], "0");
+		expect_mem(m, KNOB_NONE, 0);
+		assert_non_null(strstr(m->c->pl.gomemlimit.reason, policy_mem_name(others[i])));
+		mcase_free(m);
+	}
+
+	/* Node memory unknown (an XML without it), a node not in the topology, no topology. */
+	m = mcase_new(MEM_BIND, "0");
+	m->nodes[0].memory = 0;
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "not known"));
+	mcase_free(m);
+	m = mcase_new(MEM_BIND, "0,5");
+	expect_mem(m, KNOB_NONE, 0);
+	mcase_free(m);
+	m = mcase_new(MEM_BIND, "0");
+	m->c->in.topo = NULL;
+	expect_mem(m, KNOB_NONE, 0);
+	mcase_free(m);
+}
+
+static void test_decide_memlimit_target(void **state)
+{
+	(void)state;
+	struct mcase *m = mcase_new(MEM_BIND, "0");
+	m->c->ti.is_go = 0;
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "not a Go program"));
+	m->c->in.target = NULL;
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "no command"));
+	mcase_free(m);
+
+	m = mcase_new(MEM_BIND, "0");
+	dcase_go(m->c, 1, 18);
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "Go 1.19"));
+	dcase_go(m->c, 1, 19);
+	expect_mem(m, KNOB_SET, 3865470566ULL);
+	mcase_free(m);
+
+	m = mcase_new(MEM_BIND, "0");
+	m->c->in.env_gomemlimit = "1GiB";
+	expect_mem(m, KNOB_NONE, 0);
+	assert_non_null(strstr(m->c->pl.gomemlimit.reason, "GOMEMLIMIT=1GiB is already set by the user: kept"));
+	mcase_free(m);
+}
+
 /* ---- runtime_apply_env ---- */
 
 static void test_apply_env(void **state)
@@ -864,7 +1351,15 @@ static void test_apply_env(void **state)
 	pl.gomaxprocs.action = KNOB_SET;
 	pl.gomaxprocs.value = 4;
 	pl.omp.action = KNOB_UNSET;
+	setenv("GOMEMLIMIT", "1GiB", 1);
+	pl.gomemlimit.action = KNOB_SET;
+	pl.gomemlimit.value = 5279348736L;
 	assert_int_equal(runtime_apply_env(&pl, &p), 0);
+	assert_non_null(getenv("GOMEMLIMIT"));
+	assert_string_equal(getenv("GOMEMLIMIT"), "5279348736");
+	pl.gomemlimit.action = KNOB_UNSET;
+	assert_int_equal(runtime_apply_env(&pl, &p), 0);
+	assert_null(getenv("GOMEMLIMIT"));
 	assert_non_null(getenv("NUMARUN_TEST_A"));
 	assert_string_equal(getenv("NUMARUN_TEST_A"), "hello world");
 	assert_string_equal(getenv("NUMARUN_TEST_B"), "2");
@@ -954,6 +1449,15 @@ int main(void)
 		cmocka_unit_test(test_decide_modes),
 		cmocka_unit_test(test_decide_always),
 		cmocka_unit_test(test_decide_omp),
+		cmocka_unit_test(test_decide_default_godebug),
+		cmocka_unit_test(test_decide_env_godebug),
+		cmocka_unit_test(test_decide_pinned_threads),
+		cmocka_unit_test(test_decide_leaf_and_ancestor),
+		cmocka_unit_test(test_decide_go_user_env_invalid),
+		cmocka_unit_test(test_decide_managed_flag),
+		cmocka_unit_test(test_decide_memlimit_modes),
+		cmocka_unit_test(test_decide_memlimit_auto),
+		cmocka_unit_test(test_decide_memlimit_target),
 	};
 	const struct CMUnitTest apply[] = {
 		cmocka_unit_test(test_apply_env),
