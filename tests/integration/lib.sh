@@ -485,8 +485,8 @@ build_go_probe() {
 	gocmd=${how% *} tc=${how##* }
 	src="$T/gosrc-$prog-$rel-$line"
 	rm -rf "$src"
-	mkdir -p "$src" || return 1
-	cp "$top_srcdir/tests/progs/$prog/"*.go "$src/" || return 1
+	mkdir -p "$src" && cp "$top_srcdir/tests/progs/$prog/"*.go "$src/" ||
+		fail_all "cannot copy tests/progs/$prog from $top_srcdir into $src"
 	printf 'module numarun/%s\n\ngo %s\n' "$prog" "$line" >"$src/go.mod"
 	gocache=$(GOTOOLCHAIN=local "$gocmd" env GOCACHE 2>/dev/null)
 	case $gocache in
