@@ -10,11 +10,11 @@
 
 enum knob_action { KNOB_NONE, KNOB_SET, KNOB_UNSET };
 
-/* What the runtime module decided for one thread-count variable. */
+/* What the runtime module decided for one environment variable (a thread count, or bytes for GOMEMLIMIT). */
 struct knob_decision {
 	enum knob_action action;
 	long value;
-	char reason[256];
+	char reason[512];
 };
 
 #define PLAN_MAX_NOTES 8
@@ -34,6 +34,11 @@ struct plan {
 	int smt;
 	struct knob_decision gomaxprocs;
 	struct knob_decision omp;
+	struct knob_decision gomemlimit;
+	/* Whether the target's Go runtime sizes GOMAXPROCS itself when it is not set (Go >= 1.25 with
+	 * containermaxprocs on): 1 or 0; -1 when the target is not a Go program (or there is none). */
+	int gomaxprocs_managed;
+	char go_version[64];      /* the target's Go release, "" when it is not a Go program */
 	char notes[PLAN_MAX_NOTES][256];
 	int nnotes;
 };

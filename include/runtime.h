@@ -1,4 +1,5 @@
-/* runtime.h - thread-count environment: GOMAXPROCS (Go version from the binary's build info), OMP. */
+/* runtime.h - the target's runtime environment: GOMAXPROCS (Go version and DefaultGODEBUG from the binary's
+ * build info), GOMEMLIMIT, OMP_NUM_THREADS. */
 #ifndef NUMARUN_RUNTIME_H
 #define NUMARUN_RUNTIME_H
 
@@ -6,30 +7,52 @@
 #include "cgroup.h"
 #include "plan.h"
 #include "policy.h"
+#include "topology.h"
 
 struct target_info {
 	int found;                /* the command was found and read */
 	int is_go;                /* a Go binary */
 	int go_major, go_minor;   /* -1 when unknown */
 	char go_version[64];      /* "go1.19.8", "" when unknown */
+	int has_modinfo;          /* the module info after the version was read (Go >= 1.18 layout) */
+	char default_godebug[1024]; /* build setting DefaultGODEBUG, "" when not recorded */
+	int default_godebug_cut;  /* it was longer: cut after its last whole entry */
+	int cgo_enabled;          /* build setting CGO_ENABLED: 0 or 1, -1 when not recorded */
 };
 
 /* Read a command's ELF for Go build info. Returns 0 (ti->is_go 0 for other files) or -errno. */
 int runtime_inspect(const char *path, struct target_info *ti);
 /*
- * Find the Go version in a file's bytes: the .go.buildinfo blob (Go >= 1.18 stores the version inline;
- * older ones hold pointers, reported as "before go1.18"). Returns 1 when buf is Go build info, else 0.
+ * Find the Go version and build settings in a file's bytes: the .go.buildinfo blob. Go >= 1.18 stores the
+ * version inline (uvarint length, bytes), then the module info the same way, wrapped in 16-byte sentinels
+ * ("build\tKEY=VALUE" lines give DefaultGODEBUG and CGO_ENABLED); older ones hold pointers, reported as
+ * "before go1.18". Returns 1 when buf is Go build info, else 0. Never reads outside buf.
  */
 int runtime_parse_buildinfo(const unsigned char *buf, size_t len, struct target_info *ti);
+/*
+ * Look key up in GODEBUG-style text ("k=v,k=v") as the Go runtime reads it at startup: left to right,
+ * later entries win, and an entry whose value is not a 32-bit decimal integer is ignored. Returns 1 with
+ * *value set when some entry counts, else 0 (*value untouched).
+ */
+int runtime_godebug_int(const char *list, const char *key, long *value);
 
 struct runtime_inputs {
 	const struct target_info *target;   /* NULL when there is no command */
-	const char *env_gomaxprocs;         /* the user's value, or NULL */
+	/* The target's environment: the user's, overlaid with the policy's [env]. NULL when unset. */
+	const char *env_gomaxprocs;
 	const char *env_omp;
-	struct cpu_limit limit;             /* cgroup CPU quota, cpus 0 when none */
+	const char *env_godebug;            /* GODEBUG, which the Go runtime applies after DefaultGODEBUG */
+	const char *env_gomemlimit;
+	struct cpu_limit limit;             /* the tightest CPU quota of the cgroup and its ancestors */
+	struct cpu_limit leaf_limit;        /* the leaf cgroup's quota only, as the Go runtime reads it */
+	struct mem_limit mem_limit;         /* the tightest memory limit, bytes 0 when none */
+	const struct topo *topo;            /* node memory for GOMEMLIMIT; NULL when unknown */
 };
 
-/* Decide GOMAXPROCS and OMP_NUM_THREADS for the plan. Pure. */
+/* The share of the memory nodes' size that gomemlimit = auto sets, in percent. */
+#define RUNTIME_GOMEMLIMIT_PERCENT 90
+
+/* Decide GOMAXPROCS, GOMEMLIMIT and OMP_NUM_THREADS for the plan. Pure: reads only its arguments. */
 void runtime_decide(struct plan *pl, const struct policy *p, const struct runtime_inputs *in);
 /* Set the target's environment in this process before exec: policy [env], then the decisions. */
 int runtime_apply_env(const struct plan *pl, const struct policy *p);

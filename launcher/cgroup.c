@@ -1,4 +1,5 @@
-/* cgroup.c - cgroup v2 cpu.max and v1 cpu.cfs_quota_us / cpu.cfs_period_us, walking up to the mount. */
+/* cgroup.c - cgroup v2 cpu.max / memory.max and v1 cpu.cfs_quota_us, cpu.cfs_period_us /
+ * memory.limit_in_bytes: the leaf, or the leaf and its ancestors up to the mount. */
 #include "config.h"
 #include <errno.h>
 #include <limits.h>
@@ -38,6 +39,24 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+int cgroup_parse_mem_max(const char *text, unsigned long long *bytes)
+{
+	char w[32];
+	if (sscanf(text, "%31s", w) != 1)
+		return -1;
+	if (strcmp(w, "max") == 0) {
+		*bytes = 0;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(w, &end, 10);
+	if (*end || w[0] == '-' || errno == ERANGE)
+		return -1;
+	*bytes = v > (1ULL << 62) ? 0 : v;
+	return 0;
+}
+
 static void consider(struct cpu_limit *lim, long long quota, long long period, const char *what)
 {
 	if (quota <= 0 || period <= 0)
@@ -49,28 +68,55 @@ static void consider(struct cpu_limit *lim, long long quota, long long period, c
 	}
 }
 
-/* Walk from dir up to (and including) mnt, reading the limit files at each level. */
-static void walk(const char *root, const char *mnt, const char *rel, int v2, struct cpu_limit *lim)
+/* Where one hierarchy holds our cgroup: root + mount + path, and where the mount begins in dir. */
+struct cg_loc {
+	int listed;               /* /proc/self/cgroup names this hierarchy */
+	int mounted;              /* and its mount was found */
+	char dir[PATH_MAX];
+	size_t stop;
+};
+
+enum limit_kind { LIMIT_CPU, LIMIT_MEM };
+
+/* Read the limit files of one cgroup directory into cpu or mem. shown_off: where the name shown in
+ * messages begins (after the test root). */
+static void read_level(const char *dir, size_t shown_off, int v2, enum limit_kind kind, struct cpu_limit *cpu,
+		       struct mem_limit *mem)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32], buf[128], buf2[64];
-	snprintf(dir, sizeof(dir), "%s%s%s", root, mnt, rel);
-	size_t stop = strlen(root) + strlen(mnt);
-	for (;;) {
-		if (v2) {
-			snprintf(path, sizeof(path), "%s/cpu.max", dir);
-			long long q, p;
-			if (read_small(path, buf, sizeof(buf)) == 0 && cgroup_parse_cpu_max(buf, &q, &p) == 0)
-				consider(lim, q, p, path + strlen(root));
-		} else {
-			snprintf(path, sizeof(path), "%s/cpu.cfs_period_us", dir);
-			if (read_small(path, buf2, sizeof(buf2)) == 0) {
-				snprintf(path, sizeof(path), "%s/cpu.cfs_quota_us", dir);
-				if (read_small(path, buf, sizeof(buf)) == 0)
-					consider(lim, atoll(buf), atoll(buf2), path + strlen(root));
-			}
+	char path[PATH_MAX + 32], buf[128], buf2[64];
+	if (kind == LIMIT_MEM) {
+		snprintf(path, sizeof(path), "%s/%s", dir, v2 ? "memory.max" : "memory.limit_in_bytes");
+		unsigned long long b;
+		if (read_small(path, buf, sizeof(buf)) == 0 && cgroup_parse_mem_max(buf, &b) == 0 && b > 0 &&
+		    (mem->bytes == 0 || b < mem->bytes)) {
+			mem->bytes = b;
+			snprintf(mem->source, sizeof(mem->source), "%s: %llu", path + shown_off, b);
 		}
+	} else if (v2) {
+		snprintf(path, sizeof(path), "%s/cpu.max", dir);
+		long long q, p;
+		if (read_small(path, buf, sizeof(buf)) == 0 && cgroup_parse_cpu_max(buf, &q, &p) == 0)
+			consider(cpu, q, p, path + shown_off);
+	} else {
+		snprintf(path, sizeof(path), "%s/cpu.cfs_period_us", dir);
+		if (read_small(path, buf2, sizeof(buf2)) == 0) {
+			snprintf(path, sizeof(path), "%s/cpu.cfs_quota_us", dir);
+			if (read_small(path, buf, sizeof(buf)) == 0)
+				consider(cpu, atoll(buf), atoll(buf2), path + shown_off);
+		}
+	}
+}
+
+/* The leaf, then (unless leaf_only) each ancestor up to and including the mount. */
+static void walk(const struct cg_loc *l, size_t rootlen, int v2, int leaf_only, enum limit_kind kind,
+		 struct cpu_limit *cpu, struct mem_limit *mem)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", l->dir);
+	for (;;) {
+		read_level(dir, rootlen, v2, kind, cpu, mem);
 		char *slash = strrchr(dir, '/');
-		if (strlen(dir) <= stop || !slash || (size_t)(slash - dir) < stop)
+		if (leaf_only || strlen(dir) <= l->stop || !slash || (size_t)(slash - dir) < l->stop)
 			break;
 		*slash = '\0';
 	}
@@ -89,8 +135,9 @@ static int has_token(const char *list, const char *tok)
 	return 0;
 }
 
-/* Find the mount of a cgroup hierarchy: v2, or the v1 one whose super options name "cpu". */
-static int find_mount(const char *root, int v2, char *mnt, size_t mntlen, char *mroot, size_t mrootlen)
+/* Find the mount of a cgroup hierarchy: v2, or the v1 one whose super options name ctrl. */
+static int find_mount(const char *root, int v2, const char *ctrl, char *mnt, size_t mntlen, char *mroot,
+		      size_t mrootlen)
 {
 	char path[PATH_MAX], line[4096];
 	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", root);
@@ -105,7 +152,7 @@ static int find_mount(const char *root, int v2, char *mnt, size_t mntlen, char *
 		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
 			continue;
 		if (v2 ? strcmp(fstype, "cgroup2") == 0
-		       : (strcmp(fstype, "cgroup") == 0 && has_token(super, "cpu"))) {
+		       : (strcmp(fstype, "cgroup") == 0 && has_token(super, ctrl))) {
 			snprintf(mnt, mntlen, "%s", mp);
 			snprintf(mroot, mrootlen, "%s", r);
 			found = 0;
@@ -116,10 +163,12 @@ static int find_mount(const char *root, int v2, char *mnt, size_t mntlen, char *
 	return found;
 }
 
-int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
+/* Locate our cgroup in the v1 hierarchy holding ctrl and in the v2 hierarchy. */
+static int locate(const char *root, const char *ctrl, struct cg_loc *v1, struct cg_loc *v2)
 {
 	char path[PATH_MAX], line[4096];
-	memset(lim, 0, sizeof(*lim));
+	memset(v1, 0, sizeof(*v1));
+	memset(v2, 0, sizeof(*v2));
 	snprintf(path, sizeof(path), "%s/proc/self/cgroup", root);
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -132,11 +181,15 @@ int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
 			continue;
 		*c1 = *c2 = '\0';
 		const char *ctrls = c1 + 1, *cg = c2 + 1;
-		int v2 = strcmp(line, "0") == 0 && *ctrls == '\0';
-		if (!v2 && !has_token(ctrls, "cpu"))
+		int is_v2 = strcmp(line, "0") == 0 && *ctrls == '\0';
+		if (!is_v2 && !has_token(ctrls, ctrl))
 			continue;
+		struct cg_loc *l = is_v2 ? v2 : v1;
+		if (l->listed)
+			continue;
+		l->listed = 1;
 		char mnt[PATH_MAX], mroot[PATH_MAX];
-		if (find_mount(root, v2, mnt, sizeof(mnt), mroot, sizeof(mroot)) < 0)
+		if (find_mount(root, is_v2, ctrl, mnt, sizeof(mnt), mroot, sizeof(mroot)) < 0)
 			continue;
 		/* The path in /proc/self/cgroup is relative to the hierarchy's root; the mount may show
 		 * only a subtree of it (containers). */
@@ -146,8 +199,56 @@ int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
 			rel = cg + rl;
 		if (strcmp(rel, "/") == 0)
 			rel = "";
-		walk(root, strcmp(mnt, "/") == 0 ? "" : mnt, rel, v2, lim);
+		const char *m = strcmp(mnt, "/") == 0 ? "" : mnt;
+		snprintf(l->dir, sizeof(l->dir), "%s%s%s", root, m, rel);
+		l->stop = strlen(root) + strlen(m);
+		l->mounted = 1;
 	}
 	fclose(f);
+	return 0;
+}
+
+int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
+{
+	struct cg_loc v1, v2;
+	memset(lim, 0, sizeof(*lim));
+	int rc = locate(root, "cpu", &v1, &v2);
+	if (rc < 0)
+		return rc;
+	if (v1.mounted)
+		walk(&v1, strlen(root), 0, 0, LIMIT_CPU, lim, NULL);
+	if (v2.mounted)
+		walk(&v2, strlen(root), 1, 0, LIMIT_CPU, lim, NULL);
+	return 0;
+}
+
+int cgroup_cpu_limit_leaf(const char *root, struct cpu_limit *lim)
+{
+	struct cg_loc v1, v2;
+	memset(lim, 0, sizeof(*lim));
+	int rc = locate(root, "cpu", &v1, &v2);
+	if (rc < 0)
+		return rc;
+	/* A v1 hierarchy with the cpu controller is the CPU controller, mounted or not. */
+	if (v1.listed) {
+		if (v1.mounted)
+			walk(&v1, strlen(root), 0, 1, LIMIT_CPU, lim, NULL);
+	} else if (v2.mounted) {
+		walk(&v2, strlen(root), 1, 1, LIMIT_CPU, lim, NULL);
+	}
+	return 0;
+}
+
+int cgroup_mem_limit(const char *root, struct mem_limit *lim)
+{
+	struct cg_loc v1, v2;
+	memset(lim, 0, sizeof(*lim));
+	int rc = locate(root, "memory", &v1, &v2);
+	if (rc < 0)
+		return rc;
+	if (v1.mounted)
+		walk(&v1, strlen(root), 0, 0, LIMIT_MEM, NULL, lim);
+	if (v2.mounted)
+		walk(&v2, strlen(root), 1, 0, LIMIT_MEM, NULL, lim);
 	return 0;
 }

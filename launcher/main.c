@@ -106,8 +106,18 @@ static int run(struct opts *o)
 		.target = have_target ? &target : NULL,
 		.env_gomaxprocs = env_value(&pol, "GOMAXPROCS"),
 		.env_omp = env_value(&pol, "OMP_NUM_THREADS"),
+		.env_godebug = env_value(&pol, "GODEBUG"),
+		.env_gomemlimit = env_value(&pol, "GOMEMLIMIT"),
 		.limit = limit,
+		.topo = &topo,
 	};
+	if (topo.this_system) {
+		/* What the Go runtime itself reads (the leaf only), and the memory limit for GOMEMLIMIT. */
+		if (cgroup_cpu_limit_leaf("", &in.leaf_limit) < 0)
+			memset(&in.leaf_limit, 0, sizeof(in.leaf_limit));
+		if (cgroup_mem_limit("", &in.mem_limit) < 0)
+			memset(&in.mem_limit, 0, sizeof(in.mem_limit));
+	}
 	runtime_decide(&plan, &pol, &in);
 
 	if (o->cmd == CMD_PLAN) {

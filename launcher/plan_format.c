@@ -92,6 +92,10 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 			pl->balancing ? ", with NUMA balancing (MPOL_F_NUMA_BALANCING)" : "");
 	fprintf(f, "  %-16s %s\n", "NUMA balancing:", pl->kernel_balancing_why);
 	knob_text(f, "GOMAXPROCS:", &pl->gomaxprocs);
+	if (pl->gomaxprocs_managed >= 0)
+		fprintf(f, "  %-16s %s %s GOMAXPROCS itself\n", "Go runtime:", pl->go_version[0] ? pl->go_version : "version unknown",
+			pl->gomaxprocs_managed ? "manages" : "does not manage");
+	knob_text(f, "GOMEMLIMIT:", &pl->gomemlimit);
 	knob_text(f, "OMP_NUM_THREADS:", &pl->omp);
 	if (argv && argv[0]) {
 		fprintf(f, "  %-16s", "command:");
@@ -116,15 +120,21 @@ void plan_print_resident(FILE *f, const struct policy *p)
 	fputc('\n', f);
 }
 
-static void json_knob(FILE *f, const struct knob_decision *d)
+static void json_knob_fields(FILE *f, const struct knob_decision *d)
 {
-	fprintf(f, "{\"action\":\"%s\",\"value\":", action_name(d->action));
+	fprintf(f, "\"action\":\"%s\",\"value\":", action_name(d->action));
 	if (d->action == KNOB_SET)
 		fprintf(f, "%ld", d->value);
 	else
 		fputs("null", f);
 	fputs(",\"reason\":", f);
 	json_string(f, d->reason);
+}
+
+static void json_knob(FILE *f, const struct knob_decision *d)
+{
+	fputc('{', f);
+	json_knob_fields(f, d);
 	fputc('}', f);
 }
 
@@ -166,8 +176,16 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 			p->sustain, p->settle);
 	else
 		fputs("null", f);
-	fputs("},\"runtime\":{\"gomaxprocs\":", f);
-	json_knob(f, &pl->gomaxprocs);
+	fputs("},\"runtime\":{\"gomaxprocs\":{", f);
+	json_knob_fields(f, &pl->gomaxprocs);
+	fprintf(f, ",\"managed_by_runtime\":%s,\"go_version\":",
+		pl->gomaxprocs_managed < 0 ? "null" : pl->gomaxprocs_managed ? "true" : "false");
+	if (pl->gomaxprocs_managed < 0)
+		fputs("null", f);
+	else
+		json_string(f, pl->go_version);
+	fputs("},\"gomemlimit\":", f);
+	json_knob(f, &pl->gomemlimit);
 	fputs(",\"omp_num_threads\":", f);
 	json_knob(f, &pl->omp);
 	fputs("},\"env\":{", f);
@@ -216,6 +234,7 @@ void plan_print_ini(FILE *f, const struct plan *pl, const struct policy *p)
 	fputs("\n[runtime]\n", f);
 	fprintf(f, "gomaxprocs = %s\n", policy_knob_str(&p->gomaxprocs, a, sizeof(a)));
 	fprintf(f, "omp_num_threads = %s\n", policy_knob_str(&p->omp, a, sizeof(a)));
+	fprintf(f, "gomemlimit = %s\n", policy_memlimit_str(&p->gomemlimit, a, sizeof(a)));
 	if (p->monitor) {
 		fputs("\n[monitor]\nenabled = yes\n", f);
 		fprintf(f, "interval = %ums\n", p->interval_ms);

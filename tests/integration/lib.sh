@@ -433,3 +433,141 @@ build_goprobe() {
 	fi
 	return 0
 }
+
+# ---- Go programs built by given Go releases ----
+
+# go_for_release RELEASE: how to run the go command of RELEASE ("1.26",
+# "1.19", "1.24.0"): prints "GOCMD GOTOOLCHAIN" and returns 0, or prints why
+# not and returns 1. Tried in order: $GO when it is that release; Debian's
+# /usr/lib/go-RELEASE/bin/go (golang-go); for a full x.y.z, $GO (>= 1.21)
+# switching with GOTOOLCHAIN=goRELEASE, which takes the toolchain from the
+# module cache or GOPROXY.
+go_for_release() {
+	rel=$1
+	if [ -n "${GO-}" ] && [ -x "$GO" ]; then
+		have=$(GOTOOLCHAIN=local "$GO" env GOVERSION 2>/dev/null)
+		case $have in
+		"go$rel" | "go$rel".*) echo "$GO local"; return 0 ;;
+		esac
+	fi
+	minor=$(echo "$rel" | cut -d. -f1,2)
+	for d in "/usr/lib/go-$minor/bin/go" "/usr/lib/go-$rel/bin/go"; do
+		if [ -x "$d" ]; then
+			case $("$d" env GOVERSION 2>/dev/null) in
+			"go$rel" | "go$rel".*) echo "$d local"; return 0 ;;
+			esac
+		fi
+	done
+	case $rel in
+	*.*.*)
+		if [ -n "${GO-}" ] && [ -x "$GO" ]; then
+			echo "$GO go$rel"
+			return 0
+		fi
+		;;
+	esac
+	echo "no go$rel here (not \$GO=${GO:-unset}, not /usr/lib/go-$minor, and no \$GO to switch with GOTOOLCHAIN, which needs a full release x.y.z)"
+	return 1
+}
+
+# build_go_probe RELEASE MODULE_GO_LINE OUT [PROGRAM]: build
+# tests/progs/PROGRAM (default goprobe) with Go RELEASE as a module whose go.mod
+# says "go MODULE_GO_LINE", CGO_ENABLED=0, into OUT. Returns 0 when built,
+# else 1 with the reason in $go_skip_reason (for a skip line). A toolchain
+# that runs but fails to build fails the test.
+build_go_probe() {
+	rel=$1 line=$2 out=$3 prog=${4:-goprobe}
+	go_skip_reason=
+	if ! how=$(go_for_release "$rel"); then
+		go_skip_reason=$how
+		return 1
+	fi
+	gocmd=${how% *} tc=${how##* }
+	src="$T/gosrc-$prog-$rel-$line"
+	rm -rf "$src"
+	mkdir -p "$src" && cp "$top_srcdir/tests/progs/$prog/"*.go "$src/" ||
+		fail_all "cannot copy tests/progs/$prog from $top_srcdir into $src"
+	printf 'module numarun/%s\n\ngo %s\n' "$prog" "$line" >"$src/go.mod"
+	gocache=$(GOTOOLCHAIN=local "$gocmd" env GOCACHE 2>/dev/null)
+	case $gocache in
+	/*) ;;
+	*) GOCACHE="${TMPDIR:-/tmp}/numarun-test-gocache-$(id -u)"; export GOCACHE ;;
+	esac
+	if [ "$tc" != local ]; then
+		# Fetch (or find in the module cache) the toolchain first, so that "cannot be had" is a skip
+		# and not a build failure.
+		if ! got=$(cd "$src" && GOTOOLCHAIN=$tc GOFLAGS='' GOWORK=off "$gocmd" env GOVERSION 2>&1) ||
+			[ "${got%% *}" != "go$rel" ]; then
+			go_skip_reason="GOTOOLCHAIN=$tc with $gocmd: $(printf '%s' "$got" | tail -n 1)"
+			return 1
+		fi
+	fi
+	if ! (cd "$src" && CGO_ENABLED=0 GOFLAGS='' GOWORK=off GOTOOLCHAIN=$tc \
+		"$gocmd" build -buildvcs=false -o "$out" .) >"$T/gobuild" 2>&1; then
+		sed 's/^/# /' "$T/gobuild"
+		fail_all "go$rel (GOTOOLCHAIN=$tc $gocmd) could not build tests/progs/$prog as a go $line module"
+	fi
+	return 0
+}
+
+# The Go builds the tests use: "NAME RELEASE MODULE_GO_LINE" per line.
+# go119: Debian's Go 1.19; go124: a go 1.24 module by go1.24.0; go124by126: the
+# same module by Go 1.26 (DefaultGODEBUG turns containermaxprocs off);
+# go125: go1.25.0; go126: a go 1.26 module by Go 1.26.
+GO_BUILDS='go119 1.19 1.19
+go124 1.24.0 1.24
+go124by126 1.26 1.24
+go125 1.25.0 1.25
+go126 1.26 1.26'
+
+# cgroup_leaf_quota_cpus [PID]: ceil(quota / period) of the process's own
+# cgroup only, as the Go runtime reads it (a v1 cpu hierarchy over v2); ""
+# when unlimited.
+cgroup_leaf_quota_cpus() {
+	pid=${1:-self}
+	m=$(cgroup_mount_v1 cpu)
+	if [ -n "$m" ]; then
+		p=$(awk -F: '{ n = split($2, cs, ","); for (i = 1; i <= n; i++) if (cs[i] == "cpu") { print $3; exit } }' \
+			"/proc/$pid/cgroup")
+		[ -n "$p" ] || return 0
+		d="$m${p%/}"
+		[ -r "$d/cpu.cfs_quota_us" ] || return 0
+		q=$(cat "$d/cpu.cfs_quota_us") per=$(cat "$d/cpu.cfs_period_us")
+		[ "$q" -gt 0 ] && [ "$per" -gt 0 ] && echo $(( (q + per - 1) / per ))
+		return 0
+	fi
+	m=$(cgroup_mount_v2)
+	[ -n "$m" ] || return 0
+	p=$(awk -F: '$1 == "0" && $2 == "" { print $3; exit }' "/proc/$pid/cgroup")
+	d="$m${p%/}"
+	[ -r "$d/cpu.max" ] || return 0
+	read -r q per <"$d/cpu.max"
+	[ "$q" != max ] && [ "${per:-0}" -gt 0 ] && echo $(( (q + per - 1) / per ))
+	return 0
+}
+
+# cgroup_mem_limit_bytes: the smallest memory limit of this process's cgroup
+# and its ancestors (v2 memory.max, v1 memory.limit_in_bytes below 2^62); ""
+# when unlimited.
+cgroup_mem_limit_bytes() {
+	best=
+	for spec in "v1 $(cgroup_mount_v1 memory) $(cgroup_path_v1 memory)" "v2 $(cgroup_mount_v2) $(cgroup_path_v2)"; do
+		set -- $spec
+		[ $# -eq 3 ] || continue
+		v=$1 m=$2 p=$3
+		f=memory.max
+		[ "$v" = v1 ] && f=memory.limit_in_bytes
+		while :; do
+			if [ -r "$m$p/$f" ]; then
+				b=$(cat "$m$p/$f")
+				case $b in
+				max | '' | *[!0-9]*) ;;
+				*) if [ "${#b}" -lt 19 ] && { [ -z "$best" ] || [ "$b" -lt "$best" ]; }; then best=$b; fi ;;
+				esac
+			fi
+			[ -n "$p" ] && [ "$p" != / ] || break
+			p=${p%/*}
+		done
+	done
+	echo "$best"
+}

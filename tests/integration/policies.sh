@@ -73,10 +73,19 @@ if [ -n "$PYTHON" ]; then
 	run "$NUMARUN" plan --json -p "$top_srcdir/policies/memory-bandwidth.ini"
 	expect_eq "$(json_get "$T/out" 'j["strategy"]')" spread "memory-bandwidth: strategy spread"
 	expect_eq "$(json_get "$T/out" 'j["memory"]["policy"]')" interleave "memory-bandwidth: memory interleave"
-	expect_eq "$(json_get "$T/out" 'j["runtime"]["omp_num_threads"]["action"]')" set \
-		"memory-bandwidth: OMP_NUM_THREADS is set"
-	expect_eq "$(json_get "$T/out" 'j["runtime"]["omp_num_threads"]["value"] == j["cpu_count"]')" true \
-		"memory-bandwidth: OMP_NUM_THREADS is the CPU count"
+	# omp_num_threads = auto: OpenMP takes the plan from its affinity; set only under a quota below it.
+	q=$(cgroup_quota_cpus)
+	ncpu=$(json_get "$T/out" 'j["cpu_count"]')
+	if [ -n "$q" ] && [ "$q" -lt "$ncpu" ]; then
+		expect_eq "$(json_get "$T/out" '[j["runtime"]["omp_num_threads"]["action"], j["runtime"]["omp_num_threads"]["value"]]')" \
+			"[\"set\",$q]" "memory-bandwidth: OMP_NUM_THREADS is the CPU quota $q"
+	else
+		expect_eq "$(json_get "$T/out" 'j["runtime"]["omp_num_threads"]["action"]')" none \
+			"memory-bandwidth: OMP_NUM_THREADS left to OpenMP (its affinity is the plan)"
+	fi
+	run "$NUMARUN" plan --json -p "$top_srcdir/policies/memory-bandwidth.ini" --threads spread
+	expect_eq "$(json_get "$T/out" 'j["runtime"]["omp_num_threads"]["value"] == min(j["cpu_count"], '"${q:-9999}"')')" true \
+		"memory-bandwidth with --threads spread: OMP_NUM_THREADS is the CPU count (capped by the quota)"
 	run "$NUMARUN" plan --json -p "$top_srcdir/policies/go-service.ini"
 	expect_eq "$(json_get "$T/out" 'j["strategy"]')" compact "go-service: strategy compact"
 	expect_eq "$(json_get "$T/out" 'j["smt"]')" true "go-service: smt true"

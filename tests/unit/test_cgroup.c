@@ -1,5 +1,5 @@
-/* test_cgroup.c - cpu.max parsing and the CPU limit of our cgroup and its ancestors, v2 and v1, over a
- * fake root directory. */
+/* test_cgroup.c - cpu.max / memory.max parsing, the CPU limit of our cgroup and its ancestors (and of the
+ * leaf alone, as Go reads it) and the memory limit, v2 and v1, over a fake root directory. */
 #include "config.h"
 #include <errno.h>
 #include <math.h>
@@ -277,6 +277,188 @@ static void test_real_system(void **state)
 		assert_string_equal(lim.source, "");
 }
 
+/* ---- cgroup_cpu_limit_leaf: the leaf only, as Go reads it ---- */
+
+static void test_leaf_ignores_ancestors(void **state)
+{
+	(void)state;
+	char *root = tu_tmpdir();
+	struct cpu_limit lim;
+	tu_write(root, "proc/self/cgroup", "0::/a/b\n");
+	tu_write(root, "proc/self/mountinfo", OTHER_MOUNTS V2_MOUNT);
+	tu_write(root, "sys/fs/cgroup/a/b/cpu.max", "max 100000\n");
+	tu_write(root, "sys/fs/cgroup/a/cpu.max", "50000 100000\n");
+	assert_int_equal(cgroup_cpu_limit_leaf(root, &lim), 0);
+	if (lim.cpus != 0)
+		fail_msg("leaf: cpus %g (%s), expected none: the limit is on the parent", lim.cpus, lim.source);
+	assert_string_equal(lim.source, "");
+	/* The ancestor walk still sees it. */
+	assert_int_equal(cgroup_cpu_limit(root, &lim), 0);
+	assert_true(near(lim.cpus, 0.5));
+
+	/* A leaf limit looser than the parent's is what the leaf reader reports. */
+	tu_write(root, "sys/fs/cgroup/a/b/cpu.max", "250000 100000\n");
+	assert_int_equal(cgroup_cpu_limit_leaf(root, &lim), 0);
+	if (!near(lim.cpus, 2.5))
+		fail_msg("leaf: cpus %g, expected 2.5 (%s)", lim.cpus, lim.source);
+	assert_non_null(strstr(lim.source, "/sys/fs/cgroup/a/b/cpu.max: 250000/100000"));
+	assert_null(strstr(lim.source, root));
+	assert_int_equal(cgroup_cpu_limit(root, &lim), 0);
+	assert_true(near(lim.cpus, 0.5));
+	tu_rmrf(root);
+	free(root);
+}
+
+static void test_leaf_v1_over_v2(void **state)
+{
+	(void)state;
+	char *root = tu_tmpdir();
+	struct cpu_limit lim;
+	/* Hybrid: v1 has the cpu controller, so v2's cpu.max (which a v2 reader would take) is not read. */
+	tu_write(root, "proc/self/cgroup", "0::/svc\n4:cpu,cpuacct:/svc\n");
+	tu_write(root, "proc/self/mountinfo", OTHER_MOUNTS V2_MOUNT V1_CPU_MOUNT);
+	tu_write(root, "sys/fs/cgroup/svc/cpu.max", "20000 100000\n");
+	tu_write(root, "sys/fs/cgroup/cpu,cpuacct/svc/cpu.cfs_quota_us", "150000\n");
+	tu_write(root, "sys/fs/cgroup/cpu,cpuacct/svc/cpu.cfs_period_us", "100000\n");
+	assert_int_equal(cgroup_cpu_limit_leaf(root, &lim), 0);
+	if (!near(lim.cpus, 1.5))
+		fail_msg("leaf: cpus %g, expected 1.5 from v1 (%s)", lim.cpus, lim.source);
+	assert_non_null(strstr(lim.source, "cpu.cfs_quota_us: 150000/100000"));
+	/* No v1 quota (-1): still v1, so no limit, not v2's. */
+	tu_write(root, "sys/fs/cgroup/cpu,cpuacct/svc/cpu.cfs_quota_us", "-1\n");
+	assert_int_equal(cgroup_cpu_limit_leaf(root, &lim), 0);
+	assert_true(lim.cpus == 0);
+	/* The tightest-of-all reader takes v2's. */
+	assert_int_equal(cgroup_cpu_limit(root, &lim), 0);
+	assert_true(near(lim.cpus, 0.2));
+	tu_rmrf(root);
+	free(root);
+
+	/* v2 only: its leaf is read. */
+	root = tu_tmpdir();
+	tu_write(root, "proc/self/cgroup", "0::/svc\n3:cpuset:/\n");
+	tu_write(root, "proc/self/mountinfo", OTHER_MOUNTS V2_MOUNT V1_CPUSET_MOUNT);
+	tu_write(root, "sys/fs/cgroup/svc/cpu.max", "20000 100000\n");
+	assert_int_equal(cgroup_cpu_limit_leaf(root, &lim), 0);
+	if (!near(lim.cpus, 0.2))
+		fail_msg("leaf v2: cpus %g, expected 0.2 (%s)", lim.cpus, lim.source);
+	tu_rmrf(root);
+	free(root);
+}
+
+static void test_leaf_container_root(void **state)
+{
+	(void)state;
+	char *root = tu_tmpdir();
+	struct cpu_limit lim;
+	/* Inside a container the leaf is the mount itself. */
+	tu_write(root, "proc/self/cgroup", "0::/kubepods/pod1/ctr\n");
+	tu_write(root, "proc/self/mountinfo", "500 400 0:26 /kubepods/pod1/ctr /sys/fs/cgroup ro - cgroup2 cgroup rw\n");
+	tu_write(root, "sys/fs/cgroup/cpu.max", "75000 100000\n");
+	assert_int_equal(cgroup_cpu_limit_leaf(root, &lim), 0);
+	if (!near(lim.cpus, 0.75))
+		fail_msg("leaf: cpus %g, expected 0.75 (%s)", lim.cpus, lim.source);
+	tu_rmrf(root);
+	free(root);
+
+	root = tu_tmpdir();
+	tu_write(root, "proc/self/mountinfo", V2_MOUNT);
+	assert_int_equal(cgroup_cpu_limit_leaf(root, &lim), -ENOENT);
+	tu_rmrf(root);
+	free(root);
+}
+
+/* ---- memory limits ---- */
+
+static void test_parse_mem_max(void **state)
+{
+	(void)state;
+	unsigned long long b = 7;
+	assert_int_equal(cgroup_parse_mem_max("max\n", &b), 0);
+	assert_true(b == 0);
+	assert_int_equal(cgroup_parse_mem_max("1073741824\n", &b), 0);
+	assert_true(b == 1073741824ULL);
+	/* v1's "no limit" on 4 KiB and 64 KiB pages. */
+	assert_int_equal(cgroup_parse_mem_max("9223372036854771712\n", &b), 0);
+	assert_true(b == 0);
+	assert_int_equal(cgroup_parse_mem_max("9223372036854710272", &b), 0);
+	assert_true(b == 0);
+	b = 7;
+	assert_int_equal(cgroup_parse_mem_max("", &b), -1);
+	assert_int_equal(cgroup_parse_mem_max("12k", &b), -1);
+	assert_int_equal(cgroup_parse_mem_max("-1", &b), -1);
+	assert_int_equal(cgroup_parse_mem_max("99999999999999999999999", &b), -1);
+	assert_true(b == 7);
+}
+
+static void test_mem_limit_v2_ancestors(void **state)
+{
+	(void)state;
+	char *root = tu_tmpdir();
+	struct mem_limit lim;
+	tu_write(root, "proc/self/cgroup", "0::/a/b\n");
+	tu_write(root, "proc/self/mountinfo", OTHER_MOUNTS V2_MOUNT);
+	tu_write(root, "sys/fs/cgroup/a/b/memory.max", "max\n");
+	tu_write(root, "sys/fs/cgroup/a/memory.max", "2147483648\n");
+	assert_int_equal(cgroup_mem_limit(root, &lim), 0);
+	assert_true(lim.bytes == 2147483648ULL);
+	assert_non_null(strstr(lim.source, "/sys/fs/cgroup/a/memory.max: 2147483648"));
+	assert_null(strstr(lim.source, root));
+	tu_write(root, "sys/fs/cgroup/a/b/memory.max", "1073741824\n");
+	assert_int_equal(cgroup_mem_limit(root, &lim), 0);
+	assert_true(lim.bytes == 1073741824ULL);
+	assert_non_null(strstr(lim.source, "/a/b/memory.max"));
+	tu_write(root, "sys/fs/cgroup/a/b/memory.max", "max\n");
+	tu_write(root, "sys/fs/cgroup/a/memory.max", "max\n");
+	assert_int_equal(cgroup_mem_limit(root, &lim), 0);
+	assert_true(lim.bytes == 0);
+	assert_string_equal(lim.source, "");
+	tu_rmrf(root);
+	free(root);
+}
+
+static void test_mem_limit_v1(void **state)
+{
+	(void)state;
+	char *root = tu_tmpdir();
+	struct mem_limit lim;
+	tu_write(root, "proc/self/cgroup", "12:memory:/x/y\n4:cpu,cpuacct:/x/y\n");
+	tu_write(root, "proc/self/mountinfo", OTHER_MOUNTS V1_MEM_MOUNT V1_CPU_MOUNT);
+	tu_write(root, "sys/fs/cgroup/memory/x/y/memory.limit_in_bytes", "9223372036854771712\n");
+	tu_write(root, "sys/fs/cgroup/memory/x/memory.limit_in_bytes", "536870912\n");
+	tu_write(root, "sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n");
+	/* The same name in another hierarchy must not count. */
+	tu_write(root, "sys/fs/cgroup/cpu,cpuacct/x/y/memory.limit_in_bytes", "1048576\n");
+	assert_int_equal(cgroup_mem_limit(root, &lim), 0);
+	assert_true(lim.bytes == 536870912ULL);
+	assert_non_null(strstr(lim.source, "/sys/fs/cgroup/memory/x/memory.limit_in_bytes"));
+	tu_rmrf(root);
+	free(root);
+
+	root = tu_tmpdir();
+	tu_write(root, "proc/self/mountinfo", V1_MEM_MOUNT);
+	assert_int_equal(cgroup_mem_limit(root, &lim), -ENOENT);
+	tu_rmrf(root);
+	free(root);
+}
+
+static void test_mem_limit_real_system(void **state)
+{
+	(void)state;
+	struct mem_limit lim;
+	assert_int_equal(cgroup_mem_limit("", &lim), 0);
+	if (lim.bytes > 0)
+		assert_true(lim.source[0] == '/');
+	else
+		assert_string_equal(lim.source, "");
+	struct cpu_limit leaf, all;
+	assert_int_equal(cgroup_cpu_limit_leaf("", &leaf), 0);
+	assert_int_equal(cgroup_cpu_limit("", &all), 0);
+	/* The tightest over all levels is never looser than the leaf's own. */
+	if (leaf.cpus > 0)
+		assert_true(all.cpus > 0 && all.cpus <= leaf.cpus);
+}
+
 int main(void)
 {
 	const struct CMUnitTest parse[] = {
@@ -296,8 +478,21 @@ int main(void)
 		cmocka_unit_test(test_missing_proc_self_cgroup),
 		cmocka_unit_test(test_real_system),
 	};
+	const struct CMUnitTest leaf[] = {
+		cmocka_unit_test(test_leaf_ignores_ancestors),
+		cmocka_unit_test(test_leaf_v1_over_v2),
+		cmocka_unit_test(test_leaf_container_root),
+	};
+	const struct CMUnitTest mem[] = {
+		cmocka_unit_test(test_parse_mem_max),
+		cmocka_unit_test(test_mem_limit_v2_ancestors),
+		cmocka_unit_test(test_mem_limit_v1),
+		cmocka_unit_test(test_mem_limit_real_system),
+	};
 	int failed = 0;
 	failed += cmocka_run_group_tests_name("cgroup_parse_cpu_max", parse, NULL, NULL);
 	failed += cmocka_run_group_tests_name("cgroup_cpu_limit", limit, NULL, NULL);
+	failed += cmocka_run_group_tests_name("cgroup_cpu_limit_leaf", leaf, NULL, NULL);
+	failed += cmocka_run_group_tests_name("cgroup_mem_limit", mem, NULL, NULL);
 	return failed ? 1 : 0;
 }

@@ -7,6 +7,8 @@
 //	NumCPU=<runtime.NumCPU()>
 //	affinity=<CPU list from sched_getaffinity(2), e.g. 0-3,8>
 //	env_GOMAXPROCS=<value of $GOMAXPROCS, or "unset">
+//	memlimit=<debug.SetMemoryLimit(-1): the soft memory limit in bytes>
+//	env_GOMEMLIMIT=<value of $GOMEMLIMIT, or "unset">
 //	go_version=<runtime.Version()>
 //
 // It uses only the standard library (no cgo, no modules) so that it builds
@@ -18,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -101,5 +104,11 @@ func main() {
 	fmt.Printf("NumCPU=%d\n", runtime.NumCPU())
 	fmt.Printf("affinity=%s\n", affinity)
 	fmt.Printf("env_GOMAXPROCS=%s\n", env)
+	memenv, ok := os.LookupEnv("GOMEMLIMIT")
+	if !ok {
+		memenv = "unset"
+	}
+	fmt.Printf("memlimit=%d\n", debug.SetMemoryLimit(-1))
+	fmt.Printf("env_GOMEMLIMIT=%s\n", memenv)
 	fmt.Printf("go_version=%s\n", runtime.Version())
 }

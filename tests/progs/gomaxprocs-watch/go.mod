@@ -1,0 +1,3 @@
+module numarun/gomaxprocs-watch
+
+go 1.19
