@@ -111,12 +111,20 @@ t_start=$(vm_now)
 
 # ---- the Go test programs, when Go is there ----
 VM_GOPROBE=
+VM_GOPROBE_NEW=
 VM_GOTHREADS=
 GO=${GO:-go}
 # Build tests/progs/$1 with Go into $work/$1, offline and self-contained (no module downloads, no
-# toolchain switch, a cache even without $HOME).
+# toolchain switch, a cache even without $HOME). With $2, a copy of the program whose module says
+# "go $2" is built into $work/$3.
 vm_go_build() {
 	_g_src=$top_srcdir/tests/progs/$1
+	if [ -n "${2:-}" ]; then
+		mkdir -p "$work/src-$3" && cp "$_g_src"/*.go "$work/src-$3/" &&
+			printf 'module numarun/%s\n\ngo %s\n' "$3" "$2" >"$work/src-$3/go.mod" || return 1
+		_g_src=$work/src-$3
+		set -- "$3"
+	fi
 	[ -f "$_g_src/main.go" ] || { vm_say "note: no $_g_src/main.go"; return 1; }
 	_g_cache=$(vm_cache_dir)
 	if ! (cd "$_g_src" &&
@@ -136,6 +144,13 @@ if ! command -v "$GO" >/dev/null 2>&1; then
 else
 	vm_go_build goprobe && VM_GOPROBE=$work/goprobe
 	vm_go_build gothreads && VM_GOTHREADS=$work/gothreads
+	# The same probe from a module on the compiler's own go line: for Go >= 1.25 a runtime that sizes
+	# GOMAXPROCS itself, to compare numarun's value for the old-module probe with.
+	_g_line=$(GOTOOLCHAIN=local "$GO" env GOVERSION 2>/dev/null | sed -n 's/^go\(1\.[0-9]*\).*/\1/p')
+	case $_g_line in
+	1.2[5-9] | 1.[3-9][0-9]) vm_go_build goprobe "$_g_line" goprobe-new && VM_GOPROBE_NEW=$work/goprobe-new ;;
+	*) vm_say "note: $GO is go${_g_line:-?}: no runtime that sizes GOMAXPROCS itself to compare with" ;;
+	esac
 fi
 
 # ---- the common part of the initramfs ----

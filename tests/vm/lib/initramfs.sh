@@ -55,6 +55,9 @@ vm_initramfs_base() {
 	if [ -n "${VM_GOPROBE:-}" ]; then
 		vm_copy_elf "$VM_GOPROBE" "$_i_root" vm/bin/goprobe || return 1
 	fi
+	if [ -n "${VM_GOPROBE_NEW:-}" ]; then
+		vm_copy_elf "$VM_GOPROBE_NEW" "$_i_root" vm/bin/goprobe-new || return 1
+	fi
 	if [ -n "${VM_GOTHREADS:-}" ]; then
 		vm_copy_elf "$VM_GOTHREADS" "$_i_root" vm/bin/gothreads || return 1
 	fi

@@ -69,5 +69,21 @@ scenario_main() {
 		vm_run env -u GOMAXPROCS "$NUMARUN" -- goprobe
 		vm_check_eq "gomaxprocs: capped by cpu.max 150000/100000 to 2" 2 "$(probe GOMAXPROCS)"
 		vm_check_list "gomaxprocs: the quota does not narrow the affinity" "0-$((VM_CPUS - 1))" "$(probe affinity)"
+		# One quota rule: numarun's value for the old-module probe is what a runtime that sizes
+		# GOMAXPROCS itself (the go 1.25+ module probe) computes in the same cgroup.
+		if command -v goprobe-new >/dev/null 2>&1; then
+			for quota in 50000 250000 350000 max; do
+				echo "$quota 100000" >"$q/cpu.max"
+				vm_run env -u GOMAXPROCS goprobe-new
+				own=$(probe GOMAXPROCS)
+				vm_run env -u GOMAXPROCS "$NUMARUN" -- goprobe
+				ours=$(probe GOMAXPROCS)
+				vm_run env -u GOMAXPROCS "$NUMARUN" -- goprobe-new
+				vm_check_eq "gomaxprocs: cpu.max $quota: numarun's value for a go 1.19 module ($ours) = the new runtime's own ($own), and numarun leaves the new one alone" \
+					"$own $own unset" "$ours $(probe GOMAXPROCS) $(probe env_GOMAXPROCS)"
+			done
+		else
+			vm_skip "gomaxprocs: numarun's quota rule against the runtime's own" "no go 1.25+ probe in the guest"
+		fi
 	)
 }
