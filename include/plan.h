@@ -52,6 +52,8 @@ int plan_compute(const struct topo *t, const struct policy *p, struct plan *out,
 /* Release what plan_compute allocated. */
 void plan_free(struct plan *pl);
 
+/* A byte count for people: "1.5 GiB". */
+void plan_format_bytes(unsigned long long b, char *buf, size_t len);
 /* Write s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 /* Readable text. */

@@ -45,12 +45,12 @@ static const char *action_name(enum knob_action a)
 	return a == KNOB_SET ? "set" : a == KNOB_UNSET ? "unset" : "none";
 }
 
-static void human_bytes(uint64_t b, char *buf, size_t len)
+void plan_format_bytes(unsigned long long b, char *buf, size_t len)
 {
-	const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 	double v = (double)b;
 	int i = 0;
-	while (v >= 1024 && i < 4) {
+	while (v >= 1024 && i < 5) {
 		v /= 1024;
 		i++;
 	}
@@ -281,8 +281,8 @@ void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *
 			lim->cpus > 0 ? lim->source : "", "");
 	for (unsigned i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
-		human_bytes(n->memory, m1, sizeof(m1));
-		human_bytes(n->free_memory, m2, sizeof(m2));
+		plan_format_bytes(n->memory, m1, sizeof(m1));
+		plan_format_bytes(n->free_memory, m2, sizeof(m2));
 		fprintf(f, "  node %u%s%s%s:", n->os_index, n->subtype[0] ? " (" : "", n->subtype,
 			n->subtype[0] ? ")" : "");
 		if (n->has_cpus)

@@ -507,18 +507,6 @@ static void decide_omp(struct plan *pl, const struct policy *p, const struct run
 		 "left unset", pl->ncpus, in->limit.cpus > 0 ? " (the CPU quota does not cap below it)" : "");
 }
 
-static void human_size(unsigned long long b, char *buf, size_t len)
-{
-	const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-	double v = (double)b;
-	int i = 0;
-	while (v >= 1024 && i < 5) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, u[i]);
-}
-
 static void decide_memlimit(struct plan *pl, const struct policy *p, const struct runtime_inputs *in)
 {
 	struct knob_decision *d = &pl->gomemlimit;
@@ -538,7 +526,7 @@ static void decide_memlimit(struct plan *pl, const struct policy *p, const struc
 	case KNOB_VALUE:
 		d->action = KNOB_SET;
 		d->value = p->gomemlimit.value;
-		human_size((unsigned long long)d->value, a, sizeof(a));
+		plan_format_bytes((unsigned long long)d->value, a, sizeof(a));
 		say(d, "gomemlimit = %ld (%s) in the policy", d->value, a);
 		return;
 	case KNOB_AUTO:
@@ -588,9 +576,9 @@ static void decide_memlimit(struct plan *pl, const struct policy *p, const struc
 	int many = hwloc_bitmap_weight(pl->mem_nodes) > 1;
 	if (hwloc_bitmap_list_snprintf(list, sizeof(list), pl->mem_nodes) < 0)
 		list[0] = '\0';
-	human_size(mem, a, sizeof(a));
+	plan_format_bytes(mem, a, sizeof(a));
 	if (in->mem_limit.bytes > 0 && in->mem_limit.bytes <= mem) {
-		human_size(in->mem_limit.bytes, b, sizeof(b));
+		plan_format_bytes(in->mem_limit.bytes, b, sizeof(b));
 		say(d,
 			 "the cgroup memory limit %s (%.160s) is no more than the %s of node%s %s (memory policy %s): "
 			 "the nodes are not what bounds the heap: left unset", b, in->mem_limit.source, a,
@@ -602,11 +590,11 @@ static void decide_memlimit(struct plan *pl, const struct policy *p, const struc
 		v = (unsigned long long)LONG_MAX;
 	d->action = KNOB_SET;
 	d->value = (long)v;
-	human_size(v, b, sizeof(b));
+	plan_format_bytes(v, b, sizeof(b));
 	char lim[200];
 	if (in->mem_limit.bytes > 0) {
 		char c[32];
-		human_size(in->mem_limit.bytes, c, sizeof(c));
+		plan_format_bytes(in->mem_limit.bytes, c, sizeof(c));
 		snprintf(lim, sizeof(lim), "below the cgroup memory limit %s (%.120s)", c, in->mem_limit.source);
 	} else {
 		snprintf(lim, sizeof(lim), "and there is no cgroup memory limit");
