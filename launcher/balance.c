@@ -224,6 +224,11 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 			na++;
 			continue;
 		}
+		/* The kernel is migrating this memory page by page towards the threads that touch it: a
+		 * process-wide migrate_pages would also carry off the pages of the other threads on that node.
+		 * Only an explicit action = migrate does it. */
+		if (c->kernel_migrates && c->mode != BAL_MODE_MIGRATE)
+			continue;
 		/* migrate mode, or the thread cannot be moved: bring its memory to it. */
 		a->kind = BAL_MIGRATE;
 		a->from = to;

@@ -437,6 +437,19 @@ static void test_kernel_migrating_is_given_its_chance(void **state)
 	assert_int_equal(na, 1);
 	assert_int_equal(b.act[0].kind, BAL_MOVE);
 	assert_int_equal(ticks, 6); /* 3 scans, 2 ticks each */
+	/* No free slot on the memory's node and no partner: with the kernel migrating, no process-wide
+	 * migration (it would carry off the other threads' pages); with action = migrate, the user's choice. */
+	bed_init(&b, 2, 0);
+	b.c.kernel_migrates = 1;
+	b.w.scan_seq = 1;
+	add(&b, 1, 0, 0.9);
+	for (int k = 0; k < 12; k++) {
+		assert_int_equal(tick(&b, NULL), 0);
+		b.w.scan_seq++;
+	}
+	b.c.mode = BAL_MODE_MIGRATE;
+	assert_int_equal(tick(&b, NULL), 1);
+	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
 	/* The kernel cannot bring pages to a node the policy excludes (bind 0, thread on node 1): nothing to
 	 * wait for, the samples count as usual and the thread is reported at once. */
 	unsigned node_slots[2] = {0, 2};
