@@ -3,7 +3,7 @@
 # source) beside the kernel's NUMA balancing alone, measured the same way (each worker's remote share of
 # hinting faults once a second). numarun sets no memory policy, so the kernel migrates the pages to the
 # pinned threads, and numarun must not chase it. Run by bench/vm-compare.sh.
-VM_DESC="bench: per-thread memory, numarun with the kernel's balancing vs the kernel alone, 4 nodes"
+VM_DESC="bench: per-thread memory, numarun and kernel balancing vs kernel balancing alone, 4 nodes"
 VM_NODES=4
 VM_CPUS_PER_NODE=2
 VM_MEM_PER_NODE=384
