@@ -25,6 +25,7 @@ struct opts {
 	const char *save_policy;  /* --save-policy: write the converged placement */
 	int verbosity;            /* log level */
 	int help, version;
+	int exec;                 /* --exec: exec in place even as PID 1 */
 	struct policy over;       /* values of the fields named in set */
 	unsigned set;
 	const char *mem_option;   /* the option that set the memory policy, for conflicts */

@@ -7,10 +7,11 @@
 #include "policy.h"
 
 /*
- * Start the target as our child (bound and exec'd in the child), stay as its parent: forward SIGTERM,
- * SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH, reap every child (we are a subreaper, and may be
- * PID 1), run m's ticks every interval (m may be NULL), and return the exit status for numarun: the
- * target's own, 128+N when it died of signal N, 126/127/1 when it could not be started.
+ * Start the target as our child (bound and exec'd in the child, with the signal mask and SIGCHLD
+ * disposition we were given), stay as its parent: forward every signal but the synchronous ones
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) and SIGCHLD, reap every child (we are a subreaper,
+ * and may be PID 1), run m's ticks every interval (m may be NULL), and return the exit status for numarun:
+ * the target's own, 128+N when it died of signal N, 126/127/1 when it could not be started.
  */
 int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
 		  char *const argv[]);

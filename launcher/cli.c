@@ -9,7 +9,7 @@
 enum {
 	OPT_PREFERRED = 256, OPT_PLACEMENT, OPT_SMT, OPT_GOMAXPROCS, OPT_OMP, OPT_TOPOLOGY, OPT_JSON,
 	OPT_INI, OPT_MONITOR, OPT_EVENTS, OPT_SAVE_POLICY, OPT_THREADS, OPT_INTERVAL, OPT_SOURCE, OPT_ACTION,
-	OPT_GOMEMLIMIT,
+	OPT_GOMEMLIMIT, OPT_EXEC,
 };
 
 static const struct option longopts[] = {
@@ -21,6 +21,7 @@ static const struct option longopts[] = {
 	{"localalloc", no_argument, NULL, 'l'},
 	{"balancing", optional_argument, NULL, 'b'},
 	{"monitor", no_argument, NULL, OPT_MONITOR},
+	{"exec", no_argument, NULL, OPT_EXEC},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
 	{"threads", required_argument, NULL, OPT_THREADS},
@@ -75,6 +76,7 @@ void cli_usage(FILE *f)
 	      "      --interval=DURATION   monitor interval (default 1s)\n"
 	      "      --events=FILE|-       JSON-lines event stream\n"
 	      "      --save-policy=FILE    once converged, write a policy that reproduces the placement\n"
+	      "      --exec                exec in place even as PID 1 (where numarun stays as the init)\n"
 	      "      --topology=FILE.xml   plan against an hwloc XML topology (no launch)\n"
 	      "Output:\n"
 	      "      --json                plan/topology as JSON\n"
@@ -231,6 +233,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			break;
 		case OPT_EVENTS:
 			o->events_file = optarg;
+			break;
+		case OPT_EXEC:
+			o->exec = 1;
 			break;
 		case OPT_SAVE_POLICY:
 			o->save_policy = optarg;

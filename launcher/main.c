@@ -135,6 +135,19 @@ static int run(struct opts *o)
 
 	if (log_get_level() >= LOG_VERBOSE)
 		plan_print_text(stderr, &plan, &topo, o->argv);
+	if (o->exec && policy_resident(&pol)) {
+		log_error("--exec: numarun execs in place only without resident mode (--threads, --monitor, "
+			  "[threads], [monitor] or node rules keep it as the parent)");
+		rc = EXIT_USAGE;
+		goto out_plan;
+	}
+	if (!policy_resident(&pol) && getpid() == 1 && !o->exec) {
+		/* PID 1 of a container: a target exec'd in our place would get no default signal actions
+		 * (SIGTERM would not stop it) and would have to reap orphans. Stay as the init. */
+		log_info("PID 1: staying as the init (forwarding signals, reaping); --exec to exec in place");
+		rc = supervise_run(NULL, &plan, &pol, path, o->argv);
+		goto out_plan;
+	}
 	if (policy_resident(&pol)) {
 		struct monitor mon;
 		int r = monitor_init(&mon, &topo, &plan, &pol, o->events_file, o->save_policy, cause, sizeof(cause));

@@ -18,19 +18,31 @@
 #include "runtime.h"
 #include "supervise.h"
 
-static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+/* Signals that are about numarun itself (a fault in its own code) or that it must see (SIGCHLD); every
+ * other one is forwarded, as tini does. SIGKILL and SIGSTOP cannot be caught. */
+static int forwardable(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP: case SIGSYS:
+	case SIGCHLD: case SIGKILL: case SIGSTOP:
+		return 0;
+	}
+	return 1;
+}
 
 static double mono(void)
 {
 	return clock_seconds(CLOCK_MONOTONIC);
 }
 
-/* In the child: environment, binding, exec; on failure the status and message go up the pipe. */
+/* In the child: environment, binding, exec; on failure the status and message go up the pipe. The target
+ * starts with the signal mask and the SIGCHLD disposition numarun was given. */
 static void child(int fd, const struct plan *pl, const struct policy *p, const char *path, char *const argv[],
-		  const sigset_t *old)
+		  const sigset_t *old, const struct sigaction *old_chld)
 {
 	char cause[1024], msg[1100];
 	int rc;
+	sigaction(SIGCHLD, old_chld, NULL);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	int e = runtime_apply_env(pl, p);
 	if (e < 0) {
@@ -61,10 +73,16 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 {
 	sigset_t set, old;
 	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (forwardable(sig))
+			sigaddset(&set, sig); /* refuses the C library's own (32, 33): fine */
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	/* A parent that left SIGCHLD ignored would have the kernel reap our children for us, and waitpid
+	 * would never see the target end: take the default while we supervise. */
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, old_chld;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &old_chld);
 
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
@@ -79,7 +97,7 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child(pfd[1], pl, p, path, argv, &old);
+		child(pfd[1], pl, p, path, argv, &old, &old_chld);
 	}
 	close(pfd[1]);
 	char msg[1100];
@@ -129,7 +147,7 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		}
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo == SIGCHLD)
+			if (!forwardable((int)si.ssi_signo))
 				continue;
 			/* Forward; the target decides what the signal means. */
 			if (kill(pid, (int)si.ssi_signo) < 0 && errno != ESRCH)
