@@ -69,7 +69,7 @@ struct monitor {
 	struct owner_log olog;    /* the masks numarun set, for telling inherited masks from the program's */
 	double list_at, prev_list_at; /* when the task list was read, this tick and the one before */
 	double clk_tck;           /* start times' resolution, seconds */
-	unsigned long released;   /* threads the program took back from numarun */
+	unsigned long released;   /* threads the program pinned (at first sight or later): left alone */
 	FILE *events;
 	int own_events;
 	double t0;

@@ -816,8 +816,10 @@ int monitor_tick(struct monitor *m)
 			pid_t creator;
 			th->start = thread_start(m, th, &creator);
 			th->owner = owner_classify(&m->olog, m->launch_mask, m->mask, th->start, creator, m->clk_tck);
-			if (th->owner == OWNER_PROGRAM)
+			if (th->owner == OWNER_PROGRAM) {
+				m->released++;
 				log_program_pin(m, th, "pinned by the program when first seen");
+			}
 			place(m, th);
 			ev_new(m, th);
 			continue;
@@ -973,7 +975,7 @@ void monitor_finish(struct monitor *m, int status)
 		log_info("monitor: %lu ticks, %lu thread moves, %lu memory migrations%s", m->ticks, m->moves,
 			 m->migrations, m->converged ? ", converged" : "");
 		if (m->released)
-			log_info("  %lu thread%s re-pinned by the program: left alone", m->released, m->released == 1 ? "" : "s");
+			log_info("  %lu thread%s pinned by the program: left alone", m->released, m->released == 1 ? "" : "s");
 		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
 			struct mdeparted d;
 			char where[64];

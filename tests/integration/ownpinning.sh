@@ -43,8 +43,11 @@ for mode in "--monitor" "--threads spread" "--threads spread --monitor"; do
 	expect_rc 0 "$mode -- selfpin (pins after 500 ms)"
 	expect_out_line "pin0 cpus=$c0" "$mode: re-pinned by the program after numarun placed it: keeps CPU $c0"
 	expect_out_line "pin1 cpus=$c1" "$mode: re-pinned by the program after numarun placed it: keeps CPU $c1"
-	expect_eq "$(events_of "$T/sp5.json" released 'pin[01]' | grep -c '"pinned_by":"program"')" 2 \
-		"$mode: a released event for each, naming the program"
+	# Normally placed first and then released; on a loaded machine numarun's first look may come after
+	# the pinning, and the thread is the program's from the start. Either way, once each.
+	expect_eq "$(grep -E '"event":"(released|thread_new)"' "$T/sp5.json" | grep -E '"comm":"pin[01]"' | grep -c '"pinned_by":"program"')" 2 \
+		"$mode: each is reported the program's once (released, or at first sight)"
+	expect_eq "$(grep -c '"event":"move"' "$T/sp5.json")" 0 "$mode: no move of a thread the program re-pinned"
 done
 
 # The case a reset was once made for: a thread created by a thread numarun pinned to one CPU inherits
@@ -64,8 +67,11 @@ expect_out_line "plain cpus=$all" "exclude = plain: the inherited one-CPU mask i
 # Widened back to the launch CPUs: numarun's again (reclaimed, then placed).
 run "$NUMARUN" --threads spread --interval 100ms --events "$T/wid.json" -- "$SELFPIN" -d 0 -w 500 -s 1.5 "$c0" "$c1"
 expect_rc 0 "--threads spread -- selfpin -w 500 (widens back)"
-expect_eq "$(events_of "$T/wid.json" reclaimed 'pin[01]' | grep -c '"pinned_by":"numarun"')" 2 \
-	"a thread the program widened back to the launch CPUs is reclaimed and pinned by numarun"
+expect_eq "$(grep '"event":"exit"' "$T/wid.json" | grep -o '"comm":"pin[01]"[^}]*"pinned_by":"numarun"' | wc -l)" 2 \
+	"a thread the program widened back to the launch CPUs is numarun's again at the end (exit report)"
+n=$(events_of "$T/wid.json" reclaimed 'pin[01]' | grep -c '"pinned_by":"numarun"')
+if [ "$n" = 2 ]; then ok "both reclaimed (reclaimed events)"; else
+	skip_check "both reclaimed (reclaimed events)" "$n reclaimed: numarun first looked after they widened (a loaded machine)"; fi
 expect_out_match '^pin0 cpus=[0-9]+$' "after the reclaim, pin0 is on one CPU again"
 
 # A child process the program pins (descendants = yes): the child's own mask is the program's too.
@@ -84,6 +90,7 @@ if [ "$n" -ge 1 ]; then ok "descendants: the taskset child is reported pinned by
 
 # -v says what it left alone.
 run "$NUMARUN" --threads spread --interval 100ms -v -- "$SELFPIN" -d 300 -s 1 "$c0" "$c1"
-expect_err_match "tid [0-9]+ \(pin0\): re-pinned by the program to CPUs $c0 .*left alone" "-v names the thread left alone"
-expect_err_match "2 threads re-pinned by the program: left alone" "-v summary counts them"
+expect_err_match "tid [0-9]+ \(pin0\): (re-pinned by the program|pinned by the program when first seen) to CPUs $c0 .*left alone" \
+	"-v names the thread left alone"
+expect_err_match "2 threads pinned by the program: left alone" "-v summary counts them"
 finish
