@@ -208,18 +208,25 @@ static int locate(const char *root, const char *ctrl, struct cg_loc *v1, struct 
 	return 0;
 }
 
-int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
+/* The tightest limit of one kind over the cgroup and its ancestors, in the v1 and v2 hierarchies alike. */
+static int tightest(const char *root, const char *controller, enum limit_kind kind, struct cpu_limit *cpu,
+		    struct mem_limit *mem)
 {
 	struct cg_loc v1, v2;
-	memset(lim, 0, sizeof(*lim));
-	int rc = locate(root, "cpu", &v1, &v2);
+	int rc = locate(root, controller, &v1, &v2);
 	if (rc < 0)
 		return rc;
 	if (v1.mounted)
-		walk(&v1, strlen(root), 0, 0, LIMIT_CPU, lim, NULL);
+		walk(&v1, strlen(root), 0, 0, kind, cpu, mem);
 	if (v2.mounted)
-		walk(&v2, strlen(root), 1, 0, LIMIT_CPU, lim, NULL);
+		walk(&v2, strlen(root), 1, 0, kind, cpu, mem);
 	return 0;
+}
+
+int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
+{
+	memset(lim, 0, sizeof(*lim));
+	return tightest(root, "cpu", LIMIT_CPU, lim, NULL);
 }
 
 int cgroup_cpu_limit_leaf(const char *root, struct cpu_limit *lim)
@@ -241,14 +248,6 @@ int cgroup_cpu_limit_leaf(const char *root, struct cpu_limit *lim)
 
 int cgroup_mem_limit(const char *root, struct mem_limit *lim)
 {
-	struct cg_loc v1, v2;
 	memset(lim, 0, sizeof(*lim));
-	int rc = locate(root, "memory", &v1, &v2);
-	if (rc < 0)
-		return rc;
-	if (v1.mounted)
-		walk(&v1, strlen(root), 0, 0, LIMIT_MEM, NULL, lim);
-	if (v2.mounted)
-		walk(&v2, strlen(root), 1, 0, LIMIT_MEM, NULL, lim);
-	return 0;
+	return tightest(root, "memory", LIMIT_MEM, NULL, lim);
 }
