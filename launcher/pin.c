@@ -27,28 +27,28 @@ int pin_thread_set(pid_t tid, hwloc_const_bitmap_t cpus)
 
 int pin_thread_get(pid_t tid, hwloc_bitmap_t cpus)
 {
-	/* The kernel wants room for all of its possible CPUs: grow until it accepts (the size is kept). */
+	/* The kernel wants room for all of its possible CPUs: grow until it accepts. The buffer is kept,
+	 * since the monitor reads every thread's mask every interval. */
 	static size_t ncpu = 1024;
+	static cpu_set_t *set;
 	for (;;) {
-		cpu_set_t *set = CPU_ALLOC(ncpu);
+		if (!set && !(set = CPU_ALLOC(ncpu)))
+			return -ENOMEM;
 		size_t sz = CPU_ALLOC_SIZE(ncpu);
 		int rc = sched_getaffinity(tid, sz, set);
 		if (rc < 0 && errno == EINVAL && ncpu < (1u << 22)) {
 			CPU_FREE(set);
+			set = NULL;
 			ncpu *= 2;
 			continue;
 		}
-		if (rc < 0) {
-			rc = -errno;
-			CPU_FREE(set);
-			return rc;
-		}
+		if (rc < 0)
+			return -errno;
 		hwloc_bitmap_zero(cpus);
 		const unsigned long *w = (const unsigned long *)set;
 		for (unsigned i = 0; i < (unsigned)(sz / sizeof(*w)); i++)
 			if (w[i])
 				hwloc_bitmap_set_ith_ulong(cpus, i, w[i]);
-		CPU_FREE(set);
 		return 0;
 	}
 }
