@@ -13,7 +13,7 @@ enum {
 	SET_NODES = 1 << 0, SET_CPUS = 1 << 1, SET_CPU_LIST = 1 << 2, SET_STRATEGY = 1 << 3,
 	SET_SMT = 1 << 4, SET_MEM = 1 << 5, SET_GOMAXPROCS = 1 << 6, SET_OMP = 1 << 7,
 	SET_MONITOR = 1 << 8, SET_THREADS = 1 << 9, SET_INTERVAL = 1 << 10, SET_SOURCE = 1 << 11,
-	SET_BALANCING = 1 << 12, SET_ACTION = 1 << 13, SET_GOMEMLIMIT = 1 << 14,
+	SET_BALANCING = 1 << 12, SET_ACTION = 1 << 13, SET_GOMEMLIMIT = 1 << 14, SET_STRICT = 1 << 15,
 };
 
 struct opts {

@@ -23,6 +23,8 @@ struct kernel_mem {
 	unsigned balancing_modes; /* bit (1 << enum mem_policy): set_mempolicy takes MPOL_F_NUMA_BALANCING with it */
 	int inherited_mode;       /* the memory policy numarun was started with (MPOL_*), -1 unknown */
 	int inherited_mof;        /* ... with MPOL_F_NUMA_BALANCING (the kernel still balances it) */
+	int get_errno;            /* get_mempolicy: 0 allowed, else the errno it failed with */
+	int set_errno;            /* set_mempolicy: 0 allowed, errno when refused, -1 not probed */
 };
 
 /* The kernel's balancing of normal (non-tiered) memory is on: bit 0 of kernel.numa_balancing. */
@@ -32,6 +34,9 @@ void mempolicy_read_kernel(struct kernel_mem *k);
 /* Ask the kernel which policies accept MPOL_F_NUMA_BALANCING, by setting each on this thread and
  * restoring the policy it had. allowed: the nodes we may use (one is used for the probe). */
 void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed);
+/* Is set_mempolicy allowed here (a seccomp filter may refuse it)? Sets k->set_errno by setting this
+ * thread's own policy again; not probed (-1) when get_mempolicy is refused too. */
+void mempolicy_probe_set(struct kernel_mem *k);
 /* Would the kernel accept MPOL_F_NUMA_BALANCING with m? Probed answer, else what 5.12 and later do
  * (bind only). */
 int mempolicy_accepts_balancing(const struct kernel_mem *k, enum mem_policy m);

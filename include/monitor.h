@@ -81,6 +81,7 @@ struct monitor {
 	} last_migration;         /* the process-wide migration done this tick, not to repeat it */
 	int converged;
 	double converged_at;
+	char degraded[1200];      /* what the kernel refused and the monitor works without, "" */
 	const char *save_path;
 	int saved;
 	struct mdeparted departed[MONITOR_MAX_DEPARTED]; /* the last threads that ended, ring */

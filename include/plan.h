@@ -39,6 +39,12 @@ struct plan {
 	 * containermaxprocs on): 1 or 0; -1 when the target is not a Go program (or there is none). */
 	int gomaxprocs_managed;
 	char go_version[64];      /* the target's Go release, "" when it is not a Go program */
+	/* A policy planned where other CPUs or nodes were allowed, or whose lists are not allowed here, is
+	 * re-planned with the same intent (unless strict): what was replaced and why; "" when it was not. */
+	char relocated[768];
+	char planned_cpus[256], planned_nodes[256]; /* as the policy recorded them, "" when it did not */
+	int strict;               /* refuse rather than drop what the kernel refuses */
+	char dropped[768];        /* what the kernel refused and numarun launches without, "" when nothing */
 	char notes[PLAN_MAX_NOTES][256];
 	int nnotes;
 };
@@ -49,6 +55,11 @@ struct plan {
  */
 int plan_compute(const struct topo *t, const struct policy *p, struct plan *out, char *cause,
 		 size_t causelen);
+/* The kernel refuses the memory policy (why): launch without one, the target keeping what it inherits;
+ * NUMA balancing re-judged; said in dropped. */
+void plan_drop_memory(const struct topo *t, struct plan *pl, const char *why);
+/* Add a line to pl->dropped. */
+void plan_note_dropped(struct plan *pl, const char *what);
 /* Release what plan_compute allocated. */
 void plan_free(struct plan *pl);
 
@@ -63,8 +74,9 @@ void plan_print_resident(FILE *f, const struct policy *p);
 /* JSON (schema "numarun_plan": 1, documented in numarun(1)). */
 void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p,
 		     char *const *argv);
-/* A policy that reproduces exactly this plan. */
-void plan_print_ini(FILE *f, const struct plan *pl, const struct policy *p);
+/* A policy that reproduces exactly this plan where t's CPUs and nodes are allowed, and that records them
+ * (planned_cpus, planned_nodes) so that elsewhere it is re-planned with the same intent. */
+void plan_print_ini(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p);
 /* The topology as text or JSON (numarun topology); lim may be NULL. */
 void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *lim);
 void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *lim);

@@ -41,6 +41,14 @@ struct policy {
 	enum mem_policy mem;      /* MEM_DEFAULT unless asked: the target keeps the policy it inherits */
 	char *mem_nodes;          /* NULL: the plan's nodes; "all" or a list */
 	int include_cpuless;
+	/* [placement] planned_cpus / planned_nodes: the allowed sets where the policy was planned (written by
+	 * plan --ini and --save-policy). Where the allowed sets differ, the lists below are intent, not CPUs. */
+	char *planned_cpus;
+	char *planned_nodes;
+	/* Lists that came from a policy file (POLICY_FROM_FILE_*): re-planned where they are not allowed. */
+	unsigned from_file;
+	/* [placement] strict / --strict: refuse to launch rather than re-plan or drop what is refused. */
+	int strict;
 	struct knob gomaxprocs;
 	struct knob omp;
 	struct knob gomemlimit;   /* KNOB_AUTO, KNOB_KEEP, KNOB_OFF or KNOB_VALUE (bytes) */
@@ -62,6 +70,8 @@ struct policy {
 	struct thread_rule *rules;
 	size_t nrules;
 };
+
+enum { POLICY_FROM_FILE_CPU_LIST = 1, POLICY_FROM_FILE_NODES = 2, POLICY_FROM_FILE_MEM_NODES = 4 };
 
 /* Fill p with the built-in defaults. */
 void policy_init(struct policy *p);

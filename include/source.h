@@ -19,6 +19,7 @@ struct source {
 	const unsigned char *best_in; /* per node OS index: may be a thread's best node (the memory policy's
 				       * nodes); NULL: any node */
 	int pmu_type;             /* PERF_TYPE_RAW */
+	int pmu_refused;          /* perf_event_open was refused (EPERM, EACCES): permissions, not hardware */
 	unsigned long long pmu_cfg[2]; /* local, remote DRAM loads */
 };
 

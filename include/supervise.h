@@ -16,4 +16,8 @@
 int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
 		  char *const argv[]);
 
+/* Called once in the parent when the target has started (exec succeeded), before the first tick: where the
+ * resident numarun drops the capabilities it does not need. */
+void supervise_on_launch(void (*fn)(void *), void *arg);
+
 #endif

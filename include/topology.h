@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <hwloc.h>
 #include "mempolicy.h"
+#include "privs.h"
 
 struct topo_node {
 	unsigned os_index;
@@ -42,6 +43,7 @@ struct topo {
 	int dist_from_matrix;     /* 1: hwloc distance matrix; 0: derived from the tree */
 	unsigned npus_total;      /* PUs including offline and disallowed */
 	struct kernel_mem kmem;   /* the running kernel's memory-policy facts (known only for this system) */
+	struct privs privs;       /* capabilities and seccomp (known only for this system) */
 };
 
 /*

@@ -9,7 +9,7 @@
 enum {
 	OPT_PREFERRED = 256, OPT_PLACEMENT, OPT_SMT, OPT_GOMAXPROCS, OPT_OMP, OPT_TOPOLOGY, OPT_JSON,
 	OPT_INI, OPT_MONITOR, OPT_EVENTS, OPT_SAVE_POLICY, OPT_THREADS, OPT_INTERVAL, OPT_SOURCE, OPT_ACTION,
-	OPT_GOMEMLIMIT, OPT_EXEC,
+	OPT_GOMEMLIMIT, OPT_EXEC, OPT_STRICT,
 };
 
 static const struct option longopts[] = {
@@ -22,6 +22,7 @@ static const struct option longopts[] = {
 	{"balancing", optional_argument, NULL, 'b'},
 	{"monitor", no_argument, NULL, OPT_MONITOR},
 	{"exec", no_argument, NULL, OPT_EXEC},
+	{"strict", no_argument, NULL, OPT_STRICT},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
 	{"threads", required_argument, NULL, OPT_THREADS},
@@ -68,6 +69,8 @@ void cli_usage(FILE *f)
 	      "      --omp-num-threads=auto|keep|off|N     OMP_NUM_THREADS (default keep)\n"
 	      "      --gomemlimit=auto|keep|off|SIZE       GOMEMLIMIT for Go targets (default keep)\n"
 	      "  -p, --policy=FILE         read an INI policy (numarun.ini(5))\n"
+	      "      --strict              refuse to launch rather than re-plan a policy planned elsewhere or\n"
+	      "                            drop what the kernel refuses (memory policy, migrations, PMU)\n"
 	      "Staying resident (numarun remains the target's parent):\n"
 	      "      --threads=none|spread|compact   pin each thread to a CPU of the plan\n"
 	      "      --monitor             measure each thread's remote-memory share and re-pin\n"
@@ -237,6 +240,10 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		case OPT_EXEC:
 			o->exec = 1;
 			break;
+		case OPT_STRICT:
+			o->over.strict = 1;
+			o->set |= SET_STRICT;
+			break;
 		case OPT_SAVE_POLICY:
 			o->save_policy = optarg;
 			break;
@@ -314,10 +321,17 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 void cli_apply(const struct opts *o, struct policy *p)
 {
 	const struct policy *v = &o->over;
-	if (o->set & SET_NODES)
+	/* Lists given here are taken as given: only a policy file's are re-planned where not allowed. */
+	if (o->set & SET_NODES) {
 		set_str(&p->nodes, v->nodes);
-	if (o->set & SET_CPU_LIST)
+		p->from_file &= ~(unsigned)POLICY_FROM_FILE_NODES;
+	}
+	if (o->set & SET_CPU_LIST) {
 		set_str(&p->cpu_list, v->cpu_list);
+		p->from_file &= ~(unsigned)POLICY_FROM_FILE_CPU_LIST;
+	}
+	if (o->set & SET_STRICT)
+		p->strict = 1;
 	if (o->set & SET_CPUS) {
 		p->cpus_kind = v->cpus_kind;
 		p->cpus_value = v->cpus_value;
@@ -330,6 +344,7 @@ void cli_apply(const struct opts *o, struct policy *p)
 		p->mem = v->mem;
 		free(p->mem_nodes);
 		p->mem_nodes = v->mem_nodes ? strdup(v->mem_nodes) : NULL;
+		p->from_file &= ~(unsigned)POLICY_FROM_FILE_MEM_NODES;
 	}
 	if (o->set & SET_GOMAXPROCS)
 		p->gomaxprocs = v->gomaxprocs;

@@ -13,7 +13,9 @@
 #include "launch.h"
 #include "mempolicy.h"
 #include "nodelist.h"
+#include "log.h"
 #include "pin.h"
+#include "privs.h"
 
 static int check_file(const char *path, char *cause, size_t causelen, const char *shown)
 {
@@ -109,6 +111,17 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 	int rc = set_mempolicy(mode, mask, maxnode);
 	int e = errno;
 	free(mask);
+	if (rc < 0 && !pl->strict && (e == EPERM || e == ENOSYS)) {
+		/* Refused though the probe did not say so (it could not run): the CPU binding stands. */
+		struct privs pv;
+		char why[1024];
+		privs_read(&pv);
+		if (privs_refused(&pv, e)) {
+			log_warn("the kernel refuses the memory policy: %s; launching without it (the CPU binding is "
+				 "kept; --strict refuses instead)", privs_explain(&pv, "set_mempolicy", e, -1, why, sizeof(why)));
+			return 0;
+		}
+	}
 	if (rc < 0) {
 		snprintf(cause, causelen, "set_mempolicy %s%s nodes %s: %s%s", policy_mem_name(pl->mem),
 			 pl->balancing ? "|balancing" : "",

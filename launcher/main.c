@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cgroup.h"
 #include "cli.h"
 #include "launch.h"
@@ -14,6 +15,7 @@
 #include "nodelist.h"
 #include "plan.h"
 #include "policy.h"
+#include "privs.h"
 #include "runtime.h"
 #include "supervise.h"
 #include "topology.h"
@@ -24,6 +26,30 @@ static const char *env_value(const struct policy *p, const char *name)
 		if (strcmp(p->env[i].name, name) == 0)
 			return p->env[i].value;
 	return getenv(name);
+}
+
+/* What the resident parent keeps after the launch (numarun(1), "Capabilities"). */
+static struct {
+	struct privs_need need[PRIVS_MAX_NEED];
+	size_t n;
+} keep;
+
+static void drop_privileges(void *arg)
+{
+	(void)arg;
+	unsigned dropped = 0;
+	char name[64], list[512] = "";
+	size_t off = 0;
+	int e = privs_drop(keep.need, keep.n, &dropped);
+	if (e < 0) {
+		log_warn("dropping capabilities: %s", strerror(-e));
+		return;
+	}
+	for (size_t i = 0; i < keep.n && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s (%s)", i ? ", " : "",
+					privs_cap_name(keep.need[i].cap, name, sizeof(name)), keep.need[i].why);
+	if (dropped || keep.n)
+		log_info("capabilities: dropped %u; kept %s", dropped, keep.n ? list : "none");
 }
 
 static int run(struct opts *o)
@@ -55,7 +81,10 @@ static int run(struct opts *o)
 	if (topo.this_system) {
 		/* What the planner needs to say whether the kernel will balance the target's memory. */
 		mempolicy_read_kernel(&topo.kmem);
-		if (pol.mem != MEM_DEFAULT && pol.balancing != BALANCING_NO)
+		privs_read(&topo.privs);
+		if (pol.mem != MEM_DEFAULT)
+			mempolicy_probe_set(&topo.kmem);
+		if (pol.mem != MEM_DEFAULT && pol.balancing != BALANCING_NO && topo.kmem.set_errno == 0)
 			mempolicy_probe_balancing(&topo.kmem, topo.allowed_nodes);
 		int e = cgroup_cpu_limit("", &limit);
 		if (e < 0)
@@ -84,6 +113,28 @@ static int run(struct opts *o)
 		rc = EXIT_USAGE;
 		goto out_topo;
 	}
+
+	if (topo.this_system && plan.mem != MEM_DEFAULT) {
+		/* A container's seccomp profile may refuse the memory policy (Docker's and containerd's do without
+		 * CAP_SYS_NICE): the CPU binding still works, so launch without it, or refuse under --strict. */
+		int e = topo.kmem.set_errno > 0 ? topo.kmem.set_errno : topo.kmem.set_errno < 0 ? topo.kmem.get_errno : 0;
+		if (e && privs_refused(&topo.privs, e)) {
+			char why[1024];
+			privs_explain(&topo.privs, topo.kmem.set_errno > 0 ? "set_mempolicy" : "get_mempolicy", e, -1, why,
+				      sizeof(why));
+			if (plan.strict && o->cmd == CMD_RUN) {
+				log_error("%s; --strict: not launched without the memory policy %s", why,
+					  policy_mem_name(plan.mem));
+				goto out_plan;
+			}
+			plan_drop_memory(&topo, &plan, why);
+			if (o->cmd == CMD_RUN)
+				log_warn("the kernel refuses the memory policy: %s; launching without it (the CPU binding is "
+					 "kept; --strict refuses instead)", why);
+		}
+	}
+	if (plan.relocated[0] && o->cmd == CMD_RUN)
+		log_notice("%s", plan.relocated);
 
 	memset(&target, 0, sizeof(target));
 	if (o->argc > 0) {
@@ -124,10 +175,14 @@ static int run(struct opts *o)
 		if (o->format == FORMAT_JSON)
 			plan_print_json(stdout, &plan, &topo, &pol, o->argc ? o->argv : NULL);
 		else if (o->format == FORMAT_INI)
-			plan_print_ini(stdout, &plan, &pol);
+			plan_print_ini(stdout, &plan, &topo, &pol);
 		else {
 			plan_print_text(stdout, &plan, &topo, o->argc ? o->argv : NULL);
 			plan_print_resident(stdout, &pol);
+			struct privs_need need[PRIVS_MAX_NEED];
+			size_t nn = privs_needed(&topo.privs, &pol, policy_resident(&pol) || getpid() == 1, pol.source == SOURCE_PMU,
+						 o->save_policy != NULL, need, PRIVS_MAX_NEED);
+			privs_print_text(stdout, &topo.privs, need, nn, policy_resident(&pol) || getpid() == 1);
 		}
 		rc = fflush(stdout) == 0 ? 0 : EXIT_FAILURE_NUMARUN;
 		goto out_plan;
@@ -140,6 +195,11 @@ static int run(struct opts *o)
 			  "[threads], [monitor] or node rules keep it as the parent)");
 		rc = EXIT_USAGE;
 		goto out_plan;
+	}
+	if (topo.this_system && (policy_resident(&pol) || (getpid() == 1 && !o->exec))) {
+		keep.n = privs_needed(&topo.privs, &pol, 1, pol.monitor && pol.source != SOURCE_FAULTS &&
+				      pol.source != SOURCE_PAGES, o->save_policy != NULL, keep.need, PRIVS_MAX_NEED);
+		supervise_on_launch(drop_privileges, NULL);
 	}
 	if (!policy_resident(&pol) && getpid() == 1 && !o->exec) {
 		/* PID 1 of a container: a target exec'd in our place would get no default signal actions

@@ -61,10 +61,28 @@ void mempolicy_read_kernel(struct kernel_mem *k)
 	int mode;
 	unsigned long mask[MASK_WORDS];
 	k->inherited_mode = -1;
+	k->set_errno = -1;
 	if (get_mempolicy(&mode, mask, MASK_BITS + 1, NULL, 0) == 0) {
 		k->inherited_mode = mode & ~MODE_FLAGS;
 		k->inherited_mof = !!(mode & MPOL_F_NUMA_BALANCING);
+	} else {
+		k->get_errno = errno;
 	}
+}
+
+void mempolicy_probe_set(struct kernel_mem *k)
+{
+	int old;
+	unsigned long oldmask[MASK_WORDS];
+	if (k->set_errno >= 0)
+		return;
+	if (get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0) {
+		k->get_errno = errno;
+		return;
+	}
+	int oldmode = old & ~MODE_FLAGS;
+	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
+	k->set_errno = set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1) == 0 ? 0 : errno;
 }
 
 void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed)

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "log.h"
 #include "monitor.h"
+#include "privs.h"
 #include "nodelist.h"
 #include "pin.h"
 #include "procfs.h"
@@ -302,8 +303,16 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->sampling = p->monitor;
 	if (m->sampling) {
 		int last = hwloc_bitmap_last(t->node_set);
-		if (source_choose(&m->src, p->source, last >= 0 ? (unsigned)last + 1 : 1, cause, causelen) < 0)
-			return -1;
+		if (source_choose(&m->src, p->source, last >= 0 ? (unsigned)last + 1 : 1, cause, causelen) < 0) {
+			/* Refused (permissions or the seccomp filter), not absent: monitor with what still works. */
+			if (!(p->source == SOURCE_PMU && m->src.pmu_refused && !p->strict))
+				return -1;
+			log_warn("%s; monitoring with another source (--strict refuses instead)", cause);
+			free(m->src.pages);
+			free(m->src.faults);
+			if (source_choose(&m->src, SOURCE_AUTO, last >= 0 ? (unsigned)last + 1 : 1, cause, causelen) < 0)
+				return -1;
+		}
 		m->bc.threshold = p->threshold;
 		m->bc.sustain = p->sustain;
 		m->bc.settle = p->settle;
@@ -313,6 +322,26 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 		m->bc.max_moves_per_min = p->max_moves;
 		m->bc.mode = p->action == ACTION_MOVE ? BAL_MODE_MOVE : p->action == ACTION_MIGRATE ? BAL_MODE_MIGRATE
 												    : BAL_MODE_NONE;
+	}
+	if (m->sampling && m->bc.mode == BAL_MODE_MIGRATE) {
+		/* action = migrate: is migrate_pages allowed here (podman's and Docker's default seccomp profiles
+		 * refuse it)? A no-op migration of ourselves answers. */
+		int first = hwloc_bitmap_first(t->allowed_nodes);
+		long r = first >= 0 ? pin_migrate_pages(getpid(), (unsigned)first, (unsigned)first) : 0;
+		struct privs pv;
+		privs_read(&pv);
+		if (r < 0 && privs_refused(&pv, (int)-r)) {
+			char why[1024];
+			privs_explain(&pv, "migrate_pages", (int)-r, -1, why, sizeof(why));
+			if (p->strict) {
+				snprintf(cause, causelen, "action = migrate: %s; --strict: not launched", why);
+				return -2;
+			}
+			log_warn("action = migrate: %s; moving threads instead of migrating pages (--strict refuses "
+				 "instead)", why);
+			m->bc.mode = BAL_MODE_MOVE;
+			snprintf(m->degraded, sizeof(m->degraded), "migrations (%s)", why);
+		}
 	}
 	m->bw.nnodes = t->nnodes;
 	m->bw.free_slots = m->free_slots;
@@ -365,6 +394,13 @@ void monitor_start(struct monitor *m, pid_t pid)
 		m->pl->kernel_balancing < 0 ? "null" : m->pl->kernel_balancing ? "true" : "false");
 	ev_str(m, "kernel_balancing_reason", m->pl->kernel_balancing_why);
 	fprintf(m->events, ",\"interleaved\":%s", m->pl->mem == MEM_INTERLEAVE ? "true" : "false");
+	if (m->pl->relocated[0])
+		ev_str(m, "relocated", m->pl->relocated);
+	if (m->pl->dropped[0] || m->degraded[0]) {
+		char d[2048];
+		snprintf(d, sizeof(d), "%s%s%s", m->pl->dropped, m->pl->dropped[0] && m->degraded[0] ? "; " : "", m->degraded);
+		ev_str(m, "dropped", d);
+	}
 	ev_str(m, "threads", policy_threads_name(m->p->threads));
 	if (m->sampling) {
 		ev_str(m, "source", policy_source_name(m->src.kind));
@@ -704,7 +740,7 @@ static void save_policy(struct monitor *m)
 	if (!f) {
 		log_warn("%s: cannot write: %s", tmp, strerror(errno));
 	} else {
-		plan_print_ini(f, m->pl, &copy);
+		plan_print_ini(f, m->pl, m->t, &copy);
 		if (fclose(f) != 0 || rename(tmp, m->save_path) != 0)
 			log_warn("%s: cannot write: %s", m->save_path, strerror(errno));
 		else {

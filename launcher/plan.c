@@ -535,7 +535,151 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 	return 0;
 }
 
+static int plan_compute_exact(const struct topo *t, struct policy *p, struct plan *pl, char *cause, size_t causelen);
+
+/* Parse a list against the whole machine; NULL when it does not parse. */
+static hwloc_bitmap_t parse_set(const char *list, hwloc_const_bitmap_t universe)
+{
+	char why[256];
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+	if (nodelist_parse(list, universe, b, why, sizeof(why)) < 0) {
+		hwloc_bitmap_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* A node list names a node without allowed CPUs (for_cpus) or memory (!for_cpus) here. */
+static int nodes_not_allowed(const struct topo *t, const char *list, int for_cpus)
+{
+	/* "all" and "!LIST" are relative to what is allowed here, as the planner reads them. */
+	hwloc_bitmap_t universe = hwloc_bitmap_alloc();
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (for_cpus ? t->nodes[i].has_cpus && !hwloc_bitmap_iszero(t->nodes[i].allowed_cpus) : t->nodes[i].allowed)
+			hwloc_bitmap_set(universe, t->nodes[i].os_index);
+	hwloc_bitmap_t b = parse_set(list, universe);
+	hwloc_bitmap_free(universe);
+	if (!b)
+		return 0; /* the planner reports it */
+	int bad = 0;
+	unsigned n;
+	hwloc_bitmap_foreach_begin(n, b) {
+		int i = topology_node_index(t, n);
+		if (i >= 0 && (for_cpus ? t->nodes[i].has_cpus && hwloc_bitmap_iszero(t->nodes[i].allowed_cpus)
+					: !t->nodes[i].allowed))
+			bad = 1;
+	}
+	hwloc_bitmap_foreach_end();
+	hwloc_bitmap_free(b);
+	return bad;
+}
+
+/*
+ * The hand-off rule (numarun(1), "Policies planned elsewhere"). A policy file's CPU and node lists are
+ * where it was planned; when it records other allowed sets than these (planned_cpus, planned_nodes), or
+ * when one of its lists is not allowed here, the lists become intent: a CPU list its count, a node list its
+ * number of nodes' worth of CPUs, memory nodes the new CPU nodes; strategy, smt, the memory policy and the
+ * rules stay. Lists given on the command line are taken as given. Returns 1 when q was changed, 0 when
+ * not, -1 under strict (cause says why).
+ */
+static int relocate(const struct topo *t, struct policy *q, struct plan *pl, char *cause, size_t len)
+{
+	char a[LIST_LEN], b[LIST_LEN];
+	int differ = 0;
+	if (q->planned_cpus) {
+		snprintf(pl->planned_cpus, sizeof(pl->planned_cpus), "%s", q->planned_cpus);
+		hwloc_bitmap_t s = parse_set(q->planned_cpus, t->cpus);
+		if (!s || !hwloc_bitmap_isequal(s, t->allowed_cpus))
+			differ = 1;
+		hwloc_bitmap_free(s);
+	}
+	if (q->planned_nodes) {
+		snprintf(pl->planned_nodes, sizeof(pl->planned_nodes), "%s", q->planned_nodes);
+		hwloc_bitmap_t s = parse_set(q->planned_nodes, t->node_set);
+		if (!s || !hwloc_bitmap_isequal(s, t->allowed_nodes))
+			differ = 1;
+		hwloc_bitmap_free(s);
+	}
+	int cpu_bad = 0;
+	if (q->cpu_list && (q->from_file & POLICY_FROM_FILE_CPU_LIST)) {
+		hwloc_bitmap_t s = parse_set(q->cpu_list, t->allowed_cpus);
+		cpu_bad = s && !hwloc_bitmap_iszero(s) && !hwloc_bitmap_isincluded(s, t->allowed_cpus);
+		hwloc_bitmap_free(s);
+	}
+	int nodes_bad = q->nodes && (q->from_file & POLICY_FROM_FILE_NODES) && nodes_not_allowed(t, q->nodes, 1);
+	int mem_bad = q->mem_nodes && (q->from_file & POLICY_FROM_FILE_MEM_NODES) &&
+		      (q->mem == MEM_BIND || q->mem == MEM_INTERLEAVE || q->mem == MEM_PREFERRED) &&
+		      nodes_not_allowed(t, q->mem_nodes, 0);
+	if (!differ && !cpu_bad && !nodes_bad && !mem_bad)
+		return 0;
+
+	char where[LIST_LEN * 2 + 64];
+	if (differ)
+		snprintf(where, sizeof(where), "planned where CPUs %s and nodes %s were allowed",
+			 q->planned_cpus ? q->planned_cpus : "?", q->planned_nodes ? q->planned_nodes : "?");
+	else
+		snprintf(where, sizeof(where), "its %s not allowed here",
+			 cpu_bad ? "CPU list is" : nodes_bad ? "nodes are" : "memory nodes are");
+	nodelist_format(t->allowed_cpus, a, sizeof(a));
+	nodelist_format(t->allowed_nodes, b, sizeof(b));
+	if (q->strict)
+		return err(cause, len, "the policy was %s; here CPUs %s and nodes %s are allowed (strict: not re-planned)",
+			   where, a, b);
+
+	char was[LIST_LEN * 3 + 64] = "";
+	size_t off = 0;
+	if (q->cpu_list && (q->from_file & POLICY_FROM_FILE_CPU_LIST) && (differ || cpu_bad)) {
+		hwloc_bitmap_t s = parse_set(q->cpu_list, t->cpus);
+		int n = s ? hwloc_bitmap_weight(s) : 0;
+		hwloc_bitmap_free(s);
+		off += (size_t)snprintf(was + off, sizeof(was) - off, "%scpu_list %s as %d CPU%s", off ? ", " : "",
+					q->cpu_list, n, n == 1 ? "" : "s");
+		if (n > 0) {
+			q->cpus_kind = CPUS_COUNT;
+			q->cpus_value = n;
+		}
+		free(q->cpu_list);
+		q->cpu_list = NULL;
+	}
+	if (q->nodes && (q->from_file & POLICY_FROM_FILE_NODES) && (differ || nodes_bad) && off < sizeof(was)) {
+		hwloc_bitmap_t s = parse_set(q->nodes, t->node_set);
+		int n = s ? hwloc_bitmap_weight(s) : 0;
+		hwloc_bitmap_free(s);
+		off += (size_t)snprintf(was + off, sizeof(was) - off, "%snodes %s as %d node%s", off ? ", " : "",
+					q->nodes, n, n == 1 ? "" : "s");
+		if (q->cpus_kind == CPUS_ALL && n > 0) {
+			q->cpus_kind = CPUS_NODES;
+			q->cpus_value = n;
+		}
+		free(q->nodes);
+		q->nodes = NULL;
+	}
+	if (q->mem_nodes && (q->from_file & POLICY_FROM_FILE_MEM_NODES) && (differ || mem_bad) &&
+	    off < sizeof(was)) {
+		off += (size_t)snprintf(was + off, sizeof(was) - off, "%smemory nodes %s as the plan's nodes",
+					off ? ", " : "", q->mem_nodes);
+		free(q->mem_nodes);
+		q->mem_nodes = NULL;
+	}
+	if (!off)
+		snprintf(was, sizeof(was), "nothing to re-plan");
+	if (snprintf(pl->relocated, sizeof(pl->relocated), "the policy was %s; here CPUs %s and nodes %s are: "
+		     "re-planned with the same intent (%s, %s)", where, a, b, was, policy_strategy_name(q->strategy)) >=
+	    (int)sizeof(pl->relocated))
+		memcpy(pl->relocated + sizeof(pl->relocated) - 4, "...", 4);
+	return 1;
+}
+
 int plan_compute(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t causelen)
+{
+	struct policy q;
+	policy_copy(&q, p);
+	int rc = plan_compute_exact(t, &q, pl, cause, causelen);
+	policy_free(&q);
+	return rc;
+}
+
+static int plan_compute_exact(const struct topo *t, struct policy *p, struct plan *pl, char *cause, size_t causelen)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->cpus = hwloc_bitmap_alloc();
@@ -543,13 +687,36 @@ int plan_compute(const struct topo *t, const struct policy *p, struct plan *pl, 
 	pl->mem_nodes = hwloc_bitmap_alloc();
 	pl->strategy = p->strategy;
 	pl->smt = p->smt;
+	pl->strict = p->strict;
 	if (!t->dist_from_matrix && t->nnodes > 1)
 		note(pl, "no complete distance matrix: distances derived from the topology tree");
-	if (plan_cpus(t, p, pl, cause, causelen) < 0 || plan_memory(t, p, pl, cause, causelen) < 0) {
+	if (relocate(t, p, pl, cause, causelen) < 0 || plan_cpus(t, p, pl, cause, causelen) < 0 || plan_memory(t, p, pl, cause, causelen) < 0) {
 		plan_free(pl);
 		return -1;
 	}
 	return 0;
+}
+
+void plan_note_dropped(struct plan *pl, const char *what)
+{
+	size_t l = strlen(pl->dropped);
+	snprintf(pl->dropped + l, sizeof(pl->dropped) - l, "%s%s", l ? "; " : "", what);
+}
+
+void plan_drop_memory(const struct topo *t, struct plan *pl, const char *why)
+{
+	char a[LIST_LEN], what[1024];
+	snprintf(what, sizeof(what), "memory policy %s%s%s (%s)", policy_mem_name(pl->mem),
+		 pl->mem == MEM_LOCAL ? "" : " on nodes ",
+		 pl->mem == MEM_LOCAL ? "" : nodelist_format(pl->mem_nodes, a, sizeof(a)), why);
+	plan_note_dropped(pl, what);
+	struct policy q;
+	policy_init(&q);
+	pl->mem = MEM_DEFAULT;
+	hwloc_bitmap_zero(pl->mem_nodes);
+	char cause[256];
+	plan_balancing(t, &q, pl, cause, sizeof(cause));
+	policy_free(&q);
 }
 
 void plan_free(struct plan *pl)

@@ -6,6 +6,7 @@
 #include "caps.h"
 #include "nodelist.h"
 #include "plan.h"
+#include "privs.h"
 
 #define LIST_LEN 4096
 
@@ -103,6 +104,10 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 			fprintf(f, " %s", argv[i]);
 		fputc('\n', f);
 	}
+	if (pl->relocated[0])
+		fprintf(f, "  %-16s %s\n", "re-planned:", pl->relocated);
+	if (pl->dropped[0])
+		fprintf(f, "  %-16s %s\n", "left out:", pl->dropped);
 	for (int i = 0; i < pl->nnotes; i++)
 		fprintf(f, "  %-16s %s\n", "note:", pl->notes[i]);
 }
@@ -208,6 +213,27 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	} else {
 		fputs("null", f);
 	}
+	fputs(",\"relocated\":", f);
+	if (pl->relocated[0]) {
+		fputs("{\"planned_cpus\":", f);
+		json_string(f, pl->planned_cpus);
+		fputs(",\"planned_nodes\":", f);
+		json_string(f, pl->planned_nodes);
+		fputs(",\"reason\":", f);
+		json_string(f, pl->relocated);
+		fputc('}', f);
+	} else {
+		fputs("null", f);
+	}
+	fputs(",\"dropped\":", f);
+	if (pl->dropped[0])
+		json_string(f, pl->dropped);
+	else
+		fputs("null", f);
+	struct privs_need need[PRIVS_MAX_NEED];
+	size_t nn = privs_needed(&t->privs, p, policy_resident(p), p->source == SOURCE_PMU, 0, need, PRIVS_MAX_NEED);
+	fputs(",\"privileges\":", f);
+	privs_print_json(f, &t->privs, need, nn, policy_resident(p));
 	fputs(",\"notes\":[", f);
 	for (int i = 0; i < pl->nnotes; i++) {
 		if (i)
@@ -217,12 +243,17 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	fputs("]}\n", f);
 }
 
-void plan_print_ini(FILE *f, const struct plan *pl, const struct policy *p)
+void plan_print_ini(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p)
 {
 	char a[LIST_LEN];
-	fputs("# Written by numarun plan --ini: launching with this policy reproduces the plan exactly.\n", f);
+	fputs("# Written by numarun: launching with this policy reproduces the plan exactly where the CPUs and\n"
+	      "# nodes below were allowed; elsewhere numarun re-plans it with the same intent (numarun(1)).\n", f);
 	fputs("[placement]\n", f);
 	fprintf(f, "cpu_list = %s\n", nodelist_format(pl->cpus, a, sizeof(a)));
+	fprintf(f, "planned_cpus = %s\n", nodelist_format(t->allowed_cpus, a, sizeof(a)));
+	fprintf(f, "planned_nodes = %s\n", nodelist_format(t->allowed_nodes, a, sizeof(a)));
+	if (p->strict)
+		fputs("strict = yes\n", f);
 	fprintf(f, "strategy = %s\n", policy_strategy_name(pl->strategy));
 	fprintf(f, "smt = %s\n", pl->smt ? "yes" : "no");
 	fputs("\n[memory]\n", f);

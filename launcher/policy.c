@@ -51,6 +51,8 @@ void policy_free(struct policy *p)
 	free(p->nodes);
 	free(p->cpu_list);
 	free(p->mem_nodes);
+	free(p->planned_cpus);
+	free(p->planned_nodes);
 	for (size_t i = 0; i < p->nenv; i++) {
 		free(p->env[i].name);
 		free(p->env[i].value);
@@ -75,6 +77,8 @@ void policy_copy(struct policy *dst, const struct policy *src)
 	dst->nodes = dup_or_null(src->nodes);
 	dst->cpu_list = dup_or_null(src->cpu_list);
 	dst->mem_nodes = dup_or_null(src->mem_nodes);
+	dst->planned_cpus = dup_or_null(src->planned_cpus);
+	dst->planned_nodes = dup_or_null(src->planned_nodes);
 	dst->env = src->nenv ? calloc(src->nenv, sizeof(*dst->env)) : NULL;
 	for (size_t i = 0; i < src->nenv; i++) {
 		dst->env[i].name = strdup(src->env[i].name);
@@ -471,6 +475,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 			} else if (check_list_value(value) == 0) {
 				free(p->nodes);
 				p->nodes = strdup(value);
+				p->from_file |= POLICY_FROM_FILE_NODES;
 			} else {
 				set_error(c, "bad value '%s' for 'nodes' (expected auto, all or a list such as 0-1)",
 					  value, "");
@@ -486,6 +491,17 @@ static int handler(void *user, const char *section, const char *key, const char 
 			}
 			free(p->cpu_list);
 			p->cpu_list = strdup(value);
+			p->from_file |= POLICY_FROM_FILE_CPU_LIST;
+		} else if (strcmp(key, "planned_cpus") == 0 || strcmp(key, "planned_nodes") == 0) {
+			if (check_list_value(value) < 0) {
+				set_error(c, "bad value '%s' for '%s' (expected a list such as 0-3,8)", value, key);
+				return 0;
+			}
+			char **dst = key[8] == 'c' ? &p->planned_cpus : &p->planned_nodes;
+			free(*dst);
+			*dst = strdup(value);
+		} else if (strcmp(key, "strict") == 0) {
+			rc = policy_parse_bool(value, &p->strict, cause, sizeof(cause));
 		} else if (strcmp(key, "strategy") == 0) {
 			rc = policy_parse_strategy(value, &p->strategy, cause, sizeof(cause));
 		} else if (strcmp(key, "smt") == 0) {
@@ -504,6 +520,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 			} else if (check_list_value(value) == 0) {
 				free(p->mem_nodes);
 				p->mem_nodes = strdup(value);
+				p->from_file |= POLICY_FROM_FILE_MEM_NODES;
 			} else {
 				set_error(c, "bad value '%s' for 'nodes' (expected plan, all or a list such as 0-1)",
 					  value, "");

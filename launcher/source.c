@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "caps.h"
+#include "privs.h"
 #include "clock.h"
 #include "procfs.h"
 #include "source.h"
@@ -102,11 +103,20 @@ static int pmu_probe(struct source *s, char *why, size_t len)
 	char paranoid[32] = "?";
 	procfs_read("/proc/sys/kernel/perf_event_paranoid", paranoid, sizeof(paranoid));
 	paranoid[strcspn(paranoid, "\n")] = '\0';
-	if (e == EACCES || e == EPERM)
-		snprintf(why, len,
-			 "PMU: no permission (perf_event_paranoid=%s; CAP_PERFMON %s, CAP_SYS_ADMIN %s)", paranoid,
-			 caps_have(CAP_PERFMON) > 0 ? "held" : "not held",
-			 caps_have(CAP_SYS_ADMIN) > 0 ? "held" : "not held");
+	struct privs pv;
+	privs_read(&pv);
+	if (e == EACCES || e == EPERM || (e == ENOSYS && pv.seccomp == 2)) {
+		char x[512];
+		s->pmu_refused = 1;
+		if (pv.seccomp == 2 && (caps_have(CAP_PERFMON) > 0 || caps_have(CAP_SYS_ADMIN) > 0 || atoi(paranoid) <= 2))
+			snprintf(why, len, "PMU: %s", privs_explain(&pv, "perf_event_open", e, -1, x, sizeof(x)));
+		else
+			snprintf(why, len,
+				 "PMU: no permission (perf_event_paranoid=%s; CAP_PERFMON %s, CAP_SYS_ADMIN %s%s)", paranoid,
+				 caps_have(CAP_PERFMON) > 0 ? "held" : "not held",
+				 caps_have(CAP_SYS_ADMIN) > 0 ? "held" : "not held",
+				 pv.seccomp == 2 ? "; a seccomp filter is on too" : "");
+	}
 	else if (e == ENOENT || e == EOPNOTSUPP || e == EINVAL || e == ENODEV)
 		snprintf(why, len, "PMU: raw DRAM load events unsupported here (%s; usual in virtual machines)",
 			 strerror(e));

@@ -30,6 +30,15 @@ static int forwardable(int sig)
 	return 1;
 }
 
+static void (*on_launch)(void *);
+static void *on_launch_arg;
+
+void supervise_on_launch(void (*fn)(void *), void *arg)
+{
+	on_launch = fn;
+	on_launch_arg = arg;
+}
+
 static double mono(void)
 {
 	return clock_seconds(CLOCK_MONOTONIC);
@@ -129,6 +138,8 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		waitpid(pid, NULL, 0);
 		return EXIT_FAILURE_NUMARUN;
 	}
+	if (on_launch)
+		on_launch(on_launch_arg);
 	if (m)
 		monitor_start(m, pid);
 	double interval = p->interval_ms / 1000.0, next = mono() + interval;
