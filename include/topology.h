@@ -44,6 +44,7 @@ struct topo {
 	unsigned npus_total;      /* PUs including offline and disallowed */
 	struct kernel_mem kmem;   /* the running kernel's memory-policy facts (known only for this system) */
 	struct privs privs;       /* capabilities and seccomp (known only for this system) */
+	char allocator[768];      /* the CPU allocator's hand-off the allowed sets were narrowed to, "" none */
 };
 
 /*

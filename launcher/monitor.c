@@ -396,6 +396,8 @@ void monitor_start(struct monitor *m, pid_t pid)
 	fprintf(m->events, ",\"interleaved\":%s", m->pl->mem == MEM_INTERLEAVE ? "true" : "false");
 	if (m->pl->relocated[0])
 		ev_str(m, "relocated", m->pl->relocated);
+	if (m->t->allocator[0])
+		ev_str(m, "allocator", m->t->allocator);
 	if (m->pl->dropped[0] || m->degraded[0]) {
 		char d[2048];
 		snprintf(d, sizeof(d), "%s%s%s", m->pl->dropped, m->pl->dropped[0] && m->degraded[0] ? "; " : "", m->degraded);

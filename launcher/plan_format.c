@@ -104,6 +104,8 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 			fprintf(f, " %s", argv[i]);
 		fputc('\n', f);
 	}
+	if (t->allocator[0])
+		fprintf(f, "  %-16s %s\n", "allocator:", t->allocator);
 	if (pl->relocated[0])
 		fprintf(f, "  %-16s %s\n", "re-planned:", pl->relocated);
 	if (pl->dropped[0])
@@ -225,6 +227,11 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	} else {
 		fputs("null", f);
 	}
+	fputs(",\"allocator\":", f);
+	if (t->allocator[0])
+		json_string(f, t->allocator);
+	else
+		fputs("null", f);
 	fputs(",\"dropped\":", f);
 	if (pl->dropped[0])
 		json_string(f, pl->dropped);
@@ -307,6 +314,8 @@ void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *
 	if (t->this_system)
 		fprintf(f, " (cgroup cpuset and our affinity %s)", nodelist_format(t->affinity, a, sizeof(a)));
 	fputc('\n', f);
+	if (t->allocator[0])
+		fprintf(f, "  allocator: %s\n", t->allocator);
 	if (lim)
 		fprintf(f, "  cpu quota: %s%s%s\n", lim->cpus > 0 ? "" : "none",
 			lim->cpus > 0 ? lim->source : "", "");
