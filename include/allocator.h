@@ -94,4 +94,10 @@ char *alloc_describe(const struct alloc_handoff *h, char *buf, size_t len);
 /* The hand-off as one JSON object (and a newline). */
 void alloc_print_json(FILE *f, const struct alloc_handoff *h);
 
+struct topo;
+/* Read the hand-offs of this system (alloc_read with root "" and the environment) and narrow t's allowed
+ * sets to what the allocator granted: its exclusive and isolated CPUs, else its shared pool, and its memory
+ * nodes; t->allocator says what was read and used. A malformed hand-off is warned about and ignored. */
+void alloc_apply(struct topo *t);
+
 #endif

@@ -43,8 +43,13 @@ struct mdeparted {
 #define MONITOR_MAX_DEPARTED 256
 
 struct monitor {
-	const struct topo *t;
+	const struct topo *t;     /* main's, or own_topo after a re-plan */
 	const struct plan *pl;
+	struct topo *own_topo;    /* after a re-plan: ours to free */
+	struct plan *own_plan;
+	hwloc_bitmap_t seen_cpus, seen_nodes; /* the allowed sets the plan was made for (NULL: not followed) */
+	hwloc_bitmap_t now_cpus, now_nodes;   /* scratch */
+	unsigned long replans;
 	const struct policy *p;
 	pid_t pid;                /* the target */
 	struct source src;

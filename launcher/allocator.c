@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "allocator.h"
+#include "log.h"
+#include "topology.h"
 #include "nodelist.h"
 #include "plan.h"
 
@@ -599,3 +601,46 @@ void alloc_print_json(FILE *f, const struct alloc_handoff *h)
 	}
 	fputs("]}\n", f);
 }
+
+/* A Kubernetes CPU allocator's hand-off (nri-plugins' resources.sh, the DRA CPU driver's DRA_CPUSET_*):
+ * plan inside the exclusive (and isolated) CPUs it granted, else its shared pool, and its memory nodes. */
+void alloc_apply(struct topo *t)
+{
+	extern char **environ;
+	struct alloc_handoff h;
+	char cause[1024], desc[700];
+	memset(&h, 0, sizeof(h));
+	int from = alloc_read(&h, "", environ, cause, sizeof(cause));
+	if (from < 0) {
+		log_warn("%s: ignored (planning inside the cgroup's cpuset)", cause);
+	} else if (from > 0) {
+		hwloc_bitmap_t cpus = hwloc_bitmap_alloc(), mems = NULL;
+		hwloc_bitmap_or(cpus, h.exclusive_cpus, h.isolated_cpus);
+		const char *which = "exclusive";
+		if (hwloc_bitmap_iszero(cpus)) {
+			hwloc_bitmap_copy(cpus, h.shared_cpus);
+			which = "shared";
+		}
+		hwloc_bitmap_and(cpus, cpus, t->allowed_cpus);
+		if (h.have & ALLOC_HAVE_MEMS && !hwloc_bitmap_iszero(h.mems)) {
+			mems = hwloc_bitmap_dup(h.mems);
+			hwloc_bitmap_and(mems, mems, t->allowed_nodes);
+			if (hwloc_bitmap_iszero(mems)) {
+				hwloc_bitmap_free(mems);
+				mems = NULL;
+			}
+		}
+		alloc_describe(&h, desc, sizeof(desc));
+		if (hwloc_bitmap_iszero(cpus)) {
+			snprintf(t->allocator, sizeof(t->allocator), "%s: no CPU of it is allowed here: not used", desc);
+		} else {
+			topology_restrict(t, cpus, mems);
+			snprintf(t->allocator, sizeof(t->allocator), "%s: planning in its %s CPUs", desc, which);
+		}
+		log_info("allocator: %s", t->allocator);
+		hwloc_bitmap_free(cpus);
+		hwloc_bitmap_free(mems);
+	}
+	alloc_free(&h);
+}
+

@@ -53,48 +53,6 @@ static void drop_privileges(void *arg)
 		log_info("capabilities: dropped %u; kept %s", dropped, keep.n ? list : "none");
 }
 
-/* A Kubernetes CPU allocator's hand-off (nri-plugins' resources.sh, the DRA CPU driver's DRA_CPUSET_*):
- * plan inside the exclusive (and isolated) CPUs it granted, else its shared pool, and its memory nodes. */
-static void read_allocator(struct topo *t)
-{
-	extern char **environ;
-	struct alloc_handoff h;
-	char cause[1024], desc[700];
-	memset(&h, 0, sizeof(h));
-	int from = alloc_read(&h, "", environ, cause, sizeof(cause));
-	if (from < 0) {
-		log_warn("%s: ignored (planning inside the cgroup's cpuset)", cause);
-	} else if (from > 0) {
-		hwloc_bitmap_t cpus = hwloc_bitmap_alloc(), mems = NULL;
-		hwloc_bitmap_or(cpus, h.exclusive_cpus, h.isolated_cpus);
-		const char *which = "exclusive";
-		if (hwloc_bitmap_iszero(cpus)) {
-			hwloc_bitmap_copy(cpus, h.shared_cpus);
-			which = "shared";
-		}
-		hwloc_bitmap_and(cpus, cpus, t->allowed_cpus);
-		if (h.have & ALLOC_HAVE_MEMS && !hwloc_bitmap_iszero(h.mems)) {
-			mems = hwloc_bitmap_dup(h.mems);
-			hwloc_bitmap_and(mems, mems, t->allowed_nodes);
-			if (hwloc_bitmap_iszero(mems)) {
-				hwloc_bitmap_free(mems);
-				mems = NULL;
-			}
-		}
-		alloc_describe(&h, desc, sizeof(desc));
-		if (hwloc_bitmap_iszero(cpus)) {
-			snprintf(t->allocator, sizeof(t->allocator), "%s: no CPU of it is allowed here: not used", desc);
-		} else {
-			topology_restrict(t, cpus, mems);
-			snprintf(t->allocator, sizeof(t->allocator), "%s: planning in its %s CPUs", desc, which);
-		}
-		log_info("allocator: %s", t->allocator);
-		hwloc_bitmap_free(cpus);
-		hwloc_bitmap_free(mems);
-	}
-	alloc_free(&h);
-}
-
 static int run(struct opts *o)
 {
 	char cause[2048];
@@ -122,7 +80,7 @@ static int run(struct opts *o)
 	}
 	struct cpu_limit limit = {0};
 	if (topo.this_system)
-		read_allocator(&topo);
+		alloc_apply(&topo);
 	if (topo.this_system) {
 		/* What the planner needs to say whether the kernel will balance the target's memory. */
 		mempolicy_read_kernel(&topo.kmem);

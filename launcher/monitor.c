@@ -14,6 +14,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "privs.h"
+#include "allocator.h"
 #include "nodelist.h"
 #include "pin.h"
 #include "procfs.h"
@@ -241,21 +242,16 @@ static void memory_contract(struct monitor *m)
 	}
 }
 
-int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl, const struct policy *p,
-		 const char *events_path, const char *save_path, char *cause, size_t causelen)
+static int read_allowed(hwloc_bitmap_t cpus, hwloc_bitmap_t nodes);
+
+/* The plan's CPU slots, node maps and [threads] rules (again after a re-plan). Returns 0 or -1 with cause. */
+static int build_slots(struct monitor *m, int lenient, char *cause, size_t causelen)
 {
 	char a[1024], b[1024];
-	memset(m, 0, sizeof(*m));
-	m->t = t;
-	m->pl = pl;
-	m->p = p;
-	m->save_path = save_path;
-	m->t0 = now_s();
+	const struct topo *t = m->t;
+	const struct plan *pl = m->pl;
+	const struct policy *p = m->p;
 	m->nslots = pl->ncpus;
-	m->launch_mask = hwloc_bitmap_dup(pl->cpus);
-	m->mask = hwloc_bitmap_alloc();
-	long tck = sysconf(_SC_CLK_TCK);
-	m->clk_tck = tck > 0 ? 1.0 / (double)tck : 0.01;
 	m->slot_node = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_node));
 	m->slot_load = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_load));
 	m->free_slots = calloc(t->nnodes, sizeof(*m->free_slots));
@@ -296,12 +292,50 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 			snprintf(cause, causelen, "[threads] node.%s = %s: node %s has no CPU in the plan (plan nodes: %s)",
 				 p->rules[r].glob, p->rules[r].nodes, bad >= 0 ? (snprintf(b, sizeof(b), "%d", bad), b) : "-",
 				 nodelist_format(pl->cpu_nodes, a, sizeof(a)));
-			return -1;
+			if (!lenient)
+				return -1;
+			/* After a re-plan: the threads it matches stay unpinned until the node is back. */
+			log_warn("%s: its threads are left unpinned", cause);
+			hwloc_bitmap_free(m->rule_sets[r]);
+			m->rule_sets[r] = NULL;
 		}
 	}
 
-	m->sampling = p->monitor;
-	if (m->sampling) {
+	return 0;
+}
+
+static void free_slots(struct monitor *m)
+{
+	for (size_t r = 0; r < m->p->nrules; r++)
+		hwloc_bitmap_free(m->rule_sets[r]);
+	free(m->rule_sets);
+	free(m->slot_node);
+	free(m->slot_load);
+	free(m->free_slots);
+	free(m->cpu_node);
+	m->rule_sets = NULL;
+	m->slot_node = NULL;
+	m->slot_load = m->free_slots = NULL;
+	m->cpu_node = NULL;
+}
+
+int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl, const struct policy *p,
+		 const char *events_path, const char *save_path, char *cause, size_t causelen)
+{
+	memset(m, 0, sizeof(*m));
+	m->t = t;
+	m->pl = pl;
+	m->p = p;
+	m->save_path = save_path;
+	m->t0 = now_s();
+	m->launch_mask = hwloc_bitmap_dup(pl->cpus);
+	m->mask = hwloc_bitmap_alloc();
+	long tck = sysconf(_SC_CLK_TCK);
+	m->clk_tck = tck > 0 ? 1.0 / (double)tck : 0.01;
+	if (build_slots(m, 0, cause, causelen) < 0)
+		return -1;
+
+	m->sampling = p->monitor;	if (m->sampling) {
 		int last = hwloc_bitmap_last(t->node_set);
 		if (source_choose(&m->src, p->source, last >= 0 ? (unsigned)last + 1 : 1, cause, causelen) < 0) {
 			/* Refused (permissions or the seccomp filter), not absent: monitor with what still works. */
@@ -383,6 +417,14 @@ void monitor_start(struct monitor *m, pid_t pid)
 	}
 	m->pid = pid;
 	m->t0 = now_s();
+	m->seen_cpus = hwloc_bitmap_alloc();
+	m->seen_nodes = hwloc_bitmap_alloc();
+	m->now_cpus = hwloc_bitmap_alloc();
+	m->now_nodes = hwloc_bitmap_alloc();
+	if (read_allowed(m->seen_cpus, m->seen_nodes) < 0) {
+		hwloc_bitmap_free(m->seen_cpus);
+		m->seen_cpus = NULL; /* no re-planning */
+	}
 	ev_begin(m, "start");
 	fprintf(m->events, ",\"pid\":%d", (int)pid);
 	ev_str(m, "cpus", nodelist_format(m->pl->cpus, a, sizeof(a)));
@@ -831,6 +873,160 @@ static int read_schedstat(struct mthread *th, unsigned long long *run)
 	return procfs_parse_schedstat(buf, run) < 0 ? -EINVAL : 0;
 }
 
+/* ---- the cgroup changes: re-plan ---- */
+
+/* The CPUs and memory nodes we may use now: our own affinity (the kernel rewrites it when the cpuset
+ * changes; numarun never binds itself) and Mems_allowed. One system call and one small read. */
+static int read_allowed(hwloc_bitmap_t cpus, hwloc_bitmap_t nodes)
+{
+	char buf[4096], why[128];
+	if (pin_thread_get(0, cpus) < 0)
+		return -1;
+	if (procfs_read("/proc/self/status", buf, sizeof(buf)) < 0)
+		return -1;
+	char *p = strstr(buf, "\nMems_allowed_list:");
+	if (!p)
+		return -1;
+	p += strlen("\nMems_allowed_list:");
+	p += strspn(p, " \t");
+	p[strcspn(p, "\n")] = '\0';
+	return nodelist_parse(p, NULL, nodes, why, sizeof(why));
+}
+
+static int allowed_changed(struct monitor *m)
+{
+	if (!m->seen_cpus || read_allowed(m->now_cpus, m->now_nodes) < 0)
+		return 0;
+	return !hwloc_bitmap_isequal(m->now_cpus, m->seen_cpus) || !hwloc_bitmap_isequal(m->now_nodes, m->seen_nodes);
+}
+
+/* What becomes of GOMAXPROCS: the runtime read it (or the CPU count) when it started. */
+static void gomaxprocs_after(const struct monitor *m, unsigned ncpus, char *out, size_t len)
+{
+	const struct plan *pl = m->pl;
+	out[0] = '\0';
+	if (pl->gomaxprocs_managed < 0)
+		return;
+	if (pl->gomaxprocs.action == KNOB_SET && pl->gomaxprocs.value != (long)ncpus)
+		snprintf(out, len, "GOMAXPROCS stays %ld (numarun set it in the environment at the start; %s cannot "
+			 "change it): restart the service to follow the %u CPUs", pl->gomaxprocs.value,
+			 pl->go_version[0] ? pl->go_version : "the Go runtime", ncpus);
+	else if (pl->gomaxprocs.action != KNOB_SET && pl->gomaxprocs_managed)
+		snprintf(out, len, "the Go runtime (%s) updates GOMAXPROCS itself from the new CPU set",
+			 pl->go_version[0] ? pl->go_version : "Go 1.25 or later");
+	else if (pl->gomaxprocs.action != KNOB_SET)
+		snprintf(out, len, "%s sized GOMAXPROCS once at its start and cannot follow the %u CPUs: restart the "
+			 "service (Go 1.25 and later follow by themselves)", pl->go_version[0] ? pl->go_version : "this Go runtime",
+			 ncpus);
+}
+
+/* The cpuset changed under us (the kubelet's CPU manager, an in-place resize, podman update): plan again
+ * with the same policy inside the new sets, re-pin numarun's threads, and say so. */
+static void replan(struct monitor *m)
+{
+	char cause[1024], oc[1024], nc[1024], on[256], nn[256], ac[1024], an[256], gmp[512];
+	struct topo *nt = calloc(1, sizeof(*nt));
+	struct plan *np = calloc(1, sizeof(*np));
+	hwloc_bitmap_copy(m->seen_cpus, m->now_cpus);
+	hwloc_bitmap_copy(m->seen_nodes, m->now_nodes);
+	nodelist_format(m->now_cpus, ac, sizeof(ac));
+	nodelist_format(m->now_nodes, an, sizeof(an));
+	int ok = topology_load(nt, NULL, cause, sizeof(cause)) == 0;
+	if (ok) {
+		nt->kmem = m->t->kmem;
+		nt->privs = m->t->privs;
+		alloc_apply(nt);
+		ok = plan_compute(nt, m->p, np, cause, sizeof(cause)) == 0;
+		if (!ok)
+			topology_free(nt);
+	}
+	if (!ok) {
+		log_warn("the allowed CPUs changed to %s (nodes %s) but numarun cannot plan there: %s; its threads stay "
+			 "where the kernel put them", ac, an, cause);
+		ev_begin(m, "replan");
+		ev_str(m, "allowed_cpus", ac);
+		ev_str(m, "allowed_nodes", an);
+		fputs(",\"ok\":false", m->events);
+		ev_str(m, "reason", cause);
+		ev_end(m);
+		free(nt);
+		free(np);
+		return;
+	}
+	/* What the running process was given at its start cannot change. */
+	np->gomaxprocs = m->pl->gomaxprocs;
+	np->omp = m->pl->omp;
+	np->gomemlimit = m->pl->gomemlimit;
+	np->gomaxprocs_managed = m->pl->gomaxprocs_managed;
+	snprintf(np->go_version, sizeof(np->go_version), "%s", m->pl->go_version);
+	nodelist_format(m->pl->cpus, oc, sizeof(oc));
+	nodelist_format(m->pl->cpu_nodes, on, sizeof(on));
+	nodelist_format(np->cpus, nc, sizeof(nc));
+	nodelist_format(np->cpu_nodes, nn, sizeof(nn));
+	gomaxprocs_after(m, np->ncpus, gmp, sizeof(gmp));
+
+	/* Swap in the new plan; the old one (ours, or main's) is no longer looked at. */
+	free_slots(m);
+	free(m->node_slots);
+	free(m->mem_ok);
+	free(m->best_in);
+	if (m->own_plan) {
+		plan_free(m->own_plan);
+		free(m->own_plan);
+		topology_free(m->own_topo);
+		free(m->own_topo);
+	}
+	m->own_plan = np;
+	m->own_topo = nt;
+	m->pl = np;
+	m->t = nt;
+	build_slots(m, 1, cause, sizeof(cause));
+	memory_contract(m);
+	hwloc_bitmap_copy(m->launch_mask, np->cpus);
+	m->bw.nnodes = nt->nnodes;
+	m->bw.free_slots = m->free_slots;
+
+	unsigned repinned = 0, left = 0;
+	hwloc_bitmap_t before = hwloc_bitmap_alloc();
+	for (size_t i = 0; i < m->n; i++) {
+		struct mthread *th = &m->th[i];
+		if (th->owner != OWNER_NUMARUN) {
+			left++;
+			continue;
+		}
+		th->slot = -1;
+		if (pin_thread_get(th->tid, m->mask) < 0)
+			continue;
+		hwloc_bitmap_copy(before, m->mask);
+		m->bt[i].above = m->bt[i].under = 0;
+		forget_set(m, th);
+		place(m, th);
+		if (!th->set_mask && !hwloc_bitmap_isequal(before, np->cpus))
+			set_cpus(m, th, np->cpus); /* unpinned: the whole new plan */
+		if (th->set_mask && !hwloc_bitmap_isequal(th->set_mask, before))
+			repinned++;
+	}
+	hwloc_bitmap_free(before);
+	recount_free(m);
+	m->replans++;
+	ev_begin(m, "replan");
+	ev_str(m, "allowed_cpus", ac);
+	ev_str(m, "allowed_nodes", an);
+	fputs(",\"ok\":true", m->events);
+	ev_str(m, "old_cpus", oc);
+	ev_str(m, "cpus", nc);
+	ev_str(m, "old_nodes", on);
+	ev_str(m, "nodes", nn);
+	fprintf(m->events, ",\"repinned\":%u,\"left_alone\":%u", repinned, left);
+	if (np->relocated[0])
+		ev_str(m, "relocated", np->relocated);
+	if (gmp[0])
+		ev_str(m, "gomaxprocs", gmp);
+	ev_end(m);
+	log_notice("the allowed CPUs changed to %s (nodes %s): re-planned from CPUs %s to %s with the same policy, "
+		   "%u threads re-pinned%s%s", ac, an, oc, nc, repinned, gmp[0] ? "; " : "", gmp);
+}
+
 int monitor_tick(struct monitor *m)
 {
 	char path[128], buf[512];
@@ -840,6 +1036,8 @@ int monitor_tick(struct monitor *m)
 	int rc = refresh_tasks(m);
 	if (rc < 0)
 		return rc;
+	if (allowed_changed(m))
+		replan(m);
 
 	/* Whose mask each thread has (numarun(1), "Threads the program pins"), then placement: new threads
 	 * within one interval of their creation. A thread may be renamed just after it starts: its name is
@@ -863,6 +1061,11 @@ int monitor_tick(struct monitor *m)
 			continue;
 		}
 		if (th->owner == OWNER_NUMARUN && !hwloc_bitmap_isequal(m->mask, expected_mask(m, th))) {
+			/* The kernel rewrites the masks when the cpuset changes: that is not the program. */
+			if (allowed_changed(m)) {
+				replan(m);
+				continue;
+			}
 			release(m, i);
 			continue;
 		}
@@ -976,8 +1179,8 @@ void monitor_finish(struct monitor *m, int status)
 			fprintf(m->events, ",\"signal\":%d,\"status\":%d", WTERMSIG(status), 128 + WTERMSIG(status));
 		else
 			fprintf(m->events, ",\"status\":%d", WEXITSTATUS(status));
-		fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"ticks\":%lu,\"converged\":%s", m->moves,
-			m->migrations, m->ticks, m->converged ? "true" : "false");
+		fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"ticks\":%lu,\"replans\":%lu,\"converged\":%s",
+			m->moves, m->migrations, m->ticks, m->replans, m->converged ? "true" : "false");
 		/* Each thread as last seen: where it ran, its last judged remote share. */
 		fputs(",\"threads\":[", m->events);
 		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
@@ -1057,5 +1260,15 @@ void monitor_finish(struct monitor *m, int status)
 	free(m->mem_ok);
 	free(m->best_in);
 	free(m->cpu_node);
+	if (m->own_plan) {
+		plan_free(m->own_plan);
+		free(m->own_plan);
+		topology_free(m->own_topo);
+		free(m->own_topo);
+	}
+	hwloc_bitmap_free(m->seen_cpus);
+	hwloc_bitmap_free(m->seen_nodes);
+	hwloc_bitmap_free(m->now_cpus);
+	hwloc_bitmap_free(m->now_nodes);
 	memset(m, 0, sizeof(*m));
 }
