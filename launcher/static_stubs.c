@@ -1,0 +1,122 @@
+/* static_stubs.c - linked into numarun-static only (configure --enable-static-numarun).
+ *
+ * The static archives reference three things a self-contained binary cannot, or must not, use at run time.
+ * This file stands in for each of them with "not available here" behaviour, so that numarun-static needs
+ * nothing from the image it runs in (it works in a FROM scratch image).
+ *
+ * libudev. Debian's libhwloc.a is built with libudev, which ships no static archive. hwloc asks udev only
+ * for the vendor, model, serial and type of block devices (I/O objects), and creates its udev context with
+ * udev_new() when it reads the real /sys. When udev_new() returns NULL hwloc keeps going: it reads the same
+ * properties from /run/udev/data itself, as it does for any other fsroot. numarun filters I/O objects out
+ * (HWLOC_TYPE_FILTER_KEEP_NONE), so none of this is asked for; CPUs, caches and NUMA nodes come from sysfs
+ * either way. The other entry points are never reached without a context; they do nothing.
+ *
+ * dlopen. libhwloc.a keeps hwloc's plugin loader: at its first topology it lists the plugin directory
+ * (HWLOC_PLUGINS_PATH, default /usr/lib/<triplet>/hwloc) and dlopens every hwloc_*.so there. Those
+ * plugins link against the shared libhwloc; loaded into a static hwloc they would bring a second hwloc, and
+ * a second glibc, into the process. Whatever the environment says, numarun-static loads no code: the
+ * linker sends hwloc's dlopen, dlsym, dlclose and dlerror here (-Wl,--wrap=dlopen and so on, see
+ * NUMARUN_STATIC_LDFLAGS in configure.ac) and dlopen fails. hwloc then uses its built-in components
+ * (linux, synthetic, xml without libxml2, noos), which are all numarun needs. No environment variable is
+ * set for this, so the target's environment is the one numarun was given.
+ *
+ * getaddrinfo. libnuma's numa_parse_nodestring() resolves "ip:HOST" node strings with getaddrinfo, which
+ * in a static glibc dlopens the image's NSS modules. numarun parses its node lists itself and never calls
+ * it; getaddrinfo and freeaddrinfo are sent here too, and name resolution fails, which keeps glibc's
+ * resolver and NSS (and their link-time warnings) out of the binary.
+ *
+ * No config.h: nothing here depends on it, and configure links this file in its check of the static link. */
+#include <netdb.h>
+#include <stddef.h>
+
+struct udev;
+struct udev_device;
+
+struct udev *udev_new(void);
+struct udev *udev_unref(struct udev *udev);
+struct udev_device *udev_device_new_from_subsystem_sysname(struct udev *udev, const char *subsystem,
+							   const char *sysname);
+const char *udev_device_get_property_value(struct udev_device *dev, const char *key);
+struct udev_device *udev_device_unref(struct udev_device *dev);
+
+struct udev *udev_new(void)
+{
+	return NULL;
+}
+
+struct udev *udev_unref(struct udev *udev)
+{
+	(void)udev;
+	return NULL;
+}
+
+struct udev_device *udev_device_new_from_subsystem_sysname(struct udev *udev, const char *subsystem,
+							   const char *sysname)
+{
+	(void)udev;
+	(void)subsystem;
+	(void)sysname;
+	return NULL;
+}
+
+const char *udev_device_get_property_value(struct udev_device *dev, const char *key)
+{
+	(void)dev;
+	(void)key;
+	return NULL;
+}
+
+struct udev_device *udev_device_unref(struct udev_device *dev)
+{
+	(void)dev;
+	return NULL;
+}
+
+void *__wrap_dlopen(const char *file, int mode);
+void *__wrap_dlsym(void *handle, const char *name);
+int __wrap_dlclose(void *handle);
+char *__wrap_dlerror(void);
+int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+		       struct addrinfo **res);
+void __wrap_freeaddrinfo(struct addrinfo *res);
+
+void *__wrap_dlopen(const char *file, int mode)
+{
+	(void)file;
+	(void)mode;
+	return NULL;
+}
+
+void *__wrap_dlsym(void *handle, const char *name)
+{
+	(void)handle;
+	(void)name;
+	return NULL;
+}
+
+int __wrap_dlclose(void *handle)
+{
+	(void)handle;
+	return 0;
+}
+
+char *__wrap_dlerror(void)
+{
+	return (char *)"numarun-static loads no shared objects";
+}
+
+int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+		       struct addrinfo **res)
+{
+	(void)node;
+	(void)service;
+	(void)hints;
+	if (res)
+		*res = NULL;
+	return EAI_FAIL;
+}
+
+void __wrap_freeaddrinfo(struct addrinfo *res)
+{
+	(void)res;
+}
