@@ -57,11 +57,16 @@ int privs_target_may_switch_user(const struct privs *pv);
  */
 size_t privs_needed(const struct privs *pv, const struct policy *p, int resident, int pmu, int save_policy,
 		    struct privs_need *out, size_t max);
+/* Must numarun also keep every capability the target holds? When CAP_SYS_NICE or CAP_SYS_PTRACE is
+ * needed but not held: the kernel then lets it set the target's CPUs or read its numa_maps only while
+ * numarun's permitted set includes the target's (commoncap's cap_safe_nice and ptrace access check). */
+uint64_t privs_keep_for_target(const struct privs *pv, const struct privs_need *need, size_t n);
 /*
- * Drop every capability not in keep from all five sets (bounding and ambient included) of this process
- * (the resident parent, after the target was started). Returns 0 or -errno; dropped gets the count.
+ * Drop every capability not in keep nor in the mask extra (the target's permitted set, where it must be
+ * kept) from all five sets (bounding and ambient included) of this process: the resident parent, after the
+ * target was started. Returns 0 or -errno; dropped gets the count of permitted capabilities dropped.
  */
-int privs_drop(const struct privs_need *keep, size_t n, unsigned *dropped);
+int privs_drop(const struct privs_need *keep, size_t n, uint64_t extra, unsigned *dropped);
 
 /* Text and JSON of what is held and what each chosen action needs (topology and plan output). */
 void privs_print_text(FILE *f, const struct privs *pv, const struct privs_need *need, size_t n, int resident);

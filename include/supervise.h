@@ -2,6 +2,7 @@
 #ifndef NUMARUN_SUPERVISE_H
 #define NUMARUN_SUPERVISE_H
 
+#include <sys/types.h>
 #include "monitor.h"
 #include "plan.h"
 #include "policy.h"
@@ -18,6 +19,6 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 
 /* Called once in the parent when the target has started (exec succeeded), before the first tick: where the
  * resident numarun drops the capabilities it does not need. */
-void supervise_on_launch(void (*fn)(void *), void *arg);
+void supervise_on_launch(void (*fn)(void *, pid_t), void *arg);
 
 #endif

@@ -17,6 +17,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "privs.h"
+#include "procfs.h"
 #include "runtime.h"
 #include "supervise.h"
 #include "topology.h"
@@ -35,22 +36,32 @@ static struct {
 	size_t n;
 } keep;
 
-static void drop_privileges(void *arg)
+static void drop_privileges(void *arg, pid_t target)
 {
-	(void)arg;
+	struct privs *pv = arg;
 	unsigned dropped = 0;
-	char name[64], list[512] = "";
+	char name[64], list[768] = "", path[64], buf[4096];
 	size_t off = 0;
-	int e = privs_drop(keep.need, keep.n, &dropped);
+	uint64_t extra = 0;
+	if (privs_keep_for_target(pv, keep.need, keep.n)) {
+		/* The target's permitted set, as it was exec'd. */
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
+		const char *p = procfs_read(path, buf, sizeof(buf)) > 0 ? strstr(buf, "\nCapPrm:") : NULL;
+		extra = p ? strtoull(p + 8, NULL, 16) : ~0ULL;
+	}
+	int e = privs_drop(keep.need, keep.n, extra, &dropped);
 	if (e < 0) {
 		log_warn("dropping capabilities: %s", strerror(-e));
 		return;
 	}
 	for (size_t i = 0; i < keep.n && off < sizeof(list); i++)
-		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s (%s)", i ? ", " : "",
-					privs_cap_name(keep.need[i].cap, name, sizeof(name)), keep.need[i].why);
-	if (dropped || keep.n)
-		log_info("capabilities: dropped %u; kept %s", dropped, keep.n ? list : "none");
+		if (privs_holds(pv, keep.need[i].cap))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s (%s)", off ? ", " : "",
+						privs_cap_name(keep.need[i].cap, name, sizeof(name)), keep.need[i].why);
+	if (extra && off < sizeof(list))
+		snprintf(list + off, sizeof(list) - off, "%severy capability the target holds (without CAP_SYS_NICE or "
+			 "CAP_SYS_PTRACE the kernel lets numarun set its CPUs and read its numa_maps only so)", off ? ", " : "");
+	log_info("capabilities: dropped %u; kept %s", dropped, list[0] ? list : "none");
 }
 
 static int run(struct opts *o)
@@ -202,7 +213,7 @@ static int run(struct opts *o)
 	if (topo.this_system && (policy_resident(&pol) || (getpid() == 1 && !o->exec))) {
 		keep.n = privs_needed(&topo.privs, &pol, 1, pol.monitor && pol.source != SOURCE_FAULTS &&
 				      pol.source != SOURCE_PAGES, o->save_policy != NULL, keep.need, PRIVS_MAX_NEED);
-		supervise_on_launch(drop_privileges, NULL);
+		supervise_on_launch(drop_privileges, &topo.privs);
 	}
 	if (!policy_resident(&pol) && getpid() == 1 && !o->exec) {
 		/* PID 1 of a container: a target exec'd in our place would get no default signal actions

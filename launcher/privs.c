@@ -139,21 +139,21 @@ size_t privs_needed(const struct privs *pv, const struct policy *p, int resident
 	size_t n = 0;
 	if (!resident || !pv || !pv->known)
 		return 0;
-	/* The target starts as numarun's user, and then signalling it, setting its threads' CPUs and reading
-	 * its /proc files need nothing. A target that switches to another user (a server started as root
-	 * that drops to a service user) makes the kernel ask for these. */
-	if (privs_target_may_switch_user(pv)) {
+	/* Signalling the target needs nothing while it runs as numarun's user; one that switches to another
+	 * (a server started as root that drops to a service user) makes the kernel ask for CAP_KILL. */
+	if (privs_target_may_switch_user(pv))
 		n = need(out, n, max, CAP_KILL, "forwarding signals to a target that switches to another user");
-		int pins = p->threads != THREADS_NONE;
-		for (size_t i = 0; i < p->nrules; i++)
-			pins |= p->rules[i].nodes != NULL;
-		if (pins || (p->monitor && p->action != ACTION_NONE))
-			n = need(out, n, max, CAP_SYS_NICE, "setting the CPUs of the threads of a target that switches user");
-		if (p->monitor && p->action == ACTION_MIGRATE)
-			n = need(out, n, max, CAP_SYS_NICE, "migrating its pages (migrate_pages)");
-		if (p->monitor && (p->source != SOURCE_FAULTS || pmu))
-			n = need(out, n, max, CAP_SYS_PTRACE, "reading /proc/PID/numa_maps of a target that switches user");
-	}
+	/* Setting another process's CPUs, and reading its numa_maps or migrating its pages, the kernel allows
+	 * with CAP_SYS_NICE and CAP_SYS_PTRACE, or when numarun holds every capability the target holds. */
+	int pins = p->threads != THREADS_NONE;
+	for (size_t i = 0; i < p->nrules; i++)
+		pins |= p->rules[i].nodes != NULL;
+	if (pins || (p->monitor && p->action != ACTION_NONE))
+		n = need(out, n, max, CAP_SYS_NICE, "setting the CPUs of the target's threads");
+	if (p->monitor)
+		n = need(out, n, max, CAP_SYS_PTRACE, p->action == ACTION_MIGRATE
+			 ? "reading the target's /proc/PID/numa_maps and migrating its pages"
+			 : "reading the target's /proc/PID/numa_maps");
 	if (p->monitor && pmu && pv->perf_paranoid > 2) {
 		/* CAP_PERFMON since Linux 5.8; CAP_SYS_ADMIN before. */
 		int cap = pv->last_cap >= CAP_PERFMON ? CAP_PERFMON : CAP_SYS_ADMIN;
@@ -165,6 +165,14 @@ size_t privs_needed(const struct privs *pv, const struct policy *p, int resident
 	return n;
 }
 
+uint64_t privs_keep_for_target(const struct privs *pv, const struct privs_need *need, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((need[i].cap == CAP_SYS_NICE || need[i].cap == CAP_SYS_PTRACE) && !privs_holds(pv, need[i].cap))
+			return 1;
+	return 0;
+}
+
 static int kept(const struct privs_need *keep, size_t n, int cap)
 {
 	for (size_t i = 0; i < n; i++)
@@ -173,14 +181,14 @@ static int kept(const struct privs_need *keep, size_t n, int cap)
 	return 0;
 }
 
-int privs_drop(const struct privs_need *keep, size_t n, unsigned *dropped)
+int privs_drop(const struct privs_need *keep, size_t n, uint64_t extra, unsigned *dropped)
 {
 	struct privs pv;
 	privs_read(&pv);
 	*dropped = 0;
 	/* The bounding set first, while CAP_SETPCAP is still ours. */
 	for (unsigned c = 0; c <= pv.last_cap; c++) {
-		if (kept(keep, n, (int)c))
+		if (kept(keep, n, (int)c) || (extra >> c) & 1)
 			continue;
 		if ((pv.eff >> c) & 1 || (pv.prm >> c) & 1)
 			(*dropped)++;
@@ -192,12 +200,12 @@ int privs_drop(const struct privs_need *keep, size_t n, unsigned *dropped)
 	cap_t caps = cap_init(); /* all clear */
 	if (!caps)
 		return -errno;
-	for (size_t i = 0; i < n; i++) {
-		cap_value_t v = (cap_value_t)keep[i].cap;
-		if (!((pv.prm >> keep[i].cap) & 1))
-			continue; /* cannot keep what is not ours */
+	for (unsigned c = 0; c <= pv.last_cap; c++) {
+		cap_value_t v = (cap_value_t)c;
+		if (!(kept(keep, n, (int)c) || (extra >> c) & 1) || !((pv.prm >> c) & 1))
+			continue; /* not needed, or not ours to keep */
 		cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
-		if ((pv.eff >> keep[i].cap) & 1)
+		if ((pv.eff >> c) & 1)
 			cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
 	}
 	int rc = cap_set_proc(caps) < 0 ? -errno : 0;
@@ -250,6 +258,9 @@ void privs_print_text(FILE *f, const struct privs *pv, const struct privs_need *
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "  %-16s %s (%s): %s\n", i ? "" : "keeps:", privs_cap_name(need[i].cap, name, sizeof(name)),
 			privs_holds(pv, need[i].cap) ? "held" : "not held", need[i].why);
+	if (privs_keep_for_target(pv, need, n))
+		fprintf(f, "  %-16s and every capability the target holds: without CAP_SYS_NICE or CAP_SYS_PTRACE the "
+			   "kernel lets numarun do that only while it holds them all\n", "");
 }
 
 void privs_print_json(FILE *f, const struct privs *pv, const struct privs_need *need, size_t n, int resident)
@@ -270,5 +281,5 @@ void privs_print_json(FILE *f, const struct privs *pv, const struct privs_need *
 		json_string(f, need[i].why);
 		fputc('}', f);
 	}
-	fputs("]}", f);
+	fprintf(f, "],\"keeps_target_capabilities\":%s}", privs_keep_for_target(pv, need, n) ? "true" : "false");
 }

@@ -30,10 +30,10 @@ static int forwardable(int sig)
 	return 1;
 }
 
-static void (*on_launch)(void *);
+static void (*on_launch)(void *, pid_t);
 static void *on_launch_arg;
 
-void supervise_on_launch(void (*fn)(void *), void *arg)
+void supervise_on_launch(void (*fn)(void *, pid_t), void *arg)
 {
 	on_launch = fn;
 	on_launch_arg = arg;
@@ -139,7 +139,7 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		return EXIT_FAILURE_NUMARUN;
 	}
 	if (on_launch)
-		on_launch(on_launch_arg);
+		on_launch(on_launch_arg, pid);
 	if (m)
 		monitor_start(m, pid);
 	double interval = p->interval_ms / 1000.0, next = mono() + interval;
