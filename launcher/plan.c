@@ -626,6 +626,28 @@ static int relocate(const struct topo *t, struct policy *q, struct plan *pl, cha
 		return err(cause, len, "the policy was %s; here CPUs %s and nodes %s are allowed (strict: not re-planned)",
 			   where, a, b);
 
+	/* Memory that was where the CPUs were (bind to the plan's own nodes, as plan --ini writes it) follows
+	 * them; memory the policy put elsewhere stays there while it is allowed. */
+	int mem_follows = 0;
+	if (q->mem_nodes && (q->from_file & POLICY_FROM_FILE_MEM_NODES) && (cpu_bad || nodes_bad || differ)) {
+		hwloc_bitmap_t old = hwloc_bitmap_alloc(), ms = parse_set(q->mem_nodes, t->node_set);
+		if (q->nodes) {
+			hwloc_bitmap_t ns = parse_set(q->nodes, t->node_set);
+			if (ns)
+				hwloc_bitmap_copy(old, ns);
+			hwloc_bitmap_free(ns);
+		} else if (q->cpu_list) {
+			hwloc_bitmap_t cs = parse_set(q->cpu_list, t->cpus);
+			for (unsigned i = 0; cs && i < t->nnodes; i++)
+				if (hwloc_bitmap_intersects(cs, t->nodes[i].cpus))
+					hwloc_bitmap_set(old, t->nodes[i].os_index);
+			hwloc_bitmap_free(cs);
+		}
+		mem_follows = ms && !hwloc_bitmap_iszero(old) && hwloc_bitmap_isequal(ms, old);
+		hwloc_bitmap_free(ms);
+		hwloc_bitmap_free(old);
+	}
+
 	char was[LIST_LEN * 3 + 64] = "";
 	size_t off = 0;
 	if (q->cpu_list && (q->from_file & POLICY_FROM_FILE_CPU_LIST) && (differ || cpu_bad)) {
@@ -654,7 +676,7 @@ static int relocate(const struct topo *t, struct policy *q, struct plan *pl, cha
 		free(q->nodes);
 		q->nodes = NULL;
 	}
-	if (q->mem_nodes && (q->from_file & POLICY_FROM_FILE_MEM_NODES) && (differ || mem_bad) &&
+	if (q->mem_nodes && (q->from_file & POLICY_FROM_FILE_MEM_NODES) && (mem_follows || mem_bad) &&
 	    off < sizeof(was)) {
 		off += (size_t)snprintf(was + off, sizeof(was) - off, "%smemory nodes %s as the plan's nodes",
 					off ? ", " : "", q->mem_nodes);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "testutil.h"
+#include "nodelist.h"
 #include "plan.h"
 #include "policy.h"
 
@@ -529,6 +530,106 @@ static void test_kernel_balancing(void **state)
 	assert_int_equal(f->pl.kernel_balancing, 0);
 }
 
+
+static void restrict_cpus(struct topo *t, const char *list)
+{
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+	char why[128];
+	assert_int_equal(nodelist_parse(list, NULL, b, why, sizeof(why)), 0);
+	topology_restrict(t, b, NULL);
+	hwloc_bitmap_free(b);
+}
+
+static void load(struct fixture *f, const char *text)
+{
+	policy_free(&f->p);
+	policy_init(&f->p);
+	if (policy_load_string(&f->p, "handoff.ini", text, f->cause, sizeof(f->cause)) < 0)
+		fail_msg("policy: %s", f->cause);
+}
+
+/* A policy planned in another cpuset (Kubernetes: the init container's CPUs are not the app's): the CPU list
+ * becomes its count, with the same strategy, inside the CPUs allowed here. */
+static void test_relocate_planned_elsewhere(void **state)
+{
+	struct fixture *f = *state;
+	char a[256];
+	restrict_cpus(&f->t, "8-15");
+	load(f, "[placement]\ncpu_list = 0-1\nplanned_cpus = 0-7\nplanned_nodes = 0-3\nstrategy = compact\n");
+	ok_plan(f);
+	assert_string_equal(nodelist_format(f->pl.cpus, a, sizeof(a)), "8,10");
+	assert_non_null(strstr(f->pl.relocated, "planned where CPUs 0-7 and nodes 0-3 were allowed; here CPUs 8-15 and nodes 0-3"));
+	assert_non_null(strstr(f->pl.relocated, "cpu_list 0-1 as 2 CPUs, compact"));
+	assert_string_equal(f->pl.planned_cpus, "0-7");
+	/* strict: refused, with both sets named */
+	f->p.strict = 1;
+	bad_plan(f, "planned where CPUs 0-7 and nodes 0-3 were allowed; here CPUs 8-15 and nodes 0-3 are allowed (strict");
+}
+
+/* The same allowed sets: the policy is exact, nothing re-planned. */
+static void test_relocate_same_place(void **state)
+{
+	struct fixture *f = *state;
+	char a[256];
+	load(f, "[placement]\ncpu_list = 0,9\nplanned_cpus = 0-31\nplanned_nodes = 0-3\n");
+	ok_plan(f);
+	assert_string_equal(nodelist_format(f->pl.cpus, a, sizeof(a)), "0,9");
+	assert_string_equal(f->pl.relocated, "");
+}
+
+/* No record of where it was planned, but its lists are not allowed here: the same, from the lists. */
+static void test_relocate_lists_not_allowed(void **state)
+{
+	struct fixture *f = *state;
+	char a[256];
+	restrict_cpus(&f->t, "16-31");
+	load(f, "[placement]\nnodes = 0\nstrategy = spread\n[memory]\npolicy = bind\nnodes = 0\n");
+	ok_plan(f);
+	/* one node's worth of CPUs, spread over the allowed nodes 2-3; memory on the new CPU nodes */
+	assert_int_equal(f->pl.ncpus, 8);
+	assert_string_equal(nodelist_format(f->pl.cpu_nodes, a, sizeof(a)), "2-3");
+	assert_string_equal(nodelist_format(f->pl.mem_nodes, a, sizeof(a)), "2-3");
+	assert_non_null(strstr(f->pl.relocated, "nodes 0 as 1 node"));
+	assert_non_null(strstr(f->pl.relocated, "memory nodes 0 as the plan's nodes"));
+	/* "all" is relative to what is allowed: never a reason to re-plan */
+	load(f, "[placement]\nnodes = all\n");
+	ok_plan(f);
+	assert_string_equal(f->pl.relocated, "");
+}
+
+/* Lists given on the command line are taken as given: the planner's error, not a re-plan. */
+static void test_relocate_not_cli_lists(void **state)
+{
+	struct fixture *f = *state;
+	restrict_cpus(&f->t, "8-15");
+	free(f->p.cpu_list);
+	f->p.cpu_list = strdup("0");
+	bad_plan(f, "CPU 0 is outside the allowed CPUs (allowed: 8-15)");
+}
+
+/* plan --ini records where it was planned, and reads back to the same plan. */
+static void test_ini_records_planned_sets(void **state)
+{
+	struct fixture *f = *state;
+	char *text = NULL, a[256], b[256];
+	size_t len = 0;
+	restrict_cpus(&f->t, "4-19");
+	f->p.cpus_kind = CPUS_COUNT;
+	f->p.cpus_value = 6;
+	f->p.strategy = STRATEGY_SPREAD;
+	ok_plan(f);
+	FILE *m = open_memstream(&text, &len);
+	plan_print_ini(m, &f->pl, &f->t, &f->p);
+	fclose(m);
+	assert_non_null(strstr(text, "\nplanned_cpus = 4-19\nplanned_nodes = 0-3\n"));
+	nodelist_format(f->pl.cpus, a, sizeof(a));
+	load(f, text);
+	ok_plan(f);
+	assert_string_equal(nodelist_format(f->pl.cpus, b, sizeof(b)), a);
+	assert_string_equal(f->pl.relocated, "");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +649,11 @@ int main(void)
 		cmocka_unit_test(test_cpuless_nodes),
 		cmocka_unit_test_setup_teardown(test_kernel_balancing, setup, teardown),
 		cmocka_unit_test(test_offline_cpu_and_sparse_nodes),
+		cmocka_unit_test_setup_teardown(test_relocate_planned_elsewhere, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relocate_same_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relocate_lists_not_allowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relocate_not_cli_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ini_records_planned_sets, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
