@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "clock.h"
@@ -35,13 +36,40 @@ static double mono(void)
 	return clock_seconds(CLOCK_MONOTONIC);
 }
 
-/* In the child: environment, binding, exec; on failure the status and message go up the pipe. The target
- * starts with the signal mask and the SIGCHLD disposition numarun was given. */
+/* The foreground process group of the terminal on standard input when that is numarun's controlling
+ * terminal, else -1 (not a terminal, another session's, or hung up). */
+static pid_t tty_foreground(void)
+{
+	if (!isatty(STDIN_FILENO))
+		return -1;
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+	return fg > 0 ? fg : -1;
+}
+
+/* Make pgrp the terminal's foreground group. numarun keeps SIGTTOU blocked, so this works also from the
+ * background, where the kernel would otherwise stop the caller. */
+static void tty_give(pid_t pgrp)
+{
+	if (tcsetpgrp(STDIN_FILENO, pgrp) < 0)
+		log_info("tcsetpgrp %d: %s", (int)pgrp, strerror(errno));
+}
+
+/* In the child: a process group of its own, the terminal when numarun had it, environment, binding, exec;
+ * on failure the status and message go up the pipe. The target starts with the signal mask and the
+ * SIGCHLD disposition numarun was given. */
 static void child(int fd, const struct plan *pl, const struct policy *p, const char *path, char *const argv[],
-		  const sigset_t *old, const struct sigaction *old_chld)
+		  const sigset_t *old, const struct sigaction *old_chld, int take_tty)
 {
 	char cause[1024], msg[1100];
 	int rc;
+	/* As tini: the target leads a process group of its own, and when numarun's group was the terminal's
+	 * foreground the target's group takes it over, so that the terminal's SIGINT, SIGQUIT and SIGTSTP
+	 * reach the target once (and not numarun, which would forward them a second time). tcsetpgrp from
+	 * what is now a background group: SIGTTOU is still blocked here (the mask is restored below). */
+	setpgid(0, 0);
+	if (take_tty)
+		(void)tcsetpgrp(STDIN_FILENO, getpid()); /* failing, the target runs in the background and
+							   * numarun forwards what the terminal sends */
 	sigaction(SIGCHLD, old_chld, NULL);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	int e = runtime_apply_env(pl, p);
@@ -89,6 +117,10 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		log_error("pipe2: %s", strerror(errno));
 		return EXIT_FAILURE_NUMARUN;
 	}
+	/* Only a numarun in the foreground of its terminal hands it on; one run in the background never
+	 * takes it. */
+	pid_t own = getpgrp();
+	int take_tty = tty_foreground() == own;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -97,8 +129,11 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child(pfd[1], pl, p, path, argv, &old, &old_chld);
+		child(pfd[1], pl, p, path, argv, &old, &old_chld, take_tty);
 	}
+	/* Also here, so that no signal for the target's group is sent before the child has made it (EACCES
+	 * once the child has exec'd: it has, then). */
+	setpgid(pid, pid);
 	close(pfd[1]);
 	char msg[1100];
 	ssize_t n, got = 0;
@@ -112,6 +147,8 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		msg[got] = '\0';
 		int st;
 		waitpid(pid, &st, 0);
+		if (tty_foreground() == pid)
+			tty_give(own);
 		char *sp = strchr(msg, ' ');
 		log_error("%s", sp ? sp + 1 : msg);
 		if (m)
@@ -127,6 +164,8 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		log_error("signalfd: %s", strerror(errno));
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		if (tty_foreground() == pid)
+			tty_give(own);
 		return EXIT_FAILURE_NUMARUN;
 	}
 	if (m)
@@ -170,6 +209,10 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		}
 	}
 	close(sfd);
+	/* The terminal back to numarun's group, for whoever waits for numarun (a shell takes it back
+	 * itself; another parent may not). */
+	if (tty_foreground() == pid)
+		tty_give(own);
 	if (m)
 		monitor_finish(m, status);
 	return status_code(status);
