@@ -2,6 +2,7 @@
 #ifndef NUMARUN_SUPERVISE_H
 #define NUMARUN_SUPERVISE_H
 
+#include <sys/types.h>
 #include "monitor.h"
 #include "plan.h"
 #include "policy.h"
@@ -15,5 +16,20 @@
  */
 int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
 		  char *const argv[]);
+
+/* What numarun does when the target stops (job control, as sudo and script do). */
+enum supervise_stop {
+	SUPERVISE_STOP_NOTHING,     /* leave it stopped: no job of a terminal's stops (or numarun is PID 1) */
+	SUPERVISE_STOP_FOLLOW,      /* stop numarun with the same signal, so that its shell sees the job stopped */
+	SUPERVISE_STOP_TAKE_FOLLOW, /* take the terminal back from the target's group first, then as FOLLOW */
+	SUPERVISE_STOP_HAND_CONT,   /* numarun is in the foreground: the target's group gets the terminal it
+				     * stopped for (SIGTTIN, SIGTTOU) and goes on */
+};
+/*
+ * The decision, from the facts: numarun is PID 1; the foreground process group of numarun's terminal
+ * (-1: none); numarun's and the target's process groups; the stop signal; whether numarun itself was
+ * asked to stop (it forwarded SIGTSTP, SIGTTIN or SIGTTOU since the target last stopped).
+ */
+enum supervise_stop supervise_on_stop(int pid1, pid_t tty_fg, pid_t own, pid_t target, int sig, int asked);
 
 #endif

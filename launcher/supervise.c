@@ -87,6 +87,113 @@ static void child(int fd, const struct plan *pl, const struct policy *p, const c
 	_exit(rc);
 }
 
+enum supervise_stop supervise_on_stop(int pid1, pid_t tty_fg, pid_t own, pid_t target, int sig, int asked)
+{
+	if (tty_fg < 0)
+		return SUPERVISE_STOP_NOTHING; /* no terminal: nobody's job to stop (a service, a pipeline) */
+	int wants_tty = sig == SIGTTIN || sig == SIGTTOU;
+	if (tty_fg == target)
+		return pid1 ? SUPERVISE_STOP_NOTHING : SUPERVISE_STOP_TAKE_FOLLOW;
+	if (tty_fg == own)
+		return wants_tty ? SUPERVISE_STOP_HAND_CONT : pid1 ? SUPERVISE_STOP_NOTHING : SUPERVISE_STOP_FOLLOW;
+	/* numarun in the background: the target wants the terminal (the shell's fg gives it), or numarun was
+	 * itself asked to stop and passed it on. */
+	return !pid1 && (wants_tty || asked) ? SUPERVISE_STOP_FOLLOW : SUPERVISE_STOP_NOTHING;
+}
+
+/* What the loop knows about the target and the terminal. */
+struct sv {
+	pid_t pid;   /* the target, leader of its process group */
+	pid_t own;   /* numarun's process group */
+	int pid1;    /* numarun is PID 1: it never stops */
+	int stopped; /* numarun stopped with the target: SIGCONT goes to the target's whole group */
+	int asked;   /* numarun forwarded SIGTSTP, SIGTTIN or SIGTTOU since the target last stopped or went on */
+};
+
+/* sig to the target, or with group to its process group (and to the target itself should it have left
+ * the group). */
+static void send_sig(const struct sv *s, int sig, int group)
+{
+	int r = -1;
+	if (group) {
+		r = kill(-s->pid, sig);
+		if ((r < 0 && errno == ESRCH) || getpgid(s->pid) != s->pid)
+			r = kill(s->pid, sig);
+	} else {
+		r = kill(s->pid, sig);
+	}
+	if (r < 0 && errno != ESRCH)
+		log_warn("kill %s%d %s: %s", group ? "-" : "", (int)s->pid, strsignal(sig), strerror(errno));
+}
+
+/* Stop numarun itself with sig, as the target was stopped, and return once it is continued. sig is
+ * blocked (numarun reads it from the signalfd): take its default action for the moment, send it,
+ * and let it in. Returns whether a SIGCONT is there to be read (it is blocked, so it waits in the
+ * signalfd): not so when the kernel discarded the stop (a process group without a shell to continue
+ * it). */
+static int stop_self(int sig)
+{
+	if (sig == SIGSTOP) {
+		kill(getpid(), SIGSTOP);
+	} else {
+		struct sigaction dfl = {.sa_handler = SIG_DFL}, was;
+		sigemptyset(&dfl.sa_mask);
+		sigaction(sig, &dfl, &was);
+		sigset_t one;
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		kill(getpid(), sig);
+		sigprocmask(SIG_UNBLOCK, &one, NULL); /* stops here, until SIGCONT */
+		sigprocmask(SIG_BLOCK, &one, NULL);
+		sigaction(sig, &was, NULL);
+	}
+	sigset_t pend;
+	sigpending(&pend);
+	return sigismember(&pend, SIGCONT);
+}
+
+/* SIGCONT arrived: numarun goes on (the shell's fg or bg, or a kill). In the foreground of its terminal
+ * (fg) the target's group gets the terminal, in the background (bg) it does not; then the target goes
+ * on too, with its whole group when numarun had stopped with it. */
+static void resume(struct sv *s)
+{
+	if (tty_foreground() == s->own)
+		tty_give(s->pid);
+	send_sig(s, SIGCONT, s->stopped);
+	s->stopped = 0;
+	s->asked = 0;
+}
+
+/* The target stopped with sig (WIFSTOPPED): do as a shell's job would, see supervise_on_stop. */
+static void target_stopped(struct sv *s, int sig)
+{
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		sig = SIGSTOP;
+	enum supervise_stop what = supervise_on_stop(s->pid1, tty_foreground(), s->own, s->pid, sig, s->asked);
+	s->asked = 0;
+	switch (what) {
+	case SUPERVISE_STOP_NOTHING:
+		log_info("the target stopped (%s)", strsignal(sig));
+		return;
+	case SUPERVISE_STOP_HAND_CONT:
+		log_info("the target stopped (%s) for the terminal: it gets it and goes on", strsignal(sig));
+		tty_give(s->pid);
+		send_sig(s, SIGCONT, 1);
+		return;
+	case SUPERVISE_STOP_TAKE_FOLLOW:
+		tty_give(s->own);
+		/* fall through */
+	case SUPERVISE_STOP_FOLLOW:
+		log_info("the target stopped (%s): numarun stops too", strsignal(sig));
+		s->stopped = 1;
+		if (!stop_self(sig)) {
+			log_info("numarun did not stop (orphaned process group): the target goes on");
+			resume(s);
+		}
+		return;
+	}
+}
+
 static int status_code(int st)
 {
 	if (WIFEXITED(st))
@@ -168,6 +275,7 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 			tty_give(own);
 		return EXIT_FAILURE_NUMARUN;
 	}
+	struct sv s = {.pid = pid, .own = own, .pid1 = getpid() == 1};
 	if (m)
 		monitor_start(m, pid);
 	double interval = p->interval_ms / 1000.0, next = mono() + interval;
@@ -186,19 +294,31 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		}
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (!forwardable((int)si.ssi_signo))
+			int sig = (int)si.ssi_signo;
+			if (!forwardable(sig))
 				continue;
+			if (sig == SIGCONT) {
+				resume(&s);
+				continue;
+			}
+			if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+				s.asked = 1;
 			/* Forward; the target decides what the signal means. */
-			if (kill(pid, (int)si.ssi_signo) < 0 && errno != ESRCH)
-				log_warn("kill %d %s: %s", (int)pid, strsignal((int)si.ssi_signo), strerror(errno));
+			send_sig(&s, sig, 0);
 		}
 		int st;
 		pid_t w;
-		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-			if (w == pid) {
+		/* WUNTRACED: the target's stops too, for job control. */
+		while ((w = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) {
+			if (w != pid)
+				continue;
+			if (WIFSTOPPED(st)) {
+				target_stopped(&s, WSTOPSIG(st));
+			} else if (WIFEXITED(st) || WIFSIGNALED(st)) {
 				status = st;
 				done = 1;
 			}
+		}
 		if (done)
 			break;
 		if (m && mono() >= next) {
