@@ -7,15 +7,22 @@
 #include "plan.h"
 #include "policy.h"
 
+/* supervise_run flags. */
+enum {
+	SUPERVISE_SIGNAL_GROUP = 1 << 0, /* -g: forward to the target's process group, not the target alone */
+};
+
 /*
  * Start the target as our child (bound and exec'd in the child, with the signal mask and SIGCHLD
- * disposition we were given), stay as its parent: forward every signal but the synchronous ones
- * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) and SIGCHLD, reap every child (we are a subreaper,
- * and may be PID 1), run m's ticks every interval (m may be NULL), and return the exit status for numarun:
- * the target's own, 128+N when it died of signal N, 126/127/1 when it could not be started.
+ * disposition we were given, leading a process group of its own that gets the terminal when we had it),
+ * stay as its parent: forward every signal but the synchronous ones (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ * SIGTRAP, SIGSYS) and SIGCHLD (to the target, or its group with SUPERVISE_SIGNAL_GROUP), stop and go on
+ * with it for job control (supervise_on_stop), reap every child (we are a subreaper, and may be PID 1),
+ * run m's ticks every interval (m may be NULL), and return the exit status for numarun: the target's own,
+ * 128+N when it died of signal N, 126/127/1 when it could not be started.
  */
-int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
-		  char *const argv[]);
+int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, unsigned flags,
+		  const char *path, char *const argv[]);
 
 /* What numarun does when the target stops (job control, as sudo and script do). */
 enum supervise_stop {

@@ -22,6 +22,7 @@ static const struct option longopts[] = {
 	{"balancing", optional_argument, NULL, 'b'},
 	{"monitor", no_argument, NULL, OPT_MONITOR},
 	{"exec", no_argument, NULL, OPT_EXEC},
+	{"signal-group", no_argument, NULL, 'g'},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
 	{"threads", required_argument, NULL, OPT_THREADS},
@@ -76,6 +77,7 @@ void cli_usage(FILE *f)
 	      "      --interval=DURATION   monitor interval (default 1s)\n"
 	      "      --events=FILE|-       JSON-lines event stream\n"
 	      "      --save-policy=FILE    once converged, write a policy that reproduces the placement\n"
+	      "  -g, --signal-group        forward signals to the target's process group, not the target alone\n"
 	      "      --exec                exec in place even as PID 1 (where numarun stays as the init)\n"
 	      "      --topology=FILE.xml   plan against an hwloc XML topology (no launch)\n"
 	      "Output:\n"
@@ -160,7 +162,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	optind = 0;
 	opterr = 0;
 	int c, li;
-	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lbc:p:vqVh", longopts, &li)) != -1) {
+	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lbc:p:gvqVh", longopts, &li)) != -1) {
 		const char *opt = sub_argv[optind - 1];
 		switch (c) {
 		case 'N':
@@ -236,6 +238,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			break;
 		case OPT_EXEC:
 			o->exec = 1;
+			break;
+		case 'g':
+			o->signal_group = 1;
 			break;
 		case OPT_SAVE_POLICY:
 			o->save_policy = optarg;

@@ -106,6 +106,7 @@ struct sv {
 	pid_t pid;   /* the target, leader of its process group */
 	pid_t own;   /* numarun's process group */
 	int pid1;    /* numarun is PID 1: it never stops */
+	int group;   /* -g: signals go to the target's process group */
 	int stopped; /* numarun stopped with the target: SIGCONT goes to the target's whole group */
 	int asked;   /* numarun forwarded SIGTSTP, SIGTTIN or SIGTTOU since the target last stopped or went on */
 };
@@ -159,7 +160,7 @@ static void resume(struct sv *s)
 {
 	if (tty_foreground() == s->own)
 		tty_give(s->pid);
-	send_sig(s, SIGCONT, s->stopped);
+	send_sig(s, SIGCONT, s->group || s->stopped);
 	s->stopped = 0;
 	s->asked = 0;
 }
@@ -203,8 +204,8 @@ static int status_code(int st)
 	return EXIT_FAILURE_NUMARUN;
 }
 
-int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
-		  char *const argv[])
+int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, unsigned flags,
+		  const char *path, char *const argv[])
 {
 	sigset_t set, old;
 	sigemptyset(&set);
@@ -275,7 +276,8 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 			tty_give(own);
 		return EXIT_FAILURE_NUMARUN;
 	}
-	struct sv s = {.pid = pid, .own = own, .pid1 = getpid() == 1};
+	struct sv s = {.pid = pid, .own = own, .pid1 = getpid() == 1,
+		       .group = (flags & SUPERVISE_SIGNAL_GROUP) != 0};
 	if (m)
 		monitor_start(m, pid);
 	double interval = p->interval_ms / 1000.0, next = mono() + interval;
@@ -303,8 +305,8 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 			}
 			if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 				s.asked = 1;
-			/* Forward; the target decides what the signal means. */
-			send_sig(&s, sig, 0);
+			/* Forward (with -g to the target's group, as tini -g); the target decides what it means. */
+			send_sig(&s, sig, s.group);
 		}
 		int st;
 		pid_t w;

@@ -77,7 +77,7 @@ done
 for o in --cpunodebind --physcpubind --membind --interleave --preferred --localalloc --cpus \
 	--placement --smt --gomaxprocs --policy --topology --json --ini --verbose --quiet --version --help --omp-num-threads \
 	--balancing --threads= --monitor --source= --action= --interval= --events= --save-policy= \
-	-N -C -m -i -l -b -c -p -v -q -V -h; do
+	--exec --signal-group -N -C -m -i -l -b -c -p -g -v -q -V -h; do
 	contains "$T/numarun.1.txt" "$o" "numarun.1 documents $o"
 done
 for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_us cpu.cfs_period_us \

@@ -43,6 +43,81 @@ for sig in ALRM PIPE USR2 WINCH URG CONT TSTP TTIN RTMIN+3 RTMIN+10; do
 	expect_rc 9 "SIG$sig: numarun survives it and exits with the target's status"
 done
 
+# The target leads a process group of its own; a grandchild it forks is in that group. SIGTERM to numarun
+# reaches the target alone, and with -g (--signal-group, as tini -g) the whole group.
+cat >"$T/family.py" <<'EOP'
+import os, signal, sys, time
+d = sys.argv[1]
+got = [False]
+def note(who):
+    def h(s, f):
+        open(os.path.join(d, who), "w").close()
+        if who == "grandchild":
+            os._exit(0)
+        got[0] = True
+    return h
+r, w = os.pipe()
+gc = os.fork()
+if gc == 0:
+    signal.signal(signal.SIGTERM, note("grandchild"))
+    os.write(w, b"x")
+    for _ in range(600):
+        time.sleep(0.05)
+    os._exit(3)
+signal.signal(signal.SIGTERM, note("target"))
+os.read(r, 1)
+yn = lambda b: "yes" if b else "no"
+print("leader=%s" % yn(os.getpgrp() == os.getpid()))
+print("grandchild_in_group=%s" % yn(os.getpgid(gc) == os.getpgrp()))
+print("numarun_in_group=%s" % yn(os.getpgid(os.getppid()) == os.getpgrp()))
+print("ready", flush=True)
+end = time.time() + 30
+while not got[0] and time.time() < end:
+    time.sleep(0.05)
+# Give a grandchild that was sent the signal too 3 s to take it, then end it.
+end = time.time() + 3
+while time.time() < end:
+    if os.waitpid(gc, os.WNOHANG)[0]:
+        break
+    time.sleep(0.05)
+else:
+    os.kill(gc, signal.SIGKILL)
+    os.waitpid(gc, 0)
+os._exit(0 if got[0] else 4)
+EOP
+for g in "" -g; do
+	rm -rf "$T/fam"
+	mkdir "$T/fam"
+	# shellcheck disable=SC2086
+	timeout -s KILL 60 "$NUMARUN" $g --monitor --interval 100ms -- "$PYTHON" "$T/family.py" "$T/fam" \
+		>"$T/out" 2>"$T/err" &
+	tpid=$!
+	i=0
+	while ! grep -q ready "$T/out" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+	pid=$(pgrep -P "$tpid" numarun)
+	[ -n "$pid" ] && kill -TERM "$pid"
+	wait "$tpid"
+	rc=$?
+	last_cmd="numarun ${g:+$g }--monitor -- family.py (forks a grandchild), then SIGTERM to numarun"
+	what="numarun ${g:-without -g}"
+	expect_rc 0 "$what: the target took SIGTERM and numarun returns its status"
+	expect_out_line "leader=yes" "$what: the target leads a process group of its own"
+	expect_out_line "grandchild_in_group=yes" "$what: the grandchild is in the target's group"
+	expect_out_line "numarun_in_group=no" "$what: numarun is not in the target's group"
+	if [ -e "$T/fam/target" ]; then ok "$what: SIGTERM reaches the target"; else
+		not_ok "$what: SIGTERM reaches the target" "$(last_details)"; fi
+	if [ -z "$g" ]; then
+		if [ -e "$T/fam/grandchild" ]; then not_ok "without -g: SIGTERM reaches the target alone" \
+			"the grandchild got it too" "$(last_details)"; else ok "without -g: SIGTERM reaches the target alone"; fi
+	else
+		if [ -e "$T/fam/grandchild" ]; then ok "-g: SIGTERM reaches the grandchild in the target's group too"; else
+			not_ok "-g: SIGTERM reaches the grandchild in the target's group too" "$(last_details)"; fi
+	fi
+done
+run "$NUMARUN" -g -v -- true
+expect_rc 0 "-g without resident mode: numarun execs in place"
+expect_err_fixed "nothing stays to forward signals" "and says that -g has nothing to do then"
+
 # A parent that left SIGCHLD ignored: numarun still sees its target end.
 run timeout -k 5 20 "$PYTHON" -c 'import os, signal, sys
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)
