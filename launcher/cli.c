@@ -282,7 +282,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			snprintf(cause, causelen, "option '%s' needs an argument", opt);
 			return -1;
 		default:
-			if (optopt)
+			if (strncmp(opt, "--", 2) == 0 && strchr(opt, '=') && optopt)
+				/* A long option without a value given one: getopt puts the option's code (not a
+				 * character to print) in optopt. */
+				snprintf(cause, causelen, "option '%.*s' takes no value", (int)(strchr(opt, '=') - opt),
+					 opt);
+			else if (optopt && strncmp(opt, "--", 2) != 0)
 				snprintf(cause, causelen, "unknown option '-%c'", optopt);
 			else
 				snprintf(cause, causelen, "unknown option '%s'", opt);

@@ -550,6 +550,22 @@ static void test_err_unknown_option(void **state)
 	a = ARGS("plan", "--nope");
 	parse_err(a, "unknown option '--nope'");
 	freeargs(a);
+	a = ARGS("--bogus=1", "prog");
+	parse_err(a, "unknown option '--bogus=1'");
+	freeargs(a);
+	/* A long option that takes no value, given one (its code is no character to print). */
+	a = ARGS("--monitor=yes", "prog");
+	parse_err(a, "option '--monitor' takes no value");
+	freeargs(a);
+	a = ARGS("--signal-group=yes", "prog");
+	parse_err(a, "option '--signal-group' takes no value");
+	freeargs(a);
+	a = ARGS("--verbose=2", "prog");
+	parse_err(a, "option '--verbose' takes no value");
+	freeargs(a);
+	a = ARGS("-gx", "prog");
+	parse_err(a, "unknown option '-x'");
+	freeargs(a);
 }
 
 static void test_err_missing_argument(void **state)
