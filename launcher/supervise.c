@@ -165,6 +165,11 @@ static void resume(struct sv *s)
 	s->asked = 0;
 }
 
+static const char *stop_name(int sig)
+{
+	return sig == SIGTSTP ? "SIGTSTP" : sig == SIGTTIN ? "SIGTTIN" : sig == SIGTTOU ? "SIGTTOU" : "SIGSTOP";
+}
+
 /* The target stopped with sig (WIFSTOPPED): do as a shell's job would, see supervise_on_stop. */
 static void target_stopped(struct sv *s, int sig)
 {
@@ -174,10 +179,10 @@ static void target_stopped(struct sv *s, int sig)
 	s->asked = 0;
 	switch (what) {
 	case SUPERVISE_STOP_NOTHING:
-		log_info("the target stopped (%s)", strsignal(sig));
+		log_info("the target stopped (%s)", stop_name(sig));
 		return;
 	case SUPERVISE_STOP_HAND_CONT:
-		log_info("the target stopped (%s) for the terminal: it gets it and goes on", strsignal(sig));
+		log_info("the target stopped (%s) for the terminal: it gets it and goes on", stop_name(sig));
 		tty_give(s->pid);
 		send_sig(s, SIGCONT, 1);
 		return;
@@ -185,7 +190,7 @@ static void target_stopped(struct sv *s, int sig)
 		tty_give(s->own);
 		/* fall through */
 	case SUPERVISE_STOP_FOLLOW:
-		log_info("the target stopped (%s): numarun stops too", strsignal(sig));
+		log_info("the target stopped (%s): numarun stops too", stop_name(sig));
 		s->stopped = 1;
 		if (!stop_self(sig)) {
 			log_info("numarun did not stop (orphaned process group): the target goes on");
