@@ -84,7 +84,7 @@ for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_u
 	HWLOC_THISSYSTEM GOMAXPROCS OMP_NUM_THREADS 1.25 127 126 numarun_plan cpu_order cpu_count \
 	this_system allowed notes "ExecStart=" ENTRYPOINT initContainers "numarun plan --ini" \
 	"numactl(8)" "hwloc-bind(1)" "taskset(1)" "numad(8)" "numarun.ini(5)" \
-	MPOL_F_NUMA_BALANCING PR_SET_CHILD_SUBREAPER SIGWINCH close-on-exec \
+	MPOL_F_NUMA_BALANCING PR_SET_CHILD_SUBREAPER SIGWINCH close-on-exec "tcsetpgrp(3)" WUNTRACED "tini -g" \
 	/proc/PID/task /proc/PID/numa_maps numa_faults "mm->numa_scan_seq" kernel.numa_balancing \
 	kernel.perf_event_paranoid CAP_PERFMON CAP_SYS_NICE 0x01D3 0x02D3 0x0843 0x4043 0x0844 0x4044 \
 	"0.5%" "migrate_pages(2)" min_cpu sustain settle max_moves_per_minute descendants exclude \
