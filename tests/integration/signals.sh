@@ -31,6 +31,7 @@ print(signal.SIGRTMIN + int(n[6:]) if n.startswith("RTMIN+") else int(getattr(si
 
 for sig in ALRM PIPE USR2 WINCH URG CONT TSTP TTIN RTMIN+3 RTMIN+10; do
 	num=$(sig_number "$sig")
+	: >"$T/out" # not the last round's "ready": the job below empties it only once it has started
 	# A numarun the signal stopped or left waiting would hang the test: timeout kills it after 25 s.
 	timeout -s KILL 25 "$NUMARUN" --monitor --interval 100ms -- "$PYTHON" "$T/trap.py" "$num" >"$T/out" 2>"$T/err" &
 	tpid=$!
@@ -90,6 +91,7 @@ EOP
 for g in "" -g; do
 	rm -rf "$T/fam"
 	mkdir "$T/fam"
+	: >"$T/out"
 	# shellcheck disable=SC2086
 	timeout -s KILL 60 "$NUMARUN" $g --monitor --interval 100ms -- "$PYTHON" "$T/family.py" "$T/fam" \
 		>"$T/out" 2>"$T/err" &
