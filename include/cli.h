@@ -26,6 +26,7 @@ struct opts {
 	int verbosity;            /* log level */
 	int help, version;
 	int exec;                 /* --exec: exec in place even as PID 1 */
+	int signal_group;         /* -g: forward signals to the target's process group (command line only) */
 	struct policy over;       /* values of the fields named in set */
 	unsigned set;
 	const char *mem_option;   /* the option that set the memory policy, for conflicts */

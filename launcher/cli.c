@@ -23,6 +23,7 @@ static const struct option longopts[] = {
 	{"monitor", no_argument, NULL, OPT_MONITOR},
 	{"exec", no_argument, NULL, OPT_EXEC},
 	{"strict", no_argument, NULL, OPT_STRICT},
+	{"signal-group", no_argument, NULL, 'g'},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
 	{"threads", required_argument, NULL, OPT_THREADS},
@@ -79,6 +80,7 @@ void cli_usage(FILE *f)
 	      "      --interval=DURATION   monitor interval (default 1s)\n"
 	      "      --events=FILE|-       JSON-lines event stream\n"
 	      "      --save-policy=FILE    once converged, write a policy that reproduces the placement\n"
+	      "  -g, --signal-group        forward signals to the target's process group, not the target alone\n"
 	      "      --exec                exec in place even as PID 1 (where numarun stays as the init)\n"
 	      "      --topology=FILE.xml   plan against an hwloc XML topology (no launch)\n"
 	      "Output:\n"
@@ -163,7 +165,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	optind = 0;
 	opterr = 0;
 	int c, li;
-	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lbc:p:vqVh", longopts, &li)) != -1) {
+	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lbc:p:gvqVh", longopts, &li)) != -1) {
 		const char *opt = sub_argv[optind - 1];
 		switch (c) {
 		case 'N':
@@ -244,6 +246,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			o->over.strict = 1;
 			o->set |= SET_STRICT;
 			break;
+		case 'g':
+			o->signal_group = 1;
+			break;
 		case OPT_SAVE_POLICY:
 			o->save_policy = optarg;
 			break;
@@ -284,7 +289,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			snprintf(cause, causelen, "option '%s' needs an argument", opt);
 			return -1;
 		default:
-			if (optopt)
+			if (strncmp(opt, "--", 2) == 0 && strchr(opt, '=') && optopt)
+				/* A long option without a value given one: getopt puts the option's code (not a
+				 * character to print) in optopt. */
+				snprintf(cause, causelen, "option '%.*s' takes no value", (int)(strchr(opt, '=') - opt),
+					 opt);
+			else if (optopt && strncmp(opt, "--", 2) != 0)
 				snprintf(cause, causelen, "unknown option '-%c'", optopt);
 			else
 				snprintf(cause, causelen, "unknown option '%s'", opt);

@@ -215,11 +215,12 @@ static int run(struct opts *o)
 				      pol.source != SOURCE_PAGES, o->save_policy != NULL, keep.need, PRIVS_MAX_NEED);
 		supervise_on_launch(drop_privileges, &topo.privs);
 	}
+	unsigned flags = o->signal_group ? SUPERVISE_SIGNAL_GROUP : 0;
 	if (!policy_resident(&pol) && getpid() == 1 && !o->exec) {
 		/* PID 1 of a container: a target exec'd in our place would get no default signal actions
 		 * (SIGTERM would not stop it) and would have to reap orphans. Stay as the init. */
 		log_info("PID 1: staying as the init (forwarding signals, reaping); --exec to exec in place");
-		rc = supervise_run(NULL, &plan, &pol, path, o->argv);
+		rc = supervise_run(NULL, &plan, &pol, flags, path, o->argv);
 		goto out_plan;
 	}
 	if (policy_resident(&pol)) {
@@ -231,9 +232,11 @@ static int run(struct opts *o)
 			rc = r == -1 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
 			goto out_plan;
 		}
-		rc = supervise_run(&mon, &plan, &pol, path, o->argv);
+		rc = supervise_run(&mon, &plan, &pol, flags, path, o->argv);
 		goto out_plan;
 	}
+	if (o->signal_group)
+		log_info("--signal-group: numarun execs in place, nothing stays to forward signals");
 	int e = runtime_apply_env(&plan, &pol);
 	if (e < 0) {
 		log_error("setting the environment: %s", strerror(-e));

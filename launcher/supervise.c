@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "clock.h"
@@ -44,13 +45,40 @@ static double mono(void)
 	return clock_seconds(CLOCK_MONOTONIC);
 }
 
-/* In the child: environment, binding, exec; on failure the status and message go up the pipe. The target
- * starts with the signal mask and the SIGCHLD disposition numarun was given. */
+/* The foreground process group of the terminal on standard input when that is numarun's controlling
+ * terminal, else -1 (not a terminal, another session's, or hung up). */
+static pid_t tty_foreground(void)
+{
+	if (!isatty(STDIN_FILENO))
+		return -1;
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+	return fg > 0 ? fg : -1;
+}
+
+/* Make pgrp the terminal's foreground group. numarun keeps SIGTTOU blocked, so this works also from the
+ * background, where the kernel would otherwise stop the caller. */
+static void tty_give(pid_t pgrp)
+{
+	if (tcsetpgrp(STDIN_FILENO, pgrp) < 0)
+		log_info("tcsetpgrp %d: %s", (int)pgrp, strerror(errno));
+}
+
+/* In the child: a process group of its own, the terminal when numarun had it, environment, binding, exec;
+ * on failure the status and message go up the pipe. The target starts with the signal mask and the
+ * SIGCHLD disposition numarun was given. */
 static void child(int fd, const struct plan *pl, const struct policy *p, const char *path, char *const argv[],
-		  const sigset_t *old, const struct sigaction *old_chld)
+		  const sigset_t *old, const struct sigaction *old_chld, int take_tty)
 {
 	char cause[1024], msg[1100];
 	int rc;
+	/* As tini: the target leads a process group of its own, and when numarun's group was the terminal's
+	 * foreground the target's group takes it over, so that the terminal's SIGINT, SIGQUIT and SIGTSTP
+	 * reach the target once (and not numarun, which would forward them a second time). tcsetpgrp from
+	 * what is now a background group: SIGTTOU is still blocked here (the mask is restored below). */
+	setpgid(0, 0);
+	if (take_tty)
+		(void)tcsetpgrp(STDIN_FILENO, getpid()); /* failing, the target runs in the background and
+							   * numarun forwards what the terminal sends */
 	sigaction(SIGCHLD, old_chld, NULL);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	int e = runtime_apply_env(pl, p);
@@ -68,6 +96,119 @@ static void child(int fd, const struct plan *pl, const struct policy *p, const c
 	_exit(rc);
 }
 
+enum supervise_stop supervise_on_stop(int pid1, pid_t tty_fg, pid_t own, pid_t target, int sig, int asked)
+{
+	if (tty_fg < 0)
+		return SUPERVISE_STOP_NOTHING; /* no terminal: nobody's job to stop (a service, a pipeline) */
+	int wants_tty = sig == SIGTTIN || sig == SIGTTOU;
+	if (tty_fg == target)
+		return pid1 ? SUPERVISE_STOP_NOTHING : SUPERVISE_STOP_TAKE_FOLLOW;
+	if (tty_fg == own)
+		return wants_tty ? SUPERVISE_STOP_HAND_CONT : pid1 ? SUPERVISE_STOP_NOTHING : SUPERVISE_STOP_FOLLOW;
+	/* numarun in the background: the target wants the terminal (the shell's fg gives it), or numarun was
+	 * itself asked to stop and passed it on. */
+	return !pid1 && (wants_tty || asked) ? SUPERVISE_STOP_FOLLOW : SUPERVISE_STOP_NOTHING;
+}
+
+/* What the loop knows about the target and the terminal. */
+struct sv {
+	pid_t pid;   /* the target, leader of its process group */
+	pid_t own;   /* numarun's process group */
+	int pid1;    /* numarun is PID 1: it never stops */
+	int group;   /* -g: signals go to the target's process group */
+	int stopped; /* numarun stopped with the target: SIGCONT goes to the target's whole group */
+	int asked;   /* numarun forwarded SIGTSTP, SIGTTIN or SIGTTOU since the target last stopped or went on */
+};
+
+/* sig to the target, or with group to its process group (and to the target itself should it have left
+ * the group). */
+static void send_sig(const struct sv *s, int sig, int group)
+{
+	int r = -1;
+	if (group) {
+		r = kill(-s->pid, sig);
+		if ((r < 0 && errno == ESRCH) || getpgid(s->pid) != s->pid)
+			r = kill(s->pid, sig);
+	} else {
+		r = kill(s->pid, sig);
+	}
+	if (r < 0 && errno != ESRCH)
+		log_warn("kill %s%d %s: %s", group ? "-" : "", (int)s->pid, strsignal(sig), strerror(errno));
+}
+
+/* Stop numarun itself with sig, as the target was stopped, and return once it is continued. sig is
+ * blocked (numarun reads it from the signalfd): take its default action for the moment, send it,
+ * and let it in. Returns whether a SIGCONT is there to be read (it is blocked, so it waits in the
+ * signalfd): not so when the kernel discarded the stop (a process group without a shell to continue
+ * it). */
+static int stop_self(int sig)
+{
+	if (sig == SIGSTOP) {
+		kill(getpid(), SIGSTOP);
+	} else {
+		struct sigaction dfl = {.sa_handler = SIG_DFL}, was;
+		sigemptyset(&dfl.sa_mask);
+		sigaction(sig, &dfl, &was);
+		sigset_t one;
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		kill(getpid(), sig);
+		sigprocmask(SIG_UNBLOCK, &one, NULL); /* stops here, until SIGCONT */
+		sigprocmask(SIG_BLOCK, &one, NULL);
+		sigaction(sig, &was, NULL);
+	}
+	sigset_t pend;
+	sigpending(&pend);
+	return sigismember(&pend, SIGCONT);
+}
+
+/* SIGCONT arrived: numarun goes on (the shell's fg or bg, or a kill). In the foreground of its terminal
+ * (fg) the target's group gets the terminal, in the background (bg) it does not; then the target goes
+ * on too, with its whole group when numarun had stopped with it. */
+static void resume(struct sv *s)
+{
+	if (tty_foreground() == s->own)
+		tty_give(s->pid);
+	send_sig(s, SIGCONT, s->group || s->stopped);
+	s->stopped = 0;
+	s->asked = 0;
+}
+
+static const char *stop_name(int sig)
+{
+	return sig == SIGTSTP ? "SIGTSTP" : sig == SIGTTIN ? "SIGTTIN" : sig == SIGTTOU ? "SIGTTOU" : "SIGSTOP";
+}
+
+/* The target stopped with sig (WIFSTOPPED): do as a shell's job would, see supervise_on_stop. */
+static void target_stopped(struct sv *s, int sig)
+{
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		sig = SIGSTOP;
+	enum supervise_stop what = supervise_on_stop(s->pid1, tty_foreground(), s->own, s->pid, sig, s->asked);
+	s->asked = 0;
+	switch (what) {
+	case SUPERVISE_STOP_NOTHING:
+		log_info("the target stopped (%s)", stop_name(sig));
+		return;
+	case SUPERVISE_STOP_HAND_CONT:
+		log_info("the target stopped (%s) for the terminal: it gets it and goes on", stop_name(sig));
+		tty_give(s->pid);
+		send_sig(s, SIGCONT, 1);
+		return;
+	case SUPERVISE_STOP_TAKE_FOLLOW:
+		tty_give(s->own);
+		/* fall through */
+	case SUPERVISE_STOP_FOLLOW:
+		log_info("the target stopped (%s): numarun stops too", stop_name(sig));
+		s->stopped = 1;
+		if (!stop_self(sig)) {
+			log_info("numarun did not stop (orphaned process group): the target goes on");
+			resume(s);
+		}
+		return;
+	}
+}
+
 static int status_code(int st)
 {
 	if (WIFEXITED(st))
@@ -77,8 +218,8 @@ static int status_code(int st)
 	return EXIT_FAILURE_NUMARUN;
 }
 
-int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, const char *path,
-		  char *const argv[])
+int supervise_run(struct monitor *m, const struct plan *pl, const struct policy *p, unsigned flags,
+		  const char *path, char *const argv[])
 {
 	sigset_t set, old;
 	sigemptyset(&set);
@@ -98,6 +239,10 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		log_error("pipe2: %s", strerror(errno));
 		return EXIT_FAILURE_NUMARUN;
 	}
+	/* Only a numarun in the foreground of its terminal hands it on; one run in the background never
+	 * takes it. */
+	pid_t own = getpgrp();
+	int take_tty = tty_foreground() == own;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -106,8 +251,11 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child(pfd[1], pl, p, path, argv, &old, &old_chld);
+		child(pfd[1], pl, p, path, argv, &old, &old_chld, take_tty);
 	}
+	/* Also here, so that no signal for the target's group is sent before the child has made it (EACCES
+	 * once the child has exec'd: it has, then). */
+	setpgid(pid, pid);
 	close(pfd[1]);
 	char msg[1100];
 	ssize_t n, got = 0;
@@ -121,6 +269,8 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		msg[got] = '\0';
 		int st;
 		waitpid(pid, &st, 0);
+		if (tty_foreground() == pid)
+			tty_give(own);
 		char *sp = strchr(msg, ' ');
 		log_error("%s", sp ? sp + 1 : msg);
 		if (m)
@@ -136,8 +286,12 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		log_error("signalfd: %s", strerror(errno));
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		if (tty_foreground() == pid)
+			tty_give(own);
 		return EXIT_FAILURE_NUMARUN;
 	}
+	struct sv s = {.pid = pid, .own = own, .pid1 = getpid() == 1,
+		       .group = (flags & SUPERVISE_SIGNAL_GROUP) != 0};
 	if (on_launch)
 		on_launch(on_launch_arg, pid);
 	if (m)
@@ -158,19 +312,31 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		}
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (!forwardable((int)si.ssi_signo))
+			int sig = (int)si.ssi_signo;
+			if (!forwardable(sig))
 				continue;
-			/* Forward; the target decides what the signal means. */
-			if (kill(pid, (int)si.ssi_signo) < 0 && errno != ESRCH)
-				log_warn("kill %d %s: %s", (int)pid, strsignal((int)si.ssi_signo), strerror(errno));
+			if (sig == SIGCONT) {
+				resume(&s);
+				continue;
+			}
+			if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+				s.asked = 1;
+			/* Forward (with -g to the target's group, as tini -g); the target decides what it means. */
+			send_sig(&s, sig, s.group);
 		}
 		int st;
 		pid_t w;
-		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-			if (w == pid) {
+		/* WUNTRACED: the target's stops too, for job control. */
+		while ((w = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) {
+			if (w != pid)
+				continue;
+			if (WIFSTOPPED(st)) {
+				target_stopped(&s, WSTOPSIG(st));
+			} else if (WIFEXITED(st) || WIFSIGNALED(st)) {
 				status = st;
 				done = 1;
 			}
+		}
 		if (done)
 			break;
 		if (m && mono() >= next) {
@@ -181,6 +347,10 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 		}
 	}
 	close(sfd);
+	/* The terminal back to numarun's group, for whoever waits for numarun (a shell takes it back
+	 * itself; another parent may not). */
+	if (tty_foreground() == pid)
+		tty_give(own);
 	if (m)
 		monitor_finish(m, status);
 	return status_code(status);

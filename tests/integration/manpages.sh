@@ -77,14 +77,14 @@ done
 for o in --cpunodebind --physcpubind --membind --interleave --preferred --localalloc --cpus \
 	--placement --smt --gomaxprocs --policy --topology --json --ini --verbose --quiet --version --help --omp-num-threads \
 	--balancing --threads= --monitor --source= --action= --interval= --events= --save-policy= \
-	-N -C -m -i -l -b -c -p -v -q -V -h; do
+	--exec --signal-group -N -C -m -i -l -b -c -p -g -v -q -V -h; do
 	contains "$T/numarun.1.txt" "$o" "numarun.1 documents $o"
 done
 for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_us cpu.cfs_period_us \
 	HWLOC_THISSYSTEM GOMAXPROCS OMP_NUM_THREADS 1.25 127 126 numarun_plan cpu_order cpu_count \
 	this_system allowed notes "ExecStart=" ENTRYPOINT initContainers "numarun plan --ini" \
 	"numactl(8)" "hwloc-bind(1)" "taskset(1)" "numad(8)" "numarun.ini(5)" \
-	MPOL_F_NUMA_BALANCING PR_SET_CHILD_SUBREAPER SIGWINCH close-on-exec \
+	MPOL_F_NUMA_BALANCING PR_SET_CHILD_SUBREAPER SIGWINCH close-on-exec "tcsetpgrp(3)" WUNTRACED "tini -g" \
 	/proc/PID/task /proc/PID/numa_maps numa_faults "mm->numa_scan_seq" kernel.numa_balancing \
 	kernel.perf_event_paranoid CAP_PERFMON CAP_SYS_NICE 0x01D3 0x02D3 0x0843 0x4043 0x0844 0x4044 \
 	"0.5%" "migrate_pages(2)" min_cpu sustain settle max_moves_per_minute descendants exclude \

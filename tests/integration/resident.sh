@@ -30,6 +30,7 @@ expect_rc 2 "resident: an interval below 10ms is refused"
 
 # Signals sent to numarun reach the target: it traps SIGTERM and SIGUSR1 and says so.
 for sig in TERM USR1 HUP; do
+	: >"$T/out" # not the last round's "ready": the job below empties it only once it has started
 	"$NUMARUN" --monitor --interval 100ms -- sh -c "trap 'echo got $sig; exit 9' $sig; echo ready; while :; do sleep 0.05; done" \
 		>"$T/out" 2>"$T/err" &
 	pid=$!

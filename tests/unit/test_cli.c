@@ -482,6 +482,39 @@ static void test_opt_version_help(void **state)
 	freeargs(a);
 }
 
+static void test_opt_signal_group(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("-g", "--monitor", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.signal_group, 1);
+	assert_int_equal(o.set, SET_MONITOR); /* not a policy field: nothing for cli_apply */
+	assert_int_equal(o.argc, 1);
+	assert_string_equal(o.argv[0], "prog");
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("--signal-group", "--", "prog", "-g");
+	parse_ok(a, &o);
+	assert_int_equal(o.signal_group, 1);
+	assert_int_equal(o.argc, 2);
+	assert_string_equal(o.argv[1], "-g"); /* the target's own */
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("-gv", "prog");
+	parse_ok(a, &o);
+	assert_int_equal(o.signal_group, 1);
+	assert_int_equal(o.verbosity, 2);
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("prog", "-g");
+	parse_ok(a, &o);
+	assert_int_equal(o.signal_group, 0);
+	assert_int_equal(o.argc, 2);
+	cli_free(&o);
+	freeargs(a);
+}
+
 static void test_opt_defaults_untouched(void **state)
 {
 	(void)state;
@@ -496,6 +529,8 @@ static void test_opt_defaults_untouched(void **state)
 	assert_null(o.mem_option);
 	assert_int_equal(o.help, 0);
 	assert_int_equal(o.version, 0);
+	assert_int_equal(o.signal_group, 0);
+	assert_int_equal(o.exec, 0);
 	assert_int_equal(o.argc, 1);
 	cli_free(&o);
 	freeargs(a);
@@ -514,6 +549,22 @@ static void test_err_unknown_option(void **state)
 	freeargs(a);
 	a = ARGS("plan", "--nope");
 	parse_err(a, "unknown option '--nope'");
+	freeargs(a);
+	a = ARGS("--bogus=1", "prog");
+	parse_err(a, "unknown option '--bogus=1'");
+	freeargs(a);
+	/* A long option that takes no value, given one (its code is no character to print). */
+	a = ARGS("--monitor=yes", "prog");
+	parse_err(a, "option '--monitor' takes no value");
+	freeargs(a);
+	a = ARGS("--signal-group=yes", "prog");
+	parse_err(a, "option '--signal-group' takes no value");
+	freeargs(a);
+	a = ARGS("--verbose=2", "prog");
+	parse_err(a, "option '--verbose' takes no value");
+	freeargs(a);
+	a = ARGS("-gx", "prog");
+	parse_err(a, "unknown option '-x'");
 	freeargs(a);
 }
 
@@ -742,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_opt_files_and_output),
 		cmocka_unit_test(test_opt_verbosity),
 		cmocka_unit_test(test_opt_version_help),
+		cmocka_unit_test(test_opt_signal_group),
 		cmocka_unit_test(test_opt_defaults_untouched),
 	};
 	const struct CMUnitTest errors[] = {
