@@ -68,7 +68,8 @@ uint64_t privs_keep_for_target(const struct privs *pv, const struct privs_need *
  */
 int privs_drop(const struct privs_need *keep, size_t n, uint64_t extra, unsigned *dropped);
 
-/* Text and JSON of what is held and what each chosen action needs (topology and plan output). */
+/* Text and JSON of what is held and what each chosen action needs (plan output); resident < 0: what is
+ * held only (topology output). */
 void privs_print_text(FILE *f, const struct privs *pv, const struct privs_need *need, size_t n, int resident);
 void privs_print_json(FILE *f, const struct privs *pv, const struct privs_need *need, size_t n, int resident);
 

@@ -316,6 +316,7 @@ void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *
 	fputc('\n', f);
 	if (t->allocator[0])
 		fprintf(f, "  allocator: %s\n", t->allocator);
+	privs_print_text(f, &t->privs, NULL, 0, -1);
 	if (lim)
 		fprintf(f, "  cpu quota: %s%s%s\n", lim->cpus > 0 ? "" : "none",
 			lim->cpus > 0 ? lim->source : "", "");
@@ -391,5 +392,12 @@ void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *
 			fprintf(f, "%s%" PRIu64, j ? "," : "", topology_distance(t, i, j));
 		fputc(']', f);
 	}
-	fputs("]}}\n", f);
+	fputs("]},\"allocator\":", f);
+	if (t->allocator[0])
+		json_string(f, t->allocator);
+	else
+		fputs("null", f);
+	fputs(",\"privileges\":", f);
+	privs_print_json(f, &t->privs, NULL, 0, -1);
+	fputs("}\n", f);
 }

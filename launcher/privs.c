@@ -249,6 +249,8 @@ void privs_print_text(FILE *f, const struct privs *pv, const struct privs_need *
 	fprintf(f, "\n  %-16s %s%s\n", "seccomp:",
 		pv->seccomp == 2 ? "filter on" : pv->seccomp == 1 ? "strict" : pv->seccomp == 0 ? "none" : "unknown",
 		pv->no_new_privs ? ", no_new_privs" : "");
+	if (resident < 0)
+		return; /* numarun topology: what is held only */
 	if (!resident) {
 		fprintf(f, "  %-16s none after the exec: the target gets numarun's capabilities unchanged\n", "keeps:");
 		return;
@@ -274,6 +276,10 @@ void privs_print_json(FILE *f, const struct privs *pv, const struct privs_need *
 	cap_list(f, pv->eff, pv->last_cap, 1);
 	fputs("],\"bounding\":[", f);
 	cap_list(f, pv->bnd, pv->last_cap, 1);
+	if (resident < 0) {
+		fputs("]}", f);
+		return;
+	}
 	fprintf(f, "],\"resident\":%s,\"keeps\":[", resident ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s{\"capability\":\"%s\",\"held\":%s,\"for\":", i ? "," : "",
