@@ -50,6 +50,9 @@ struct monitor {
 	hwloc_bitmap_t seen_cpus, seen_nodes; /* the allowed sets the plan was made for (NULL: not followed) */
 	hwloc_bitmap_t now_cpus, now_nodes;   /* scratch */
 	unsigned long replans;
+	double quota;             /* the CPU quota (CPUs) the plan was made under, 0 none; -1 not followed */
+	unsigned long quota_tick; /* when it was last read */
+	char quota_was_json[32];
 	const struct policy *p;
 	pid_t pid;                /* the target */
 	struct source src;

@@ -2,6 +2,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "cgroup.h"
 #include "clock.h"
 #include "log.h"
 #include "monitor.h"
@@ -421,6 +423,12 @@ void monitor_start(struct monitor *m, pid_t pid)
 	m->seen_nodes = hwloc_bitmap_alloc();
 	m->now_cpus = hwloc_bitmap_alloc();
 	m->now_nodes = hwloc_bitmap_alloc();
+	struct cpu_limit lim;
+	m->quota = m->t->this_system && cgroup_cpu_limit("", &lim) == 0 ? lim.cpus : -1;
+	if (m->quota > 0)
+		snprintf(m->quota_was_json, sizeof(m->quota_was_json), "%.2f", m->quota);
+	else
+		snprintf(m->quota_was_json, sizeof(m->quota_was_json), "null");
 	if (read_allowed(m->seen_cpus, m->seen_nodes) < 0) {
 		hwloc_bitmap_free(m->seen_cpus);
 		m->seen_cpus = NULL; /* no re-planning */
@@ -1027,6 +1035,45 @@ static void replan(struct monitor *m)
 		   "%u threads re-pinned%s%s", ac, an, oc, nc, repinned, gmp[0] ? "; " : "", gmp);
 }
 
+/* The CPU quota changed (podman update --cpus, an in-place resize): the CPUs stay, but what the runtime
+ * sized from the quota at its start does not follow. Read every few seconds. */
+static void check_quota(struct monitor *m)
+{
+	unsigned every = m->p->interval_ms ? (5000 + m->p->interval_ms - 1) / m->p->interval_ms : 5;
+	if (m->quota < 0 || m->ticks - m->quota_tick < every)
+		return;
+	m->quota_tick = m->ticks;
+	struct cpu_limit lim;
+	if (cgroup_cpu_limit("", &lim) < 0 || fabs(lim.cpus - m->quota) < 0.001)
+		return;
+	char q1[32], q2[32], gmp[512] = "";
+	snprintf(q1, sizeof(q1), m->quota > 0 ? "%.2f" : "none", m->quota);
+	snprintf(q2, sizeof(q2), lim.cpus > 0 ? "%.2f" : "none", lim.cpus);
+	const struct plan *pl = m->pl;
+	if (pl->gomaxprocs_managed >= 0) {
+		if (pl->gomaxprocs.action == KNOB_SET)
+			snprintf(gmp, sizeof(gmp), "GOMAXPROCS stays %ld (numarun set it in the environment at the start): "
+				 "restart the service to follow the quota", pl->gomaxprocs.value);
+		else if (pl->gomaxprocs_managed)
+			snprintf(gmp, sizeof(gmp), "the Go runtime (%s) updates GOMAXPROCS itself from the quota",
+				 pl->go_version[0] ? pl->go_version : "Go 1.25 or later");
+		else
+			snprintf(gmp, sizeof(gmp), "%s sized GOMAXPROCS once at its start and cannot follow the quota",
+				 pl->go_version[0] ? pl->go_version : "this Go runtime");
+	}
+	m->quota = lim.cpus;
+	m->replans++;
+	ev_begin(m, "replan");
+	ev_str(m, "reason", "cpu quota");
+	fprintf(m->events, ",\"ok\":true,\"old_quota\":%s,\"quota\":%s", m->quota_was_json, lim.cpus > 0 ? q2 : "null");
+	if (gmp[0])
+		ev_str(m, "gomaxprocs", gmp);
+	ev_end(m);
+	snprintf(m->quota_was_json, sizeof(m->quota_was_json), "%s", lim.cpus > 0 ? q2 : "null");
+	log_notice("the CPU quota changed from %s to %s CPUs: the CPUs stay as planned%s%s", q1, q2, gmp[0] ? "; " : "",
+		   gmp);
+}
+
 int monitor_tick(struct monitor *m)
 {
 	char path[128], buf[512];
@@ -1038,6 +1085,7 @@ int monitor_tick(struct monitor *m)
 		return rc;
 	if (allowed_changed(m))
 		replan(m);
+	check_quota(m);
 
 	/* Whose mask each thread has (numarun(1), "Threads the program pins"), then placement: new threads
 	 * within one interval of their creation. A thread may be renamed just after it starts: its name is

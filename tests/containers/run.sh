@@ -385,6 +385,17 @@ if [ "$ncpu" -ge 2 ] && [ -x "$top_builddir/tests/progs/workers" ]; then
 		else
 			not_ok "podman update back to 0-1: a replan event" "$(tail -3 "$T/ev/events.jsonl")"
 		fi
+		# The CPU quota changes: the CPUs stay, the event says so (read every 5 s).
+		if podman update --cpus 1 "$name" >"$T/update.log" 2>&1; then
+			if wait_file "$T/ev/events.jsonl" '"event":"replan","reason":"cpu quota".*"quota":1.00' 12; then
+				ok "podman update --cpus 1: a replan event for the CPU quota"
+				echo "# $(grep '"reason":"cpu quota"' "$T/ev/events.jsonl" | head -1)"
+			else
+				not_ok "podman update --cpus 1: a replan event for the CPU quota" "$(tail -3 "$T/ev/events.jsonl")"
+			fi
+		else
+			skip_check "podman update --cpus" "$(tail -1 "$T/update.log")"
+		fi
 	else
 		skip_check "podman update of the cpuset" "$(tail -1 "$T/update.log")"
 	fi
