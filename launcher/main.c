@@ -34,12 +34,17 @@ static const char *env_value(const struct policy *p, const char *name)
 static struct {
 	struct privs_need need[PRIVS_MAX_NEED];
 	size_t n;
+	const struct policy *pol;
+	const struct monitor *mon; /* its metric source is chosen by the time of the launch; NULL: none */
+	int save_policy;
 } keep;
 
 static void drop_privileges(void *arg, pid_t target)
 {
 	struct privs *pv = arg;
 	unsigned dropped = 0;
+	int pmu = keep.mon && keep.mon->sampling && keep.mon->src.kind == SOURCE_PMU;
+	keep.n = privs_needed(pv, keep.pol, 1, pmu, keep.save_policy, keep.need, PRIVS_MAX_NEED);
 	char name[64], list[768] = "", path[64], buf[4096];
 	size_t off = 0;
 	uint64_t extra = 0;
@@ -211,8 +216,8 @@ static int run(struct opts *o)
 		goto out_plan;
 	}
 	if (topo.this_system && (policy_resident(&pol) || (getpid() == 1 && !o->exec))) {
-		keep.n = privs_needed(&topo.privs, &pol, 1, pol.monitor && pol.source != SOURCE_FAULTS &&
-				      pol.source != SOURCE_PAGES, o->save_policy != NULL, keep.need, PRIVS_MAX_NEED);
+		keep.pol = &pol;
+		keep.save_policy = o->save_policy != NULL;
 		supervise_on_launch(drop_privileges, &topo.privs);
 	}
 	unsigned flags = o->signal_group ? SUPERVISE_SIGNAL_GROUP : 0;
@@ -232,7 +237,9 @@ static int run(struct opts *o)
 			rc = r == -1 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
 			goto out_plan;
 		}
+		keep.mon = &mon;
 		rc = supervise_run(&mon, &plan, &pol, flags, path, o->argv);
+		keep.mon = NULL;
 		goto out_plan;
 	}
 	if (o->signal_group)

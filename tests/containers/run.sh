@@ -84,6 +84,29 @@ wait_file() {
 }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# stop_container NAME TIMEOUT WHAT IMAGE [ARG...]: start a container, podman stop it after 1 s; sets
+# stop_s (seconds the stop took) and stop_status (its exit code) and prints both.
+stop_container() {
+	_name=$1 _timeout=$2 _what=$3
+	shift 3
+	containers="$containers $_name"
+	podman run -d --pull=never --name "$_name" "$@" >/dev/null
+	sleep 1
+	_t0=$(now)
+	podman stop -t "$_timeout" "$_name" >/dev/null 2>&1
+	stop_s=$(elapsed "$_t0" "$(now)")
+	stop_status=$(status_of "$_name")
+	echo "# podman stop, $_what: $stop_s s, status $stop_status"
+	podman rm -f "$_name" >/dev/null 2>&1
+}
+# stopped_at_once WHAT: the last stop_container ended with SIGTERM (143) well before its timeout.
+stopped_at_once() {
+	if [ "$stop_status" = 143 ] && awk -v s="$stop_s" 'BEGIN { exit !(s < 5) }'; then
+		ok "$1 (143, $stop_s s)"
+	else
+		not_ok "$1" "status $stop_status, $stop_s s"
+	fi
+}
 ncpu=$(nproc)
 
 # ---- PID 1: stays the init, forwards, reaps, exits with the target's status ----
@@ -95,37 +118,14 @@ prun "$IMG" /numarun -- sh -c '(sleep 0.3 &) ; sleep 1.5; grep -l "^State:.*Z" /
 expect_rc 0 "PID 1: orphans are reaped"
 expect_out_match '^0$' "PID 1: no zombie left after the orphan ended"
 
-name=nrct-stop-$TAG
-containers="$containers $name"
-podman run -d --pull=never --name "$name" "$IMG" /numarun -- sleep 1000 >/dev/null
-sleep 1
-t0=$(now)
-podman stop -t 10 "$name" >/dev/null 2>&1
-t1=$(now)
-stop_resident=$(elapsed "$t0" "$t1")
-echo "# podman stop, numarun as PID 1 (resident): ${stop_resident} s, status $(status_of "$name")"
-if [ "$(status_of "$name")" = 143 ] && awk -v s="$stop_resident" 'BEGIN { exit !(s < 5) }'; then
-	ok "PID 1: podman stop ends the target with SIGTERM at once (143, ${stop_resident} s)"
+stop_container "nrct-stop-$TAG" 10 "numarun as PID 1 (resident)" "$IMG" /numarun -- sleep 1000
+stopped_at_once "PID 1: podman stop ends the target with SIGTERM at once"
+stop_container "nrct-exec-$TAG" 2 "--exec (sleep is PID 1)" "$IMG" /numarun --exec -- sleep 1000
+if [ "$stop_status" = 137 ]; then
+	ok "--exec: the exec'd PID 1 ignores SIGTERM and is killed after the timeout (137, $stop_s s): why numarun stays the init"
 else
-	not_ok "PID 1: podman stop ends the target with SIGTERM at once" "status $(status_of "$name"), ${stop_resident} s"
+	not_ok "--exec: the exec'd PID 1 is killed after the timeout" "status $stop_status, $stop_s s"
 fi
-podman rm -f "$name" >/dev/null 2>&1
-
-name=nrct-exec-$TAG
-containers="$containers $name"
-podman run -d --pull=never --name "$name" "$IMG" /numarun --exec -- sleep 1000 >/dev/null
-sleep 1
-t0=$(now)
-podman stop -t 2 "$name" >/dev/null 2>&1
-t1=$(now)
-stop_exec=$(elapsed "$t0" "$t1")
-echo "# podman stop, --exec (sleep is PID 1): ${stop_exec} s, status $(status_of "$name")"
-if [ "$(status_of "$name")" = 137 ]; then
-	ok "--exec: the exec'd PID 1 ignores SIGTERM and is killed after the timeout (137, ${stop_exec} s): why numarun stays the init"
-else
-	not_ok "--exec: the exec'd PID 1 is killed after the timeout" "status $(status_of "$name"), ${stop_exec} s"
-fi
-podman rm -f "$name" >/dev/null 2>&1
 
 name=nrct-usr1-$TAG
 containers="$containers $name"
@@ -322,21 +322,9 @@ else
 fi
 prun localhost/numarun-example:latest sh -c 'grep ^Cpus_allowed_list /proc/self/status; exit 3'
 expect_rc 3 "Dockerfile: ENTRYPOINT numarun runs the CMD and passes its status"
-name=nrct-example-$TAG
-containers="$containers $name"
-podman run -d --pull=never --name "$name" localhost/numarun-example:latest >/dev/null
-sleep 1
-t0=$(now)
-podman stop -t 10 "$name" >/dev/null 2>&1
-t1=$(now)
-stop_example=$(elapsed "$t0" "$t1")
-echo "# podman stop of the Dockerfile's image (ENTRYPOINT numarun, CMD sleep infinity): ${stop_example} s, status $(status_of "$name")"
-if [ "$(status_of "$name")" = 143 ] && awk -v s="$stop_example" 'BEGIN { exit !(s < 5) }'; then
-	ok "Dockerfile: podman stop ends it with SIGTERM at once (143)"
-else
-	not_ok "Dockerfile: podman stop ends it with SIGTERM at once" "status $(status_of "$name"), ${stop_example} s"
-fi
-podman rm -f "$name" >/dev/null 2>&1
+stop_container "nrct-example-$TAG" 10 "the Dockerfile's image (ENTRYPOINT numarun, CMD sleep infinity)" \
+	localhost/numarun-example:latest
+stopped_at_once "Dockerfile: podman stop ends it with SIGTERM at once"
 
 # The app image of pod.yaml: distroless-like, FROM scratch with a static shell only.
 mkdir -p "$T/app/bin"
