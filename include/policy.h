@@ -71,7 +71,8 @@ struct policy {
 	size_t nrules;
 };
 
-enum { POLICY_FROM_FILE_CPU_LIST = 1, POLICY_FROM_FILE_NODES = 2, POLICY_FROM_FILE_MEM_NODES = 4 };
+enum { POLICY_FROM_FILE_CPU_LIST = 1, POLICY_FROM_FILE_NODES = 2, POLICY_FROM_FILE_MEM_NODES = 4,
+       POLICY_FROM_FILE_CPUS = 8 /* a CPU count was asked for (policy or -c): intent to keep */ };
 
 /* Fill p with the built-in defaults. */
 void policy_init(struct policy *p);

@@ -345,6 +345,7 @@ void cli_apply(const struct opts *o, struct policy *p)
 	if (o->set & SET_CPUS) {
 		p->cpus_kind = v->cpus_kind;
 		p->cpus_value = v->cpus_value;
+		p->from_file |= POLICY_FROM_FILE_CPUS; /* a count asked for: the intent */
 	}
 	if (o->set & SET_STRATEGY)
 		p->strategy = v->strategy;

@@ -334,15 +334,20 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->mask = hwloc_bitmap_alloc();
 	long tck = sysconf(_SC_CLK_TCK);
 	m->clk_tck = tck > 0 ? 1.0 / (double)tck : 0.01;
-	if (build_slots(m, 0, cause, causelen) < 0)
+	if (build_slots(m, pl->relocated[0] != '\0', cause, causelen) < 0)
 		return -1;
 
 	m->sampling = p->monitor;	if (m->sampling) {
 		int last = hwloc_bitmap_last(t->node_set);
 		if (source_choose(&m->src, p->source, last >= 0 ? (unsigned)last + 1 : 1, cause, causelen) < 0) {
 			/* Refused (permissions or the seccomp filter), not absent: monitor with what still works. */
-			if (!(p->source == SOURCE_PMU && m->src.pmu_refused && !p->strict))
+			if (!(p->source == SOURCE_PMU && m->src.pmu_refused))
 				return -1;
+			if (p->strict) {
+				size_t l = strlen(cause);
+				snprintf(cause + l, causelen - l, "; --strict: not launched");
+				return -2; /* refused by the kernel: exit status 1 */
+			}
 			log_warn("%s; monitoring with another source (--strict refuses instead)", cause);
 			free(m->src.pages);
 			free(m->src.faults);
@@ -951,6 +956,10 @@ static void replan(struct monitor *m)
 	if (!ok) {
 		log_warn("the allowed CPUs changed to %s (nodes %s) but numarun cannot plan there: %s; its threads stay "
 			 "where the kernel put them", ac, an, cause);
+		/* The kernel's masks are numarun's from now on, not the program's. */
+		for (size_t i = 0; i < m->n; i++)
+			if (m->th[i].seen && m->th[i].owner == OWNER_NUMARUN && pin_thread_get(m->th[i].tid, m->mask) == 0)
+				record_set(m, &m->th[i], m->mask);
 		ev_begin(m, "replan");
 		ev_str(m, "allowed_cpus", ac);
 		ev_str(m, "allowed_nodes", an);
@@ -961,7 +970,12 @@ static void replan(struct monitor *m)
 		free(np);
 		return;
 	}
-	/* What the running process was given at its start cannot change. */
+	/* What the running process was given at its start cannot change: its environment, and a memory policy
+	 * the kernel refused at the launch (the kernel itself rebinds one that was set to the new nodes). */
+	if (m->pl->mem == MEM_DEFAULT && np->mem != MEM_DEFAULT) {
+		plan_drop_memory(nt, np, "not set at the launch");
+		snprintf(np->dropped, sizeof(np->dropped), "%s", m->pl->dropped);
+	}
 	np->gomaxprocs = m->pl->gomaxprocs;
 	np->omp = m->pl->omp;
 	np->gomemlimit = m->pl->gomemlimit;
@@ -996,13 +1010,16 @@ static void replan(struct monitor *m)
 
 	unsigned repinned = 0, left = 0;
 	hwloc_bitmap_t before = hwloc_bitmap_alloc();
+	for (size_t i = 0; i < m->n; i++)
+		m->th[i].slot = -1; /* indexes into the old plan's slots */
 	for (size_t i = 0; i < m->n; i++) {
 		struct mthread *th = &m->th[i];
+		if (!th->seen)
+			continue; /* new this tick: classified against the new launch mask below */
 		if (th->owner != OWNER_NUMARUN) {
 			left++;
 			continue;
 		}
-		th->slot = -1;
 		if (pin_thread_get(th->tid, m->mask) < 0)
 			continue;
 		hwloc_bitmap_copy(before, m->mask);

@@ -321,7 +321,7 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		if (rc == 0) {
 			pl->order = calloc(hwloc_bitmap_weight(want), sizeof(unsigned));
 			order_explicit(pl, t, want);
-			if (p->cpus_kind != CPUS_ALL)
+			if (p->cpus_kind != CPUS_ALL && !p->planned_cpus)
 				note(pl, "an explicit CPU list is given: the CPU count request is not used");
 		}
 		hwloc_bitmap_free(want);
@@ -612,6 +612,9 @@ static int relocate(const struct topo *t, struct policy *q, struct plan *pl, cha
 		      nodes_not_allowed(t, q->mem_nodes, 0);
 	if (!differ && !cpu_bad && !nodes_bad && !mem_bad)
 		return 0;
+	if (!(q->from_file & (POLICY_FROM_FILE_CPU_LIST | POLICY_FROM_FILE_NODES | POLICY_FROM_FILE_MEM_NODES)) ||
+	    (!q->cpu_list && !q->nodes && !q->mem_nodes))
+		return 0; /* nothing of the file's to re-plan: the command line's lists are taken as given */
 
 	char where[LIST_LEN * 2 + 64];
 	if (differ)
@@ -654,11 +657,26 @@ static int relocate(const struct topo *t, struct policy *q, struct plan *pl, cha
 		hwloc_bitmap_t s = parse_set(q->cpu_list, t->cpus);
 		int n = s ? hwloc_bitmap_weight(s) : 0;
 		hwloc_bitmap_free(s);
-		off += (size_t)snprintf(was + off, sizeof(was) - off, "%scpu_list %s as %d CPU%s", off ? ", " : "",
-					q->cpu_list, n, n == 1 ? "" : "s");
-		if (n > 0) {
-			q->cpus_kind = CPUS_COUNT;
-			q->cpus_value = n;
+		/* At most what is allowed here (whole cores only with smt = no). */
+		int avail = q->smt ? hwloc_bitmap_weight(t->allowed_cpus) : (int)t->ncores;
+		if (q->from_file & POLICY_FROM_FILE_CPUS) {
+			/* plan --ini wrote the count asked for too: that is the intent */
+			char cs[64];
+			off += (size_t)snprintf(was + off, sizeof(was) - off, "%scpu_list %s as cpus = %s", off ? ", " : "",
+						q->cpu_list, policy_cpus_str(q->cpus_kind, q->cpus_value, cs, sizeof(cs)));
+		} else if (strcmp(q->cpu_list, "all") == 0) {
+			q->cpus_kind = CPUS_ALL;
+			off += (size_t)snprintf(was + off, sizeof(was) - off, "%scpu_list all", off ? ", " : "");
+		} else {
+			off += (size_t)snprintf(was + off, sizeof(was) - off, "%scpu_list %s as %d CPU%s%s", off ? ", " : "",
+						q->cpu_list, n > avail ? avail : n, (n > avail ? avail : n) == 1 ? "" : "s",
+						n > avail ? " (all that are allowed here)" : "");
+			if (n > avail)
+				n = avail;
+			if (n > 0) {
+				q->cpus_kind = CPUS_COUNT;
+				q->cpus_value = n;
+			}
 		}
 		free(q->cpu_list);
 		q->cpu_list = NULL;
@@ -669,7 +687,8 @@ static int relocate(const struct topo *t, struct policy *q, struct plan *pl, cha
 		hwloc_bitmap_free(s);
 		off += (size_t)snprintf(was + off, sizeof(was) - off, "%snodes %s as %d node%s", off ? ", " : "",
 					q->nodes, n, n == 1 ? "" : "s");
-		if (q->cpus_kind == CPUS_ALL && n > 0) {
+		if (q->cpus_kind == CPUS_ALL && n > 0 && strcmp(q->nodes, "all") != 0 &&
+		    !(q->from_file & POLICY_FROM_FILE_CPUS)) {
 			q->cpus_kind = CPUS_NODES;
 			q->cpus_value = n;
 		}

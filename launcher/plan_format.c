@@ -257,6 +257,7 @@ void plan_print_ini(FILE *f, const struct plan *pl, const struct topo *t, const 
 	      "# nodes below were allowed; elsewhere numarun re-plans it with the same intent (numarun(1)).\n", f);
 	fputs("[placement]\n", f);
 	fprintf(f, "cpu_list = %s\n", nodelist_format(pl->cpus, a, sizeof(a)));
+	fprintf(f, "cpus = %s\n", policy_cpus_str(p->cpus_kind, p->cpus_value, a, sizeof(a)));
 	fprintf(f, "planned_cpus = %s\n", nodelist_format(t->allowed_cpus, a, sizeof(a)));
 	fprintf(f, "planned_nodes = %s\n", nodelist_format(t->allowed_nodes, a, sizeof(a)));
 	if (p->strict)

@@ -483,6 +483,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 			}
 		} else if (strcmp(key, "cpus") == 0) {
 			rc = policy_parse_cpus(value, &p->cpus_kind, &p->cpus_value, cause, sizeof(cause));
+			p->from_file |= POLICY_FROM_FILE_CPUS;
 		} else if (strcmp(key, "cpu_list") == 0) {
 			if (check_list_value(value) < 0) {
 				set_error(c, "bad value '%s' for 'cpu_list' (expected all or a list such as 0-3,8)",

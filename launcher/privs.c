@@ -145,11 +145,9 @@ size_t privs_needed(const struct privs *pv, const struct policy *p, int resident
 		n = need(out, n, max, CAP_KILL, "forwarding signals to a target that switches to another user");
 	/* Setting another process's CPUs, and reading its numa_maps or migrating its pages, the kernel allows
 	 * with CAP_SYS_NICE and CAP_SYS_PTRACE, or when numarun holds every capability the target holds. */
-	int pins = p->threads != THREADS_NONE;
-	for (size_t i = 0; i < p->nrules; i++)
-		pins |= p->rules[i].nodes != NULL;
-	if (pins || (p->monitor && p->action != ACTION_NONE))
-		n = need(out, n, max, CAP_SYS_NICE, "setting the CPUs of the target's threads");
+	if (policy_resident(p))
+		n = need(out, n, max, CAP_SYS_NICE, "setting the CPUs of the target's threads (placement, moves, and "
+						    "after a cpuset change)");
 	if (p->monitor)
 		n = need(out, n, max, CAP_SYS_PTRACE, p->action == ACTION_MIGRATE
 			 ? "reading the target's /proc/PID/numa_maps and migrating its pages"

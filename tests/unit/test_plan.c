@@ -630,6 +630,27 @@ static void test_ini_records_planned_sets(void **state)
 	free(text);
 }
 
+/* plan --ini writes the count asked for (cpus =): that intent is kept where fewer CPUs are allowed. */
+static void test_relocate_keeps_count_intent(void **state)
+{
+	struct fixture *f = *state;
+	char a[256];
+	restrict_cpus(&f->t, "8-11");
+	load(f, "[placement]\ncpu_list = 0-15\ncpus = all\nplanned_cpus = 0-15\nplanned_nodes = 0-3\n");
+	ok_plan(f);
+	assert_string_equal(nodelist_format(f->pl.cpus, a, sizeof(a)), "8-11");
+	assert_non_null(strstr(f->pl.relocated, "cpu_list 0-15 as cpus = all"));
+	/* without the count, a list larger than what is allowed becomes all that is allowed */
+	load(f, "[placement]\ncpu_list = 0-15\nplanned_cpus = 0-15\nplanned_nodes = 0-3\n");
+	ok_plan(f);
+	assert_string_equal(nodelist_format(f->pl.cpus, a, sizeof(a)), "8-11");
+	assert_non_null(strstr(f->pl.relocated, "as 4 CPUs (all that are allowed here)"));
+	/* strict with nothing of the file's to re-plan: nothing to refuse */
+	load(f, "[placement]\nplanned_cpus = 0-15\nplanned_nodes = 0-3\nstrict = yes\n");
+	ok_plan(f);
+	assert_string_equal(f->pl.relocated, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +675,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_relocate_lists_not_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relocate_not_cli_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ini_records_planned_sets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relocate_keeps_count_intent, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

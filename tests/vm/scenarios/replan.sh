@@ -13,11 +13,12 @@ thread_masks() {
 	done | sort -u | tr '\n' ' '
 }
 
-# Wait up to $2 seconds for file $1 to hold $3 replan events.
+# Wait up to $2 seconds for the last replan event of file $1 to plan CPUs $3 (the cpus and mems files are
+# written one after the other: one or two events).
 wait_replans() {
 	_n=0
 	while [ "$_n" -lt $(($2 * 10)) ]; do
-		[ "$(vm_event_count "$1" replan)" -ge "$3" ] && return 0
+		grep '"event":"replan"' "$1" 2>/dev/null | tail -n 1 | grep -q ",\"cpus\":\"$3\"" && return 0
 		sleep 0.1
 		_n=$((_n + 1))
 	done
@@ -51,7 +52,7 @@ scenario_main() {
 	echo 2 >"$cg/cpuset.mems"
 	echo 4-5 >"$cg/cpuset.cpus"
 	t0=$(date +%s)
-	if wait_replans "$ev" 10 1; then
+	if wait_replans "$ev" 10 4-5; then
 		vm_ok "replan: a replan event after the cpuset shrank to CPUs 4-5 (within $(($(date +%s) - t0)) s)"
 	else
 		vm_not_ok "replan: a replan event after the cpuset shrank" "$(tail -n 3 "$ev")"
@@ -70,7 +71,7 @@ scenario_main() {
 	# Widen to all 8 CPUs again: spread over the four nodes.
 	echo 0-7 >"$cg/cpuset.cpus"
 	echo 0-3 >"$cg/cpuset.mems"
-	if wait_replans "$ev" 10 2; then
+	if wait_replans "$ev" 10 0-7; then
 		vm_ok "replan: a replan event after the cpuset grew back to CPUs 0-7"
 	else
 		vm_not_ok "replan: a replan event after the cpuset grew back" "$(tail -n 3 "$ev")"
@@ -83,6 +84,11 @@ scenario_main() {
 	wait "$nr"
 	vm_check_eq "replan: numarun exits with the target's status" 0 "$?"
 	vm_event "$ev" exit >/tmp/ex
-	vm_check_eq "replan: the exit event counts the replans" 2 "$(vm_json_get replans </tmp/ex)"
+	n=$(vm_json_get replans </tmp/ex)
+	if [ "$n" -ge 2 ] && [ "$n" = "$(vm_event_count "$ev" replan)" ]; then
+		vm_ok "replan: the exit event counts the replans ($n)"
+	else
+		vm_not_ok "replan: the exit event counts the replans" "exit says $n, $(vm_event_count "$ev" replan) events"
+	fi
 	vm_diag "numarun said: $(grep "allowed CPUs changed" /tmp/replan.err | head -n 2)"
 }
