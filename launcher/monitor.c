@@ -954,7 +954,7 @@ static void replan(struct monitor *m)
 			topology_free(nt);
 	}
 	if (!ok) {
-		log_warn("the allowed CPUs changed to %s (nodes %s) but numarun cannot plan there: %s; its threads stay "
+		log_warn("the cpuset changed to CPUs %s, memory nodes %s, but numarun cannot plan there: %s; its threads stay "
 			 "where the kernel put them", ac, an, cause);
 		/* The kernel's masks are numarun's from now on, not the program's. */
 		for (size_t i = 0; i < m->n; i++)
@@ -1048,7 +1048,7 @@ static void replan(struct monitor *m)
 	if (gmp[0])
 		ev_str(m, "gomaxprocs", gmp);
 	ev_end(m);
-	log_notice("the allowed CPUs changed to %s (nodes %s): re-planned from CPUs %s to %s with the same policy, "
+	log_notice("the cpuset changed to CPUs %s, memory nodes %s: re-planned from CPUs %s to %s with the same policy, "
 		   "%u threads re-pinned%s%s", ac, an, oc, nc, repinned, gmp[0] ? "; " : "", gmp);
 }
 

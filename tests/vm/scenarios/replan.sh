@@ -90,5 +90,5 @@ scenario_main() {
 	else
 		vm_not_ok "replan: the exit event counts the replans" "exit says $n, $(vm_event_count "$ev" replan) events"
 	fi
-	vm_diag "numarun said: $(grep "allowed CPUs changed" /tmp/replan.err | head -n 2)"
+	vm_diag "numarun said: $(grep "the cpuset changed" /tmp/replan.err | head -n 2)"
 }
