@@ -724,9 +724,36 @@ static void test_balancing_and_gomemlimit(void **state)
 	}
 }
 
+/* Where a policy was planned, and strict: read back, copied, checked. */
+static void test_planned_and_strict(void **state)
+{
+	(void)state;
+	struct policy p, q;
+	char cause[512];
+	policy_init(&p);
+	assert_int_equal(policy_load_string(&p, "p.ini",
+					    "[placement]\ncpu_list = 4-7\ncpus = all\nplanned_cpus = 4-11\n"
+					    "planned_nodes = 1\nstrict = yes\n[memory]\npolicy = bind\nnodes = 1\n",
+					    cause, sizeof(cause)), 0);
+	assert_string_equal(p.planned_cpus, "4-11");
+	assert_string_equal(p.planned_nodes, "1");
+	assert_int_equal(p.strict, 1);
+	assert_int_equal(p.from_file, POLICY_FROM_FILE_CPU_LIST | POLICY_FROM_FILE_CPUS | POLICY_FROM_FILE_MEM_NODES);
+	policy_copy(&q, &p);
+	assert_string_equal(q.planned_cpus, "4-11");
+	assert_string_equal(q.planned_nodes, "1");
+	assert_int_equal(q.from_file, p.from_file);
+	policy_free(&q);
+	policy_free(&p);
+	load_err("[placement]\nplanned_cpus = 1-\n", "p.ini:2: bad value '1-' for 'planned_cpus' (expected a list such as 0-3,8)");
+	load_err("[placement]\n\nplanned_nodes = x\n", "p.ini:3: bad value 'x' for 'planned_nodes' (expected a list such as 0-3,8)");
+	load_err("[placement]\nstrict = maybe\n", "p.ini:2: bad value 'maybe' for 'strict' (expected yes or no)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest load[] = {
+		cmocka_unit_test(test_planned_and_strict),
 		cmocka_unit_test(test_init_defaults),
 		cmocka_unit_test(test_load_full),
 		cmocka_unit_test(test_load_keywords),
