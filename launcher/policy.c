@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <ini.h>
+#include "nodelist.h"
 #include "policy.h"
 
 void policy_init(struct policy *p)
@@ -494,7 +495,12 @@ static int handler(void *user, const char *section, const char *key, const char 
 			p->cpu_list = strdup(value);
 			p->from_file |= POLICY_FROM_FILE_CPU_LIST;
 		} else if (strcmp(key, "planned_cpus") == 0 || strcmp(key, "planned_nodes") == 0) {
-			if (check_list_value(value) < 0) {
+			/* Plain lists, as numarun writes them (no all, !, +: they name sets, not choices). */
+			hwloc_bitmap_t b = hwloc_bitmap_alloc();
+			char why[128];
+			int bad = strspn(value, "0123456789,-") != strlen(value) || nodelist_parse(value, NULL, b, why, sizeof(why)) < 0;
+			hwloc_bitmap_free(b);
+			if (bad) {
 				set_error(c, "bad value '%s' for '%s' (expected a list such as 0-3,8)", value, key);
 				return 0;
 			}
