@@ -85,7 +85,13 @@ expect_out_line "$(printf 'Cpus_allowed_list:\t%s' "$c1")" "descendants: a child
 # Seen before taskset set the mask it is released, after it is the program's at first sight; seen before
 # its exec it is still named taskset.
 n=$(grep -E '"event":"(thread_new|released)"' "$T/desc.json" | grep -E '"comm":"(sh|taskset)"' | grep -c '"pinned_by":"program"')
-if [ "$n" -ge 1 ]; then ok "descendants: the taskset child is reported pinned by the program"; else
+if [ "$n" -ge 1 ]; then ok "descendants: the taskset child is reported pinned by the program"
+elif grep '"event":"thread_new"' "$T/desc.json" | grep '"comm":"taskset"' | grep -q "\"pinned_by\":\"numarun\",\"affinity\":\"$c1\""; then
+	# Seen before taskset set its mask, and numarun happened to place it on CPU $c1 itself: the mask
+	# taskset then set is the one numarun had set, which nobody can tell apart (numarun(1)).
+	skip_check "descendants: the taskset child is reported pinned by the program" \
+		"numarun placed it on CPU $c1 before taskset set the same mask (a loaded machine)"
+else
 	not_ok "descendants: the taskset child is reported pinned by the program" "$(cat "$T/desc.json")"; fi
 
 # -v says what it left alone.
