@@ -21,4 +21,7 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen);
 /* exec path with argv (environment already set). Returns only on failure: 126 or 127, with cause. */
 int launch_exec(const char *path, char *const argv[], char *cause, size_t causelen);
 
+/* The warning for a memory policy the kernel refuses (why: privs_explain's sentence), launched without. */
+void launch_warn_memory_dropped(const char *why);
+
 #endif

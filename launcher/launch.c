@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <numaif.h>
-#include "caps.h"
 #include "launch.h"
 #include "mempolicy.h"
 #include "nodelist.h"
@@ -81,11 +80,12 @@ int launch_resolve(const char *cmd, char *path, size_t pathlen, char *cause, siz
 	return EXIT_NOTFOUND;
 }
 
-static const char *perm_hint(int e)
+
+
+void launch_warn_memory_dropped(const char *why)
 {
-	if (e != EPERM)
-		return "";
-	return caps_have(CAP_SYS_NICE) > 0 ? "" : " (without CAP_SYS_NICE; a container's seccomp profile may refuse it)";
+	log_warn("the kernel refuses the memory policy: %s; launching without it (the CPU binding is kept; --strict "
+		 "refuses instead)", why);
 }
 
 int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
@@ -111,22 +111,22 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 	int rc = set_mempolicy(mode, mask, maxnode);
 	int e = errno;
 	free(mask);
-	if (rc < 0 && !pl->strict && (e == EPERM || e == ENOSYS)) {
+	if (rc < 0) {
 		/* Refused though the probe did not say so (it could not run): the CPU binding stands. */
 		struct privs pv;
 		char why[1024];
 		privs_read(&pv);
-		if (privs_refused(&pv, e)) {
-			log_warn("the kernel refuses the memory policy: %s; launching without it (the CPU binding is "
-				 "kept; --strict refuses instead)", privs_explain(&pv, "set_mempolicy", e, -1, why, sizeof(why)));
+		int refused = privs_refused(&pv, e);
+		if (refused)
+			privs_explain(&pv, "set_mempolicy", e, -1, why, sizeof(why));
+		if (refused && !pl->strict) {
+			launch_warn_memory_dropped(why);
 			return 0;
 		}
-	}
-	if (rc < 0) {
 		snprintf(cause, causelen, "set_mempolicy %s%s nodes %s: %s%s", policy_mem_name(pl->mem),
 			 pl->balancing ? "|balancing" : "",
 			 pl->mem == MEM_LOCAL ? "local" : nodelist_format(pl->mem_nodes, list, sizeof(list)),
-			 strerror(e), perm_hint(e));
+			 refused ? why : strerror(e), refused ? "; --strict: not launched without it" : "");
 		return -e;
 	}
 	return 0;

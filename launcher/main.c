@@ -148,8 +148,7 @@ static int run(struct opts *o)
 			}
 			plan_drop_memory(&topo, &plan, why);
 			if (o->cmd == CMD_RUN)
-				log_warn("the kernel refuses the memory policy: %s; launching without it (the CPU binding is "
-					 "kept; --strict refuses instead)", why);
+				launch_warn_memory_dropped(why);
 		}
 	}
 	if (plan.relocated[0] && o->cmd == CMD_RUN)

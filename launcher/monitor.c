@@ -913,24 +913,26 @@ static int allowed_changed(struct monitor *m)
 	return !hwloc_bitmap_isequal(m->now_cpus, m->seen_cpus) || !hwloc_bitmap_isequal(m->now_nodes, m->seen_nodes);
 }
 
-/* What becomes of GOMAXPROCS: the runtime read it (or the CPU count) when it started. */
-static void gomaxprocs_after(const struct monitor *m, unsigned ncpus, char *out, size_t len)
+/* What becomes of GOMAXPROCS when the CPUs or the quota change (what: "the new CPU set ...", "the quota");
+ * the runtime read it, or sized it, when it started. want: what it would be now, -1 unknown. */
+static void gomaxprocs_after(const struct monitor *m, const char *what, long want, char *out, size_t len)
 {
 	const struct plan *pl = m->pl;
+	const char *go = pl->go_version[0] ? pl->go_version : NULL;
 	out[0] = '\0';
 	if (pl->gomaxprocs_managed < 0)
 		return;
-	if (pl->gomaxprocs.action == KNOB_SET && pl->gomaxprocs.value != (long)ncpus)
-		snprintf(out, len, "GOMAXPROCS stays %ld (numarun set it in the environment at the start; %s cannot "
-			 "change it): restart the service to follow the %u CPUs", pl->gomaxprocs.value,
-			 pl->go_version[0] ? pl->go_version : "the Go runtime", ncpus);
-	else if (pl->gomaxprocs.action != KNOB_SET && pl->gomaxprocs_managed)
-		snprintf(out, len, "the Go runtime (%s) updates GOMAXPROCS itself from the new CPU set",
-			 pl->go_version[0] ? pl->go_version : "Go 1.25 or later");
-	else if (pl->gomaxprocs.action != KNOB_SET)
-		snprintf(out, len, "%s sized GOMAXPROCS once at its start and cannot follow the %u CPUs: restart the "
-			 "service (Go 1.25 and later follow by themselves)", pl->go_version[0] ? pl->go_version : "this Go runtime",
-			 ncpus);
+	if (pl->gomaxprocs.action == KNOB_SET) {
+		if (want < 0 || pl->gomaxprocs.value != want)
+			snprintf(out, len, "GOMAXPROCS stays %ld (numarun set it in the environment at the start; the "
+				 "runtime cannot change it): restart the service to follow %s", pl->gomaxprocs.value, what);
+	} else if (pl->gomaxprocs_managed) {
+		snprintf(out, len, "the Go runtime (%s) updates GOMAXPROCS itself from %s", go ? go : "Go 1.25 or later",
+			 what);
+	} else {
+		snprintf(out, len, "%s sized GOMAXPROCS once at its start and cannot follow %s: restart the service "
+			 "(Go 1.25 and later follow by themselves)", go ? go : "this Go runtime", what);
+	}
 }
 
 /* The cpuset changed under us (the kubelet's CPU manager, an in-place resize, podman update): plan again
@@ -985,7 +987,9 @@ static void replan(struct monitor *m)
 	nodelist_format(m->pl->cpu_nodes, on, sizeof(on));
 	nodelist_format(np->cpus, nc, sizeof(nc));
 	nodelist_format(np->cpu_nodes, nn, sizeof(nn));
-	gomaxprocs_after(m, np->ncpus, gmp, sizeof(gmp));
+	char what[64];
+	snprintf(what, sizeof(what), "the new CPU set of %u CPU%s", np->ncpus, np->ncpus == 1 ? "" : "s");
+	gomaxprocs_after(m, what, np->ncpus, gmp, sizeof(gmp));
 
 	/* Swap in the new plan; the old one (ours, or main's) is no longer looked at. */
 	free_slots(m);
@@ -1066,18 +1070,7 @@ static void check_quota(struct monitor *m)
 	char q1[32], q2[32], gmp[512] = "";
 	snprintf(q1, sizeof(q1), m->quota > 0 ? "%.2f" : "none", m->quota);
 	snprintf(q2, sizeof(q2), lim.cpus > 0 ? "%.2f" : "none", lim.cpus);
-	const struct plan *pl = m->pl;
-	if (pl->gomaxprocs_managed >= 0) {
-		if (pl->gomaxprocs.action == KNOB_SET)
-			snprintf(gmp, sizeof(gmp), "GOMAXPROCS stays %ld (numarun set it in the environment at the start): "
-				 "restart the service to follow the quota", pl->gomaxprocs.value);
-		else if (pl->gomaxprocs_managed)
-			snprintf(gmp, sizeof(gmp), "the Go runtime (%s) updates GOMAXPROCS itself from the quota",
-				 pl->go_version[0] ? pl->go_version : "Go 1.25 or later");
-		else
-			snprintf(gmp, sizeof(gmp), "%s sized GOMAXPROCS once at its start and cannot follow the quota",
-				 pl->go_version[0] ? pl->go_version : "this Go runtime");
-	}
+	gomaxprocs_after(m, "the quota", -1, gmp, sizeof(gmp));
 	m->quota = lim.cpus;
 	m->replans++;
 	ev_begin(m, "replan");

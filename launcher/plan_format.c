@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include "caps.h"
 #include "nodelist.h"
 #include "plan.h"
 #include "privs.h"
@@ -347,8 +346,6 @@ void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *
 			fprintf(f, " %4" PRIu64, topology_distance(t, i, j));
 		fputc('\n', f);
 	}
-	if (t->this_system)
-		fprintf(f, "  capabilities: %s\n", caps_describe(a, sizeof(a)));
 }
 
 void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *lim)

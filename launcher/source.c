@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include "caps.h"
+#include <sys/capability.h>
 #include "privs.h"
 #include "clock.h"
 #include "procfs.h"
@@ -100,21 +100,17 @@ static int pmu_probe(struct source *s, char *why, size_t len)
 		return 0;
 	}
 	int e = errno;
-	char paranoid[32] = "?";
-	procfs_read("/proc/sys/kernel/perf_event_paranoid", paranoid, sizeof(paranoid));
-	paranoid[strcspn(paranoid, "\n")] = '\0';
 	struct privs pv;
 	privs_read(&pv);
-	if (e == EACCES || e == EPERM || (e == ENOSYS && pv.seccomp == 2)) {
+	if (privs_refused(&pv, e)) {
 		char x[512];
+		int perfmon = privs_holds(&pv, CAP_PERFMON), admin = privs_holds(&pv, CAP_SYS_ADMIN);
 		s->pmu_refused = 1;
-		if (pv.seccomp == 2 && (caps_have(CAP_PERFMON) > 0 || caps_have(CAP_SYS_ADMIN) > 0 || atoi(paranoid) <= 2))
+		if (pv.seccomp == 2 && (perfmon || admin || pv.perf_paranoid <= 2))
 			snprintf(why, len, "PMU: %s", privs_explain(&pv, "perf_event_open", e, -1, x, sizeof(x)));
 		else
-			snprintf(why, len,
-				 "PMU: no permission (perf_event_paranoid=%s; CAP_PERFMON %s, CAP_SYS_ADMIN %s%s)", paranoid,
-				 caps_have(CAP_PERFMON) > 0 ? "held" : "not held",
-				 caps_have(CAP_SYS_ADMIN) > 0 ? "held" : "not held",
+			snprintf(why, len, "PMU: no permission (perf_event_paranoid=%d; CAP_PERFMON %s, CAP_SYS_ADMIN %s%s)",
+				 pv.perf_paranoid, perfmon ? "held" : "not held", admin ? "held" : "not held",
 				 pv.seccomp == 2 ? "; a seccomp filter is on too" : "");
 	}
 	else if (e == ENOENT || e == EOPNOTSUPP || e == EINVAL || e == ENODEV)
