@@ -5,10 +5,15 @@
 #include <stddef.h>
 #include <hwloc.h>
 
+/* The largest CPU or node index a list may name: Linux allows at most 8192 CPUs and 1024 nodes; anything
+ * beyond this is refused before a bitmap is sized for it. */
+#define NODELIST_MAX_INDEX 65535u
+
 /*
  * Parse a numactl-style list into out: "all" (the allowed set), "0-3,8" (OS indexes, via hwloc's list
  * parser), "!LIST" (the allowed set minus LIST), "+LIST" (indexes relative to the allowed set: "+0-1" is
- * its first two members). No check against what exists: the planner does that, with context.
+ * its first two members). Indexes above NODELIST_MAX_INDEX and malformed elements ("1-", "1-2-3", "5-3")
+ * are refused. No check against what exists: the planner does that, with context.
  * Returns 0, or -1 with a reason in cause.
  */
 int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t out, char *cause,

@@ -5,37 +5,58 @@
 #include <string.h>
 #include "nodelist.h"
 
-/* hwloc_bitmap_list_sscanf accepts some things numactl does not (a trailing open range "3-"); we
- * check the characters first so that only digits, ',' and '-' reach it. */
-static int list_chars_ok(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (const char *p = s; *p; p++) {
-		if (!isdigit((unsigned char)*p) && *p != ',' && *p != '-')
-			return 0;
-		if (*p == '-' && (p == s || !isdigit((unsigned char)p[-1]) || !isdigit((unsigned char)p[1])))
-			return 0;
-		if (*p == ',' && (p == s || p[1] == '\0' || p[1] == ','))
-			return 0;
-	}
-	return 1;
-}
-
-/* Ranges must go up: "5-3" is refused rather than silently reordered. */
-static int ranges_ascending(const char *s)
+/*
+ * The explicit part of a list: elements N or N-M (ascending), separated by single commas, digits only.
+ * Each index is checked against NODELIST_MAX_INDEX before anything is allocated, so that no number wraps
+ * ("4294967296" is not CPU 0) and no huge bitmap is made. Returns 0, or -1 with why in cause.
+ */
+static int parse_plain(const char *s, const char *whole, hwloc_bitmap_t out, char *cause, size_t causelen)
 {
 	const char *p = s;
+	hwloc_bitmap_zero(out);
+	if (!*p)
+		goto bad;
 	while (*p) {
-		unsigned long a = strtoul(p, (char **)&p, 10), b = a;
-		if (*p == '-')
-			b = strtoul(p + 1, (char **)&p, 10);
-		if (b < a)
-			return 0;
-		if (*p == ',')
+		unsigned long v[2] = {0, 0};
+		int n = 0;
+		for (;;) {
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			unsigned long x = 0;
+			const char *start = p;
+			for (; isdigit((unsigned char)*p); p++) {
+				x = x * 10 + (unsigned long)(*p - '0');
+				if (x > NODELIST_MAX_INDEX) {
+					size_t len = strspn(start, "0123456789");
+					snprintf(cause, causelen, "'%s': index %.*s%s is too large (at most %u)", whole,
+						 (int)(len > 24 ? 24 : len), start, len > 24 ? "..." : "", NODELIST_MAX_INDEX);
+					return -1;
+				}
+			}
+			v[n++] = x;
+			if (*p != '-' || n == 2)
+				break;
 			p++;
+		}
+		if (*p == '-')
+			goto bad; /* "1-2-3" */
+		if (n == 2 && v[1] < v[0]) {
+			snprintf(cause, causelen, "'%s' is not a list (the range %lu-%lu goes down)", whole, v[0], v[1]);
+			return -1;
+		}
+		hwloc_bitmap_set_range(out, (unsigned)v[0], (int)(n == 2 ? v[1] : v[0]));
+		if (*p == ',') {
+			p++;
+			if (!*p || *p == ',')
+				goto bad;
+		} else if (*p) {
+			goto bad;
+		}
 	}
-	return 1;
+	return 0;
+bad:
+	snprintf(cause, causelen, "'%s' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)", whole);
+	return -1;
 }
 
 int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t out, char *cause,
@@ -61,15 +82,9 @@ int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t o
 		}
 		hwloc_bitmap_copy(out, allowed);
 	} else {
-		if (!list_chars_ok(body) || !ranges_ascending(body)) {
-			snprintf(cause, causelen,
-				 "'%s' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)", s);
-			return -1;
-		}
 		hwloc_bitmap_t parsed = hwloc_bitmap_alloc();
-		if (hwloc_bitmap_list_sscanf(parsed, body) < 0) {
+		if (parse_plain(body, s, parsed, cause, causelen) < 0) {
 			hwloc_bitmap_free(parsed);
-			snprintf(cause, causelen, "'%s' is not a list", s);
 			return -1;
 		}
 		if (relative) {

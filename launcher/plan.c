@@ -344,21 +344,25 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		if (cap[i] > maxcap)
 			maxcap = cap[i];
 	}
-	unsigned want = total;
+	/* In floating point first: a count past 32 bits must not wrap to a small one. */
+	double wantd = total;
 	switch (p->cpus_kind) {
 	case CPUS_ALL: break;
-	case CPUS_COUNT: want = (unsigned)p->cpus_value; break;
-	case CPUS_PERCENT: want = (unsigned)ceil(p->cpus_value * total / 100.0 - 1e-9); break;
-	case CPUS_NODES: want = (unsigned)ceil(p->cpus_value * maxcap - 1e-9); break;
+	case CPUS_COUNT: wantd = p->cpus_value; break;
+	case CPUS_PERCENT: wantd = ceil(p->cpus_value * total / 100.0 - 1e-9); break;
+	case CPUS_NODES: wantd = ceil(p->cpus_value * maxcap - 1e-9); break;
 	}
-	if (want == 0)
-		want = 1;
+	if (wantd < 1)
+		wantd = 1;
+	unsigned want = wantd > total ? total + 1 : (unsigned)wantd;
 	if (want > total) {
+		char wb[64];
+		snprintf(wb, sizeof(wb), "%.0f", wantd);
 		policy_cpus_str(p->cpus_kind, p->cpus_value, b, sizeof(b));
 		err(cause, len,
-		    "asked for %u CPUs (cpus = %s%s); only %u are available on nodes %s "
+		    "asked for %s CPUs (cpus = %s%s); only %u are available on nodes %s "
 		    "(%u cores, %u PUs%s)",
-		    want, b, p->nodes ? ", on the given nodes" : "", total, nodelist_format(cand, a, sizeof(a)),
+		    wb, b, p->nodes ? ", on the given nodes" : "", total, nodelist_format(cand, a, sizeof(a)),
 		    cores, pus, p->smt ? "" : "; smt = no uses one PU per core");
 		free(cap);
 		free(isc);

@@ -180,10 +180,28 @@ static void test_format_roundtrip(void **state)
 	hwloc_bitmap_free(out);
 }
 
+/* No number wraps and no bitmap is sized by an index past NODELIST_MAX_INDEX; "1-2-3" is no range. */
+static void test_error_large_and_double_ranges(void **state)
+{
+	(void)state;
+	expect_error("4294967296", "0-3", "index 4294967296 is too large", "at most 65535");
+	expect_error("4294967297", "0-3", "too large", NULL);
+	expect_error("0-18446744073709551615", "0-3", "index 18446744073709551615 is too large", NULL);
+	expect_error("99999999999999999999999999999999", "0-3", "index 999999999999999999999999... is too large", NULL);
+	expect_error("65536", "0-3", "too large", NULL);
+	expect_error("!4000000000", "0-3", "too large", NULL);
+	expect_error("+4000000000", "0-3", "too large", NULL);
+	expect_error("1-2-3", "0-3", "'1-2-3'", "is not a list");
+	expect_error("0-1-", "0-3", "is not a list", NULL);
+	expect_parse("65535", "0-3", "65535");
+	expect_parse("0-3,8,65535", "0-3", "0-3,8,65535");
+}
+
 int main(void)
 {
 	const struct CMUnitTest parse[] = {
 		cmocka_unit_test(test_plain_list),
+		cmocka_unit_test(test_error_large_and_double_ranges),
 		cmocka_unit_test(test_plain_list_not_checked_against_allowed),
 		cmocka_unit_test(test_leading_space_ignored),
 		cmocka_unit_test(test_all),

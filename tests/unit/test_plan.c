@@ -651,6 +651,18 @@ static void test_relocate_keeps_count_intent(void **state)
 	assert_string_equal(f->pl.relocated, "");
 }
 
+/* A CPU count past 32 bits is that many, not what it wraps to. */
+static void test_count_does_not_wrap(void **state)
+{
+	struct fixture *f = *state;
+	f->p.cpus_kind = CPUS_COUNT;
+	f->p.cpus_value = 4294967297.0;
+	bad_plan(f, "asked for 4294967297 CPUs");
+	f->p.cpus_kind = CPUS_NODES;
+	f->p.cpus_value = 1e30;
+	bad_plan(f, "only 32 are available");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +688,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_relocate_not_cli_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ini_records_planned_sets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relocate_keeps_count_intent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count_does_not_wrap, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
