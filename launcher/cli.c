@@ -143,6 +143,28 @@ static int check_list(const char *opt, const char *v, char *cause, size_t causel
 		o->set |= (bit);                                              \
 	} while (0)
 
+/* getopt_long reports an abbreviation that fits several long options like an unknown one: say which. */
+static int ambiguous(const char *opt, char *cause, size_t causelen)
+{
+	if (strncmp(opt, "--", 2) != 0)
+		return 0;
+	const char *name = opt + 2;
+	size_t n = strcspn(name, "=");
+	char list[512] = "";
+	size_t off = 0;
+	int count = 0;
+	for (const struct option *lo = longopts; lo->name; lo++)
+		if (n && strncmp(lo->name, name, n) == 0) {
+			count++;
+			if (off < sizeof(list))
+				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s--%s", count > 1 ? ", " : "", lo->name);
+		}
+	if (count < 2)
+		return 0;
+	snprintf(cause, causelen, "option '--%.*s' is ambiguous (%s)", (int)n, name, list);
+	return 1;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causelen)
 {
 	char why[384];
@@ -165,8 +187,10 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	optind = 0;
 	opterr = 0;
 	int c, li;
+	const char *first_plan_opt = NULL;
 	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lbc:p:gvqVh", longopts, &li)) != -1) {
 		const char *opt = sub_argv[optind - 1];
+		unsigned set_before = o->set;
 		switch (c) {
 		case 'N':
 			if (check_list("--cpunodebind", optarg, cause, causelen) < 0)
@@ -268,10 +292,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			o->topology_file = optarg;
 			break;
 		case OPT_JSON:
-			o->format = FORMAT_JSON;
-			break;
 		case OPT_INI:
-			o->format = FORMAT_INI;
+			if (o->format != FORMAT_TEXT && o->format != (c == OPT_JSON ? FORMAT_JSON : FORMAT_INI)) {
+				snprintf(cause, causelen, "--json and --ini cannot be combined (one output format)");
+				return -1;
+			}
+			o->format = c == OPT_JSON ? FORMAT_JSON : FORMAT_INI;
 			break;
 		case 'v':
 			o->verbosity++;
@@ -296,13 +322,23 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 					 opt);
 			else if (optopt && strncmp(opt, "--", 2) != 0)
 				snprintf(cause, causelen, "unknown option '-%c'", optopt);
+			else if (ambiguous(opt, cause, causelen))
+				;
 			else
 				snprintf(cause, causelen, "unknown option '%s'", opt);
 			return -1;
 		}
+		if ((o->set != set_before || c == 'p' || c == OPT_EVENTS || c == OPT_SAVE_POLICY || c == OPT_EXEC ||
+		     c == 'g') && !first_plan_opt)
+			/* the option itself, also when its value was the next argument ("-c 1") */
+			first_plan_opt = optarg && optarg == sub_argv[optind - 1] && optind >= 2 ? sub_argv[optind - 2] : opt;
 	}
 	if (o->help || o->version)
 		return 0;
+	if (o->cmd == CMD_TOPOLOGY && first_plan_opt) {
+		snprintf(cause, causelen, "'%s' is for a launch or 'numarun plan', not 'numarun topology'", first_plan_opt);
+		return -1;
+	}
 
 	o->argv = sub_argv + optind;
 	o->argc = sub_argc - optind;

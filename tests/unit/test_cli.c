@@ -566,6 +566,40 @@ static void test_err_unknown_option(void **state)
 	a = ARGS("-gx", "prog");
 	parse_err(a, "unknown option '-x'");
 	freeargs(a);
+	/* An abbreviation of several long options is ambiguous, not unknown; of one, it is that option. */
+	a = ARGS("--p", "prog");
+	parse_err(a, "option '--p' is ambiguous (--physcpubind, --preferred, --placement, --policy)");
+	freeargs(a);
+	a = ARGS("--s=1", "prog");
+	parse_err(a, "option '--s' is ambiguous (--strict, --signal-group, --save-policy, --source, --smt)");
+	freeargs(a);
+}
+
+/* One output format; topology takes no placement or launch options. */
+static void test_err_conflicts(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("plan", "--json", "--ini");
+	parse_err(a, "--json and --ini cannot be combined (one output format)");
+	freeargs(a);
+	a = ARGS("plan", "--ini", "--json");
+	parse_err(a, "--json and --ini cannot be combined (one output format)");
+	freeargs(a);
+	a = ARGS("topology", "-c", "1");
+	parse_err(a, "'-c' is for a launch or 'numarun plan', not 'numarun topology'");
+	freeargs(a);
+	a = ARGS("topology", "--json", "--threads=spread");
+	parse_err(a, "'--threads=spread' is for a launch or 'numarun plan', not 'numarun topology'");
+	freeargs(a);
+	a = ARGS("topology", "-p", "x.ini");
+	parse_err(a, "'-p' is for a launch or 'numarun plan', not 'numarun topology'");
+	freeargs(a);
+	struct opts o;
+	char cause[256];
+	a = ARGS("topology", "--json", "--json", "-v");
+	assert_int_equal(cli_parse(a->argc, a->argv, &o, cause, sizeof(cause)), 0);
+	cli_free(&o);
+	freeargs(a);
 }
 
 static void test_err_missing_argument(void **state)
@@ -798,6 +832,7 @@ int main(void)
 	};
 	const struct CMUnitTest errors[] = {
 		cmocka_unit_test(test_err_unknown_option),
+		cmocka_unit_test(test_err_conflicts),
 		cmocka_unit_test(test_err_missing_argument),
 		cmocka_unit_test(test_err_mem_conflict),
 		cmocka_unit_test(test_err_bad_list),
