@@ -80,6 +80,7 @@ struct monitor {
 	unsigned long released;   /* threads the program pinned (at first sight or later): left alone */
 	FILE *events;
 	int own_events;
+	const char *events_path;  /* for messages */
 	double t0;
 	unsigned long moves, migrations, ticks;
 	struct {

@@ -1,6 +1,7 @@
 /* main.c - wires the steps; the only place that prints the final error and picks the exit code. */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ static const char *env_value(const struct policy *p, const char *name)
 			return p->env[i].value;
 	return getenv(name);
 }
+
+static unsigned std_closed; /* standard descriptors numarun was started without */
 
 /* What the resident parent keeps after the launch (numarun(1), "Capabilities"). */
 static struct {
@@ -227,6 +230,11 @@ static int run(struct opts *o)
 		rc = supervise_run(NULL, &plan, &pol, flags, path, o->argv);
 		goto out_plan;
 	}
+	if (policy_resident(&pol) && o->events_file && strcmp(o->events_file, "-") == 0 && (std_closed & 2)) {
+		log_error("--events -: standard output is closed (no event could be written)");
+		rc = EXIT_USAGE;
+		goto out_plan;
+	}
 	if (policy_resident(&pol)) {
 		struct monitor mon;
 		int r = monitor_init(&mon, &topo, &plan, &pol, o->events_file, o->save_policy, cause, sizeof(cause));
@@ -267,10 +275,27 @@ out_topo:
 	return rc;
 }
 
+/* Closed standard descriptors would be reused by numarun's own files (events, /proc reads) and written
+ * to as if they were standard output: hold them with /dev/null, close-on-exec so that the target still
+ * starts with them closed. Returns a bit mask of those that were closed. */
+static unsigned hold_std_fds(void)
+{
+	unsigned closed = 0;
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			closed |= 1u << fd;
+			/* the lowest free descriptor: this one, as the lower ones are held already */
+			if (open("/dev/null", O_RDWR | O_CLOEXEC) < 0)
+				break;
+		}
+	return closed;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	char cause[1024];
+	std_closed = hold_std_fds();
 
 	if (cli_parse(argc, argv, &o, cause, sizeof(cause)) < 0) {
 		log_error("%s", cause);

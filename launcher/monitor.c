@@ -8,6 +8,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,8 +38,18 @@ static void ev_begin(struct monitor *m, const char *name)
 
 static void ev_end(struct monitor *m)
 {
+	errno = 0;
 	fputs("}\n", m->events);
-	fflush(m->events);
+	int bad = fflush(m->events) != 0 || ferror(m->events), e = errno ? errno : EIO;
+	if (bad) {
+		/* A full disk, a closed standard output, a reader that went away: say so once, then stop writing
+		 * events (the target and the monitor carry on). */
+		log_warn("events %s: %s: no more events are written", m->events_path, strerror(e));
+		if (m->own_events)
+			fclose(m->events);
+		m->events = fopen("/dev/null", "we");
+		m->own_events = 1;
+	}
 }
 
 static void ev_str(struct monitor *m, const char *key, const char *v)
@@ -389,6 +400,33 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->bw.scan_seq = -1;
 	memory_contract(m);
 
+	m->events_path = events_path ? (strcmp(events_path, "-") == 0 ? "(standard output)" : events_path) : "";
+	if (events_path && save_path && strcmp(events_path, "-") != 0) {
+		struct stat a, b;
+		if (strcmp(events_path, save_path) == 0 ||
+		    (stat(events_path, &a) == 0 && stat(save_path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+			snprintf(cause, causelen, "--events and --save-policy name the same file (%s)", save_path);
+			return -1;
+		}
+	}
+	if (save_path) {
+		/* Found out now, not at convergence. */
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", save_path);
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		struct stat st;
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
+			snprintf(cause, causelen, "--save-policy %s: directory %s: %s", save_path, dir,
+				 stat(dir, &st) < 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "Not a directory" : strerror(errno));
+			return -1;
+		}
+	}
 	if (events_path) {
 		if (strcmp(events_path, "-") == 0) {
 			m->events = stdout;

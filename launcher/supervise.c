@@ -315,6 +315,10 @@ int supervise_run(struct monitor *m, const struct plan *pl, const struct policy 
 			int sig = (int)si.ssi_signo;
 			if (!forwardable(sig))
 				continue;
+			/* Raised by numarun itself (a SIGPIPE from writing events to a reader that left): about
+			 * numarun, not for the target. */
+			if (si.ssi_code == SI_USER && (pid_t)si.ssi_pid == getpid() && sig == SIGPIPE)
+				continue;
 			if (sig == SIGCONT) {
 				resume(&s);
 				continue;

@@ -103,4 +103,34 @@ run "$NUMARUN" --save-policy "$T/never.ini" --interval 100ms -- sleep 0.3
 expect_rc 0 "--save-policy on a short idle target"
 expect_err_match "did not converge.*never.ini not written" "--save-policy: nothing converged, nothing written"
 expect_no_file "$T/never.ini" "--save-policy: no file"
+# Resident-mode files: found out before the launch, write errors said once, the target's status kept.
+run "$NUMARUN" --monitor --events "$T/same" --save-policy "$T/same" -- echo STARTED
+expect_rc 2 "--events and --save-policy the same file: refused"
+expect_err_match "--events and --save-policy name the same file" "... and said"
+expect_out_nomatch STARTED "... nothing launched"
+expect_no_file "$T/same" "... nothing created"
+run "$NUMARUN" --monitor --events "$T/ev2" --save-policy "$T/missing/p.ini" -- echo STARTED
+expect_rc 2 "--save-policy into a missing directory: refused before the launch"
+expect_err_match "--save-policy .*/missing/p.ini: directory .*/missing: No such file or directory" "... naming the directory"
+expect_out_nomatch STARTED "... nothing launched"
+expect_no_file "$T/ev2" "... no events file created"
+run "$NUMARUN" --threads spread --interval 100ms --events /dev/full -- sh -c 'sleep 0.3; exit 4'
+expect_rc 4 "--events /dev/full: the target's status"
+expect_err_match "events /dev/full: No space left on device: no more events are written" "... the write error said"
+[ "$(grep -c 'no more events' "$T/err")" = 1 ] && ok "... once" || not_ok "... once" "$(last_details)"
+# The reader of --events - goes away: numarun's own SIGPIPE is not forwarded, the target is not orphaned.
+( "$NUMARUN" --threads spread --interval 100ms --events - -- sh -c 'sleep 0.5; exit 3'; echo "$?" >"$T/pipe.rc" ) \
+	2>"$T/err" | head -c 1 >/dev/null
+rc=$(cat "$T/pipe.rc")
+expect_rc 3 "--events - to a reader that went away: numarun exits with the target's status"
+expect_err_match "events \(standard output\): Broken pipe: no more events are written" "... and says so"
+"$NUMARUN" --threads spread --interval 100ms --events - -- sh -c 'echo STARTED >&2' >&- 2>"$T/err"
+rc=$?
+expect_rc 2 "--events - with standard output closed: refused before the launch"
+expect_err_match "--events -: standard output is closed" "... and said"
+if grep -q STARTED "$T/err"; then not_ok "... nothing launched" "$(cat "$T/err")"; else ok "... nothing launched"; fi
+# numarun's own files do not take the closed descriptor: the target still starts without it.
+"$NUMARUN" --threads spread --interval 100ms -- sh -c 'if [ -e /proc/self/fd/1 ]; then echo open >&2; else echo closed >&2; fi' \
+	>&- 2>"$T/err"
+expect_eq "$(grep -x -e open -e closed "$T/err")" closed "a target started with standard output closed has it closed"
 finish
