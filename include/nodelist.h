@@ -19,6 +19,9 @@
 int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t out, char *cause,
 		   size_t causelen);
 
+/* A plain list of indexes ("0-3,8"; "" is the empty set): what other programs and numarun itself write,
+ * without numactl's all, ! and + forms; the same checks as nodelist_parse. Returns 0, or -1 with cause. */
+int nodelist_parse_plain(const char *s, hwloc_bitmap_t out, char *cause, size_t causelen);
 /* Write set as a list ("0-3,8") into buf; "none" when empty. Returns buf. */
 char *nodelist_format(hwloc_const_bitmap_t set, char *buf, size_t len);
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "policy.h"
 
 #ifndef CAP_PERFMON
@@ -33,6 +34,8 @@ struct privs_need {
 
 /* Read our capability sets and seccomp mode. */
 void privs_read(struct privs *pv);
+/* Another process's permitted capability set; all bits when it cannot be read. */
+uint64_t privs_permitted_of(pid_t pid);
 /* "CAP_SYS_NICE" (libcap's name upper-cased), into buf. */
 const char *privs_cap_name(int cap, char *buf, size_t len);
 /* Is cap in the effective set? */

@@ -15,9 +15,6 @@
 #include "plan.h"
 
 #define LIST_LEN 4096
-/* Larger indexes than any kernel has (NR_CPUS is at most 8192, MAX_NUMNODES 1024): refused rather
- * than allocating a bitmap that large. */
-#define ALLOC_MAX_INDEX 65535
 /* The real file holds a handful of short lines. */
 #define ALLOC_MAX_FILE (64 * 1024)
 
@@ -143,41 +140,12 @@ static void merge(struct alloc_handoff *dst, const struct alloc_handoff *src)
 		add_source(&dst->sources, src->sources);
 }
 
-/*
- * A CPU or node list as the allocators write it (Go: k8s.io/utils/cpuset String/Parse, libmem's
- * MemsetString): "" (none), "0-3,8". Only digits, ',' and '-' (no numactl "all", "!" or "+" forms),
- * then the project's list parser. Returns 0, or -1.
- */
+/* A CPU or node list as the allocators write it (Go: k8s.io/utils/cpuset String/Parse, libmem's
+ * MemsetString): "" (none), "0-3,8"; no numactl forms. Returns 0, or -1. */
 static int parse_list(const char *v, hwloc_bitmap_t out)
 {
-	hwloc_bitmap_zero(out);
-	if (!*v)
-		return 0;
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	int dashes = 0; /* in the current item: "1-2-3" is not a range (nodelist_parse would take it) */
-	for (const char *p = v; *p;) {
-		if (isdigit((unsigned char)*p)) {
-			unsigned long n = 0;
-			while (isdigit((unsigned char)*p)) {
-				n = n * 10 + (unsigned long)(*p++ - '0');
-				if (n > ALLOC_MAX_INDEX)
-					return -1;
-			}
-		} else if (*p == ',') {
-			dashes = 0;
-			p++;
-		} else if (*p == '-' && !dashes++) {
-			p++;
-		} else {
-			return -1;
-		}
-	}
 	char cause[256];
-	hwloc_bitmap_t none = hwloc_bitmap_alloc();
-	int rc = nodelist_parse(v, none, out, cause, sizeof(cause));
-	hwloc_bitmap_free(none);
-	return rc;
+	return nodelist_parse_plain(v, out, cause, sizeof(cause));
 }
 
 static void fail(char *cause, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

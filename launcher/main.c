@@ -18,7 +18,6 @@
 #include "plan.h"
 #include "policy.h"
 #include "privs.h"
-#include "procfs.h"
 #include "runtime.h"
 #include "supervise.h"
 #include "topology.h"
@@ -48,15 +47,10 @@ static void drop_privileges(void *arg, pid_t target)
 	unsigned dropped = 0;
 	int pmu = keep.mon && keep.mon->sampling && keep.mon->src.kind == SOURCE_PMU;
 	keep.n = privs_needed(pv, keep.pol, 1, pmu, keep.save_policy, keep.need, PRIVS_MAX_NEED);
-	char name[64], list[768] = "", path[64], buf[4096];
+	char name[64], list[768] = "";
 	size_t off = 0;
-	uint64_t extra = 0;
-	if (privs_keep_for_target(pv, keep.need, keep.n)) {
-		/* The target's permitted set, as it was exec'd. */
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
-		const char *p = procfs_read(path, buf, sizeof(buf)) > 0 ? strstr(buf, "\nCapPrm:") : NULL;
-		extra = p ? strtoull(p + 8, NULL, 16) : ~0ULL;
-	}
+	/* The target's permitted set, as it was exec'd, where numarun must hold it all. */
+	uint64_t extra = privs_keep_for_target(pv, keep.need, keep.n) ? privs_permitted_of(target) : 0;
 	int e = privs_drop(keep.need, keep.n, extra, &dropped);
 	if (e < 0) {
 		log_warn("dropping capabilities: %s", strerror(-e));
@@ -103,7 +97,10 @@ static int run(struct opts *o)
 	if (topo.this_system) {
 		/* What the planner needs to say whether the kernel will balance the target's memory. */
 		mempolicy_read_kernel(&topo.kmem);
-		privs_read(&topo.privs);
+		/* Capabilities and seccomp: for what plan and topology show and what a resident numarun keeps;
+		 * a plain launch reads them only to explain a refusal. */
+		if (o->cmd != CMD_RUN || policy_resident(&pol) || getpid() == 1)
+			privs_read(&topo.privs);
 		if (pol.mem != MEM_DEFAULT)
 			mempolicy_probe_set(&topo.kmem);
 		if (pol.mem != MEM_DEFAULT && pol.balancing != BALANCING_NO && topo.kmem.set_errno == 0)
@@ -140,6 +137,8 @@ static int run(struct opts *o)
 		/* A container's seccomp profile may refuse the memory policy (Docker's and containerd's do without
 		 * CAP_SYS_NICE): the CPU binding still works, so launch without it, or refuse under --strict. */
 		int e = topo.kmem.set_errno > 0 ? topo.kmem.set_errno : topo.kmem.set_errno < 0 ? topo.kmem.get_errno : 0;
+		if (e && !topo.privs.known)
+			privs_read(&topo.privs);
 		if (e && privs_refused(&topo.privs, e)) {
 			char why[1024];
 			privs_explain(&topo.privs, topo.kmem.set_errno > 0 ? "set_mempolicy" : "get_mempolicy", e, -1, why,

@@ -421,9 +421,9 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 		else
 			*slash = '\0';
 		struct stat st;
-		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
-			snprintf(cause, causelen, "--save-policy %s: directory %s: %s", save_path, dir,
-				 stat(dir, &st) < 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "Not a directory" : strerror(errno));
+		int e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK) < 0 ? errno : 0;
+		if (e) {
+			snprintf(cause, causelen, "--save-policy %s: directory %s: %s", save_path, dir, strerror(e));
 			return -1;
 		}
 	}

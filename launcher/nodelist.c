@@ -120,6 +120,19 @@ int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t o
 	return 0;
 }
 
+int nodelist_parse_plain(const char *s, hwloc_bitmap_t out, char *cause, size_t causelen)
+{
+	if (strspn(s, "0123456789,-") != strlen(s)) {
+		snprintf(cause, causelen, "'%s' is not a plain list (expected e.g. 0-3,8)", s);
+		return -1;
+	}
+	if (!*s) {
+		hwloc_bitmap_zero(out);
+		return 0;
+	}
+	return parse_plain(s, s, out, cause, causelen);
+}
+
 char *nodelist_format(hwloc_const_bitmap_t set, char *buf, size_t len)
 {
 	if (hwloc_bitmap_iszero(set))

@@ -498,7 +498,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 			/* Plain lists, as numarun writes them (no all, !, +: they name sets, not choices). */
 			hwloc_bitmap_t b = hwloc_bitmap_alloc();
 			char why[128];
-			int bad = strspn(value, "0123456789,-") != strlen(value) || nodelist_parse(value, NULL, b, why, sizeof(why)) < 0;
+			int bad = nodelist_parse_plain(value, b, why, sizeof(why)) < 0;
 			hwloc_bitmap_free(b);
 			if (bad) {
 				set_error(c, "bad value '%s' for '%s' (expected a list such as 0-3,8)", value, key);

@@ -52,6 +52,15 @@ void privs_read(struct privs *pv)
 		pv->perf_paranoid = atoi(lc);
 }
 
+uint64_t privs_permitted_of(pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (procfs_read(path, buf, sizeof(buf)) < 0 || !strstr(buf, "\nCapPrm:"))
+		return ~0ULL; /* unknown: keep everything */
+	return status_hex(buf, "\nCapPrm:");
+}
+
 int privs_target_may_switch_user(const struct privs *pv)
 {
 	return ((pv->amb >> CAP_SETUID) & 1) || (pv->euid == 0 && ((pv->bnd >> CAP_SETUID) & 1));
