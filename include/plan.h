@@ -76,6 +76,8 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 		     char *const *argv);
 /* A policy that reproduces exactly this plan where t's CPUs and nodes are allowed, and that records them
  * (planned_cpus, planned_nodes) so that elsewhere it is re-planned with the same intent. */
+/* The policy plan_print_ini writes: p with the plan's CPUs (in its order), memory, and the allowed sets. */
+void plan_to_policy(const struct plan *pl, const struct topo *t, const struct policy *p, struct policy *out);
 void plan_print_ini(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p);
 /* The topology as text or JSON (numarun topology); lim may be NULL. */
 void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *lim);

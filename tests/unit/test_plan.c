@@ -238,12 +238,20 @@ static void test_explicit_nodes(void **state)
 static void test_explicit_cpu_list(void **state)
 {
 	struct fixture *f = *state;
-	f->p.cpu_list = strdup("3,0,5");
+	f->p.cpu_list = strdup("0-3");
 	ok_plan(f);
-	/* whole cores first: 0 (core 0), then the siblings 3 and 5. */
-	unsigned want[] = {0, 3, 5};
-	assert_order(&f->pl, want, 3);
+	/* an ascending list is a set: whole cores first (0 and 2 are cores 0 and 1, then their siblings). */
+	unsigned want[] = {0, 2, 1, 3};
+	assert_order(&f->pl, want, 4);
 	assert_string_equal(tu_list(f->pl.cpu_nodes), "0");
+	plan_free(&f->pl);
+	free(f->p.cpu_list);
+	/* a list out of ascending order is taken in its order (plan --ini writes the plan's order so) */
+	f->p.cpu_list = strdup("3,0,5,0");
+	ok_plan(f);
+	unsigned want2[] = {3, 0, 5};
+	assert_order(&f->pl, want2, 3);
+	plan_free(&f->pl);
 	free(f->p.cpu_list);
 	f->p.cpu_list = strdup("40");
 	bad_plan(f, "CPU 40 does not exist");
