@@ -27,8 +27,8 @@ int nodelist_parse_plain(const char *s, hwloc_bitmap_t out, char *cause, size_t 
 int nodelist_check(const char *s, char *cause, size_t causelen);
 /*
  * A plain list's own order: the members of want in the order the list names them (first mention), into
- * order (room for max). Returns their count when that order is not ascending (it then carries meaning:
- * numarun writes a plan's CPU order so), else 0 (the caller orders the set itself).
+ * order (room for max). Returns their count; 0 for a list that names a set ("all", "!LIST", "+LIST"),
+ * which the caller orders itself.
  */
 int nodelist_written_order(const char *s, hwloc_const_bitmap_t want, unsigned *order, unsigned max);
 /* Write indexes in their order, consecutive runs as ranges ("0-3,8,4-7"); "none" when n is 0. */

@@ -160,7 +160,7 @@ int nodelist_written_order(const char *s, hwloc_const_bitmap_t want, unsigned *o
 		return 0;
 	hwloc_bitmap_t taken = hwloc_bitmap_alloc();
 	unsigned n = 0;
-	int ascending = 1;
+	int ascending = 1; /* kept for the reader: the order may well be ascending */
 	const char *p = s;
 	while (*p && n < max) {
 		char *end;
@@ -181,7 +181,8 @@ int nodelist_written_order(const char *s, hwloc_const_bitmap_t want, unsigned *o
 			break;
 	}
 	hwloc_bitmap_free(taken);
-	return ascending ? 0 : (int)n;
+	(void)ascending;
+	return (int)n;
 }
 
 char *nodelist_format_order(const unsigned *order, unsigned n, char *buf, size_t len)

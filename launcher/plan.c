@@ -321,8 +321,9 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		if (rc == 0) {
 			unsigned w = (unsigned)hwloc_bitmap_weight(want);
 			pl->order = calloc(w, sizeof(unsigned));
-			/* A list written out of ascending order (plan --ini writes the plan's order so) is
-			 * taken in that order; otherwise whole cores first, as numarun orders CPUs itself. */
+			/* An explicit list is used in the order it names its CPUs (the order --threads fills;
+			 * plan --ini writes the plan's order so); a set ("all", "!", "+") whole cores first, as
+			 * numarun orders CPUs itself. */
 			unsigned *written = calloc(w, sizeof(unsigned));
 			int nw = nodelist_written_order(p->cpu_list, want, written, w);
 			if (nw == (int)w)
