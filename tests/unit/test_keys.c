@@ -237,6 +237,38 @@ static void test_every_option_gives_what_its_key_gives(void **state)
 	assert_true(options >= 15);
 }
 
+/* The memory-policy options set two keys: the same as the keys in a file. */
+static void test_memory_options_are_their_keys(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *opt, *value, *text;
+	} cases[] = {
+		{"membind", "0", "[memory]\npolicy = bind\nnodes = 0\n"},
+		{"interleave", "all", "[memory]\npolicy = interleave\nnodes = all\n"},
+		{"preferred", "1", "[memory]\npolicy = preferred\nnodes = 1\n"},
+		{"localalloc", NULL, "[memory]\npolicy = local\nnodes = plan\n"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct policy a, b;
+		char cause[512];
+		load_ok(&a, cases[i].text);
+		if (cli_policy(cases[i].opt, cases[i].value, &b, cause, sizeof(cause)) != 0)
+			fail_msg("--%s: %s", cases[i].opt, cause);
+		char *wa = write_str(&a), *wb = write_str(&b);
+		assert_string_equal(wa, wb);
+		free(wa);
+		free(wb);
+		policy_free(&a);
+		policy_free(&b);
+	}
+	struct policy b;
+	char cause[512];
+	assert_int_equal(cli_policy("membind", "1-", &b, cause, sizeof(cause)), -1);
+	policy_free(&b);
+	assert_string_equal(cause, "--membind: bad value '1-' (expected plan or a list such as 0-3,8, all, !LIST or +LIST)");
+}
+
 /* Lists are one meaning on both sides: !all, + and ranges alike. */
 static void test_lists_same_on_both_sides(void **state)
 {
@@ -522,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_every_key_round_trips),
 		cmocka_unit_test(test_every_key_bad_value_names_line_and_key),
 		cmocka_unit_test(test_every_option_gives_what_its_key_gives),
+		cmocka_unit_test(test_memory_options_are_their_keys),
 		cmocka_unit_test(test_lists_same_on_both_sides),
 		cmocka_unit_test(test_long_values_round_trip),
 		cmocka_unit_test(test_continuation_syntax),
