@@ -30,7 +30,7 @@ static int parse_plain(const char *s, const char *whole, hwloc_bitmap_t out, cha
 				x = x * 10 + (unsigned long)(*p - '0');
 				if (x > NODELIST_MAX_INDEX) {
 					size_t len = strspn(start, "0123456789");
-					snprintf(cause, causelen, "%s%s%sindex %.*s%s is too large (at most %u)", whole ? "'" : "",
+					snprintf(cause, causelen, whole ? "%s%s%sindex %.*s%s is too large (at most %u)" : "%s%s%sindex %.*s%s is too large, at most %u", whole ? "'" : "",
 						 whole ? whole : "", whole ? "': " : "", (int)(len > 24 ? 24 : len), start,
 						 len > 24 ? "..." : "", NODELIST_MAX_INDEX);
 					return -1;
