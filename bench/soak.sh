@@ -7,7 +7,9 @@
 # It runs
 #   numarun --threads spread --monitor --interval 1s --events FILE -- tests/progs/churn -t 4 ...
 # where churn keeps 4 long-lived threads (long0..3, lightly busy) and a churner thread creating and
-# joining short-lived threads as fast as it can. Every SOAK_SAMPLE seconds (default 5) it samples
+# joining 5000 short-lived threads a second. (Not as fast as it can: at some 33000 a second on a 2-CPU
+# guest the kernel fell behind freeing the stacks of ended threads, 24 GB of vmalloc'ed kernel stacks
+# within 4 minutes, and the whole machine ran out of memory.) Every SOAK_SAMPLE seconds (default 5) it samples
 # numarun's own process: open descriptors (entries of /proc/PID/fd), VmRSS (/proc/PID/status), CPU
 # time (utime + stime of /proc/PID/stat, in clock ticks, numarun alone: its children are not counted
 # before they are reaped; and the run time of /proc/PID/schedstat, in ns, numarun being one thread) and the CPU mask of each long-lived thread of the target (Cpus_allowed_list of
@@ -25,7 +27,7 @@
 #
 # Environment: NUMARUN, CHURN (the programs; default the build tree's), SOAK_SECONDS, SOAK_SAMPLE,
 # SOAK_WARMUP, SOAK_LONG (long-lived threads, 4), SOAK_RATE (short-lived threads a second churn aims
-# at; 0 = as fast as it can), SOAK_BATCH (short-lived threads alive at once, 4), SOAK_INTERVAL
+# at, 5000; 0 = as fast as it can, see above), SOAK_BATCH (short-lived threads alive at once, 4), SOAK_INTERVAL
 # (numarun's --interval, 1s), SOAK_EVENTS (1; 0 runs without --events), SOAK_FD_SLACK,
 # SOAK_RSS_SLACK_KB, SOAK_KEEP=DIR (keep the events, churn's report and numarun's stderr there).
 # Faults, to see the checks fail: SOAK_KILL_AFTER=N (SIGKILL numarun after N s), SOAK_UNPIN_AFTER=N
@@ -42,7 +44,7 @@ SECONDS_RUN=${1:-${SOAK_SECONDS:-600}}
 SAMPLE=${SOAK_SAMPLE:-5}
 WARMUP=${SOAK_WARMUP:-5}
 NLONG=${SOAK_LONG:-4}
-RATE=${SOAK_RATE:-0}
+RATE=${SOAK_RATE:-5000}
 BATCH=${SOAK_BATCH:-4}
 INTERVAL=${SOAK_INTERVAL:-1s}
 EVENTS=${SOAK_EVENTS:-1}

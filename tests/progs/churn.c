@@ -9,7 +9,8 @@
  *
  *   -t LONG      long-lived threads (default 4)
  *   -s SECONDS   how long to run (default 10; 0: until a signal)
- *   -r RATE      short-lived threads a second the churner aims at (default 0: as fast as it can)
+ *   -r RATE      short-lived threads a second the churner aims at (default 0: as fast as it can; tens of
+ *                thousands a second can outrun the kernel's freeing of ended threads' stacks)
  *   -k BATCH     short-lived threads alive at once: the churner creates BATCH, then joins them (default 4)
  *   -c CHECK_MS  each long-lived thread reads its own affinity (sched_getaffinity of its TID) every
  *                CHECK_MS milliseconds and counts whether it is a single CPU (default 0: no checks)
