@@ -601,8 +601,12 @@ static int refresh_tasks(struct monitor *m)
 	struct task_ref *refs = malloc(capref * sizeof(*refs));
 	pid_t *pids = NULL;
 	long np = 0;
-	if (m->p->descendants)
-		np = procfs_descendants(m->pid, &pids);
+	if (m->p->descendants) {
+		int err;
+		np = procfs_descendants(m->pid, &pids, &err);
+		if (np < 0)
+			np = 0; /* the target's own list, read below, says why */
+	}
 	int rc = 0;
 	for (long k = -1; k < np; k++) {
 		pid_t pid = k < 0 ? m->pid : pids[k];
