@@ -65,8 +65,6 @@ void plan_free(struct plan *pl);
 
 /* A byte count for people: "1.5 GiB". */
 void plan_format_bytes(unsigned long long b, char *buf, size_t len);
-/* Write s as a JSON string literal. */
-void json_string(FILE *f, const char *s);
 /* Readable text. */
 void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char *const *argv);
 /* The resident-mode line of the text plan. */
