@@ -86,10 +86,13 @@ static int run(struct opts *o)
 	if (o->events_file || o->save_policy)
 		pol.monitor = 1;
 
-	if (topology_load(&topo, o->topology_file, cause, sizeof(cause)) < 0) {
+	int tr = topology_load(&topo, o->topology_file, cause, sizeof(cause));
+	if (tr < 0) {
+		/* A file or description the user named (--topology, HWLOC_XMLFILE, HWLOC_SYNTHETIC) that is
+		 * not a topology is bad input, as a policy file would be; the live machine's failing is not. */
 		log_error("%s", cause);
 		policy_free(&pol);
-		return o->topology_file ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
+		return tr == -2 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
 	}
 	struct cpu_limit limit = {0};
 	if (topo.this_system)
@@ -122,7 +125,7 @@ static int run(struct opts *o)
 	if (o->cmd == CMD_RUN && !topo.this_system) {
 		log_error("%s is not this system: numarun plans against it but does not launch "
 			  "(use 'numarun plan', or HWLOC_THISSYSTEM=1 for an XML exported from this machine)",
-			  topo.source);
+			  topo.label);
 		rc = EXIT_USAGE;
 		goto out_topo;
 	}
