@@ -17,6 +17,7 @@
 #   unset NAME           removed from numarun's environment
 #   prefix WORDS         run numarun under this command (taskset -c 0, say)
 #   stdout closed        numarun starts with standard output closed
+#   stdout full          numarun's standard output is /dev/full
 #   as nobody            numarun runs as an unprivileged user (root goes through setpriv)
 #   launches             a positive control: the command runs (it creates MARKER)
 #   stdout any           a positive control that prints on stdout (numarun plan)
@@ -102,6 +103,7 @@ run_case() {
 	fi
 	redir=
 	[ "$stdout_mode" != closed ] || redir='>&-'
+	[ "$stdout_mode" != full ] || redir='>/dev/full'
 	last_cmd="numarun $args"
 	# shellcheck disable=SC2086
 	(
@@ -185,7 +187,7 @@ $lastfile	${line#|}"
 	prefix) prefix=$rest ;;
 	stdout)
 		case $rest in
-		closed) stdout_mode=closed ;;
+		closed | full) stdout_mode=$rest ;;
 		any) stdout_mode=any ;;
 		*) fail_all "badinput.cases: stdout $rest" ;;
 		esac ;;
