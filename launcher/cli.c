@@ -1,6 +1,7 @@
 /* cli.c - getopt_long ('+': the target's arguments are never reordered) -> struct opts. */
 #include "config.h"
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +306,36 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	}
 	if (o->help || o->version)
 		return 0;
+	/* A file option with an empty name names no file: said now, not when the file is opened. */
+	static const struct {
+		const char *name;
+		size_t off;
+	} files[] = {
+		{"--policy", offsetof(struct opts, policy_file)},
+		{"--topology", offsetof(struct opts, topology_file)},
+		{"--events", offsetof(struct opts, events_file)},
+		{"--save-policy", offsetof(struct opts, save_policy)},
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const char *v = *(const char *const *)((const char *)o + files[i].off);
+		if (v && !*v) {
+			snprintf(cause, causelen, "%s '': an empty file name", files[i].name);
+			return -1;
+		}
+	}
+	/* -C takes exactly its CPUs: a count or nodes given with it would choose nothing. */
+	unsigned long long cl = cli_key_bit("placement", "cpu_list");
+	if (o->set & cl) {
+		if (o->set & cli_key_bit("placement", "cpus")) {
+			snprintf(cause, causelen, "--physcpubind and --cpus both choose the CPUs: give one");
+			return -1;
+		}
+		if (o->set & cli_key_bit("placement", "nodes")) {
+			snprintf(cause, causelen, "--physcpubind and --cpunodebind both choose the CPUs: give one "
+				 "(-C takes exactly its CPUs)");
+			return -1;
+		}
+	}
 	if (o->cmd == CMD_TOPOLOGY && first_plan_opt) {
 		snprintf(cause, causelen, "'%s' is for a launch or 'numarun plan', not 'numarun topology'", first_plan_opt);
 		return -1;

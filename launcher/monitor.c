@@ -3,6 +3,7 @@
  * the saved policy (saved.c), the decisions (balance.c); this file runs them. */
 #include "config.h"
 #include <errno.h>
+#include <limits.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
@@ -275,6 +276,66 @@ static void free_slots(struct monitor *m)
 	m->cpu_node = NULL;
 }
 
+/*
+ * Where a path leads: the file itself when it exists, else its directory's real path and its name, with
+ * a dangling symbolic link followed (up to 8 links), so that "./F" and "F", or a link to F, compare equal
+ * before either exists. Into out; 0, or -1 when it cannot be told.
+ */
+static int resolve(const char *path, char *out, size_t len)
+{
+	char cur[PATH_MAX];
+	snprintf(cur, sizeof(cur), "%s", path);
+	for (int hop = 0; hop < 8; hop++) {
+		char *r = realpath(cur, NULL);
+		if (r) {
+			snprintf(out, len, "%s", r);
+			free(r);
+			return 0;
+		}
+		char dir[PATH_MAX], target[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", cur);
+		char *slash = strrchr(dir, '/');
+		const char *base = slash ? slash + 1 : cur;
+		if (slash == dir)
+			dir[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+		ssize_t n = readlink(cur, target, sizeof(target) - 1);
+		if (n < 0) {
+			char *rd = realpath(dir, NULL);
+			if (!rd)
+				return -1;
+			int w = snprintf(out, len, "%s/%s", strcmp(rd, "/") == 0 ? "" : rd, base);
+			free(rd);
+			return w < 0 || (size_t)w >= len ? -1 : 0;
+		}
+		target[n] = '\0';
+		if (target[0] == '/' || !slash)
+			snprintf(cur, sizeof(cur), "%s", target);
+		else {
+			char next[PATH_MAX];
+			int w = snprintf(next, sizeof(next), "%s/%s", dir, target);
+			if (w < 0 || (size_t)w >= sizeof(next))
+				return -1;
+			memcpy(cur, next, (size_t)w + 1);
+		}
+	}
+	return -1;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino; /* hard links too */
+	char ra[PATH_MAX], rb[PATH_MAX];
+	return resolve(a, ra, sizeof(ra)) == 0 && resolve(b, rb, sizeof(rb)) == 0 && strcmp(ra, rb) == 0;
+}
+
 int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl, const struct policy *p,
 		 const char *events_path, const char *save_path, char *cause, size_t causelen)
 {
@@ -344,13 +405,9 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->bw.scan_seq = -1;
 	memory_contract(m);
 
-	if (events_path && save_path && strcmp(events_path, "-") != 0) {
-		struct stat a, b;
-		if (strcmp(events_path, save_path) == 0 ||
-		    (stat(events_path, &a) == 0 && stat(save_path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
-			snprintf(cause, causelen, "--events and --save-policy name the same file (%s)", save_path);
-			return -1;
-		}
+	if (events_path && save_path && strcmp(events_path, "-") != 0 && same_file(events_path, save_path)) {
+		snprintf(cause, causelen, "--events and --save-policy name the same file (%s)", save_path);
+		return -1;
 	}
 	if (save_path) {
 		/* Found out now, not at convergence. */
@@ -367,6 +424,10 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 		int e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK) < 0 ? errno : 0;
 		if (e) {
 			snprintf(cause, causelen, "--save-policy %s: directory %s: %s", save_path, dir, strerror(e));
+			return -1;
+		}
+		if (stat(save_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(cause, causelen, "--save-policy %s: %s", save_path, strerror(EISDIR));
 			return -1;
 		}
 	}

@@ -650,14 +650,46 @@ static char *reader(char *str, int num, void *stream)
 			return NULL;
 		}
 		snprintf(c->section, sizeof(c->section), "%s", name);
+		const char *rest = end + 1;
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		if (*rest && *rest != ';' && *rest != '#') {
+			set_error_at(c, c->line, "unexpected '%s' after the section header [%s]", rest, name);
+			return NULL;
+		}
 	}
 	snprintf(str, (size_t)num, "%s\n", p);
 	return str;
 }
 
+static int seen_line(const struct load_ctx *c, const char *full)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		if (strcmp(c->seen[i].full, full) == 0)
+			return c->seen[i].line;
+	return 0;
+}
+
+/* What one key cannot mean with another of the same file, said on the line of the key that is not used. */
+static void check_together(struct load_ctx *c)
+{
+	int nodes = seen_line(c, "memory.nodes");
+	if (nodes && c->p->mem_nodes && (c->p->mem == MEM_LOCAL || c->p->mem == MEM_DEFAULT)) {
+		int pol = seen_line(c, "memory.policy");
+		char where[48] = " (the default)";
+		if (pol)
+			snprintf(where, sizeof(where), " (line %d)", pol);
+		set_error_at(c, nodes,
+			     "bad value '%s' for 'nodes' (memory nodes are used only with policy = bind, interleave or "
+			     "preferred; the policy is %s%s)", c->p->mem_nodes, policy_mem_name(c->p->mem), where);
+	}
+}
+
 static int finish(struct load_ctx *c, int rc, char *cause, size_t causelen)
 {
 	flush_pending(c);
+	if (!c->err_line && rc == 0)
+		check_together(c);
 	for (size_t i = 0; i < c->nseen; i++)
 		free(c->seen[i].full);
 	free(c->seen);

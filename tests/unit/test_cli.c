@@ -787,19 +787,32 @@ static void test_apply_mem_and_cpu_list(void **state)
 	struct policy p;
 	struct opts o;
 	load_policy(&p, "[memory]\npolicy = bind\nnodes = 0\n[placement]\ncpu_list = 0-3\n");
-	struct args *a = ARGS("-i", "0-1", "-C", "4-7", "-c", "2", "--smt", "no", "--omp-num-threads=off", "prog");
+	struct args *a = ARGS("-i", "0-1", "-C", "4-7", "--smt", "no", "--omp-num-threads=off", "prog");
 	parse_ok(a, &o);
 	cli_apply(&o, &p);
 	assert_int_equal(p.mem, MEM_INTERLEAVE);
 	assert_string_equal(p.mem_nodes, "0-1");
 	assert_string_equal(p.cpu_list, "4-7");
-	assert_int_equal(p.cpus_kind, CPUS_COUNT);
-	assert_true(p.cpus_value == 2);
 	assert_int_equal(p.smt, 0);
 	assert_int_equal(p.omp.mode, KNOB_OFF);
 	cli_free(&o);
 	freeargs(a);
 	policy_free(&p);
+}
+
+/* -C takes exactly its CPUs: a count or nodes with it on the command line is a contradiction. */
+static void test_cpu_list_conflicts(void **state)
+{
+	(void)state;
+	struct args *a = ARGS("-C", "0", "-c", "1", "prog");
+	parse_err(a, "--physcpubind and --cpus both choose the CPUs: give one");
+	freeargs(a);
+	a = ARGS("-N", "0", "-C", "0", "prog");
+	parse_err(a, "--physcpubind and --cpunodebind both choose the CPUs: give one (-C takes exactly its CPUs)");
+	freeargs(a);
+	a = ARGS("-p", "", "prog");
+	parse_err(a, "--policy '': an empty file name");
+	freeargs(a);
 }
 
 static void test_apply_nothing_set(void **state)
@@ -865,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_apply_localalloc_clears_mem_nodes),
 		cmocka_unit_test(test_apply_mem_and_cpu_list),
 		cmocka_unit_test(test_apply_nothing_set),
+		cmocka_unit_test(test_cpu_list_conflicts),
 	};
 	int failed = 0;
 	failed += cmocka_run_group_tests_name("cli_parse modes and target", modes, NULL, NULL);

@@ -16,37 +16,54 @@
 /* A value other than the default, and a bad one, for every key of the table (by section.key). */
 static const struct {
 	const char *key, *good, *bad;
+	const char *with;         /* a line the key needs beside it, or NULL */
 } samples[] = {
-	{"placement.nodes", "0-1", "1-"},
-	{"placement.cpus", "12", "4294967297"},
-	{"placement.cpu_list", "3,1,2", "0-18446744073709551615"},
-	{"placement.planned_cpus", "0-7", "0-3,x"},
-	{"placement.planned_nodes", "0-1", "!0"},
-	{"placement.strategy", "spread", "tight"},
-	{"placement.smt", "no", "2"},
-	{"placement.strict", "yes", "maybe"},
-	{"memory.policy", "interleave", "interleaved"},
-	{"memory.nodes", "0,2", "near"},
-	{"memory.include_cpuless", "yes", "sometimes"},
-	{"memory.balancing", "no", "perhaps"},
-	{"runtime.gomaxprocs", "6", "99999999999999999999"},
-	{"runtime.omp_num_threads", "off", "always"},
-	{"runtime.gomemlimit", "2GiB", "12XB"},
-	{"monitor.enabled", "yes", "y"},
-	{"monitor.interval", "250ms", "2d"},
-	{"monitor.source", "faults", "perf"},
-	{"monitor.action", "migrate", "jump"},
-	{"monitor.threshold", "45%", "130%"},
-	{"monitor.sustain", "7", "0"},
-	{"monitor.settle", "9", "18446744073709551617"},
-	{"monitor.max_moves_per_minute", "1000", "-1"},
-	{"monitor.min_cpu", "0.125", "2"},
-	{"monitor.descendants", "yes", "sure"},
-	{"threads.placement", "compact", "packed"},
-	{"threads.exclude", "gc*,sysmon", ","},
-	{"threads.node.", "1", "!all"},
-	{"env.*", "a value", NULL},
+	{"placement.nodes", "0-1", "1-", NULL},
+	{"placement.cpus", "12", "4294967297", NULL},
+	{"placement.cpu_list", "3,1,2", "0-18446744073709551615", NULL},
+	{"placement.planned_cpus", "0-7", "0-3,x", NULL},
+	{"placement.planned_nodes", "0-1", "!0", NULL},
+	{"placement.strategy", "spread", "tight", NULL},
+	{"placement.smt", "no", "2", NULL},
+	{"placement.strict", "yes", "maybe", NULL},
+	{"memory.policy", "interleave", "interleaved", NULL},
+	{"memory.nodes", "0,2", "near", "policy = bind"},
+	{"memory.include_cpuless", "yes", "sometimes", NULL},
+	{"memory.balancing", "no", "perhaps", NULL},
+	{"runtime.gomaxprocs", "6", "99999999999999999999", NULL},
+	{"runtime.omp_num_threads", "off", "always", NULL},
+	{"runtime.gomemlimit", "2GiB", "12XB", NULL},
+	{"monitor.enabled", "yes", "y", NULL},
+	{"monitor.interval", "250ms", "2d", NULL},
+	{"monitor.source", "faults", "perf", NULL},
+	{"monitor.action", "migrate", "jump", NULL},
+	{"monitor.threshold", "45%", "130%", NULL},
+	{"monitor.sustain", "7", "0", NULL},
+	{"monitor.settle", "9", "18446744073709551617", NULL},
+	{"monitor.max_moves_per_minute", "1000", "-1", NULL},
+	{"monitor.min_cpu", "0.125", "2", NULL},
+	{"monitor.descendants", "yes", "sure", NULL},
+	{"threads.placement", "compact", "packed", NULL},
+	{"threads.exclude", "gc*,sysmon", ",", NULL},
+	{"threads.node.", "1", "!all", NULL},
+	{"env.*", "a value", NULL, NULL},
 };
+
+static const char *with(const struct policy_key *k)
+{
+	char full[64];
+	snprintf(full, sizeof(full), "%s.%s", k->section, k->name);
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		if (strcmp(samples[i].key, full) == 0 && samples[i].with)
+			return samples[i].with;
+	return NULL;
+}
+
+/* "[section]\n" and the line the key needs, if any */
+static void head(char *buf, size_t len, const struct policy_key *k)
+{
+	snprintf(buf, len, "[%s]\n%s%s", k->section, with(k) ? with(k) : "", with(k) ? "\n" : "");
+}
 
 static const char *sample(const struct policy_key *k, int bad)
 {
@@ -94,8 +111,9 @@ static void test_every_key_round_trips(void **state)
 	policy_init(&def);
 	char *def_text = write_str(&def);
 	for (const struct policy_key *k = policy_keys; k->section; k++) {
-		char text[512];
-		snprintf(text, sizeof(text), "[%s]\n%s = %s\n", k->section, file_key(k), sample(k, 0));
+		char text[512], h[128];
+		head(h, sizeof(h), k);
+		snprintf(text, sizeof(text), "%s%s = %s\n", h, file_key(k), sample(k, 0));
 		struct policy p, q;
 		load_ok(&p, text);
 		char *w1 = write_str(&p);
@@ -125,24 +143,28 @@ static void test_every_key_bad_value_names_line_and_key(void **state)
 		const char *bad = sample(k, 1);
 		if (!bad)
 			continue; /* [env]: any value is a value */
-		char text[512], cause[1024] = "";
-		snprintf(text, sizeof(text), "# a comment\n[%s]\n\n%s = %s\n", k->section, file_key(k), bad);
+		char text[512], cause[1024] = "", h[128];
+		head(h, sizeof(h), k);
+		snprintf(text, sizeof(text), "# a comment\n%s\n%s = %s\n", h, file_key(k), bad);
+		int line = with(k) ? 5 : 4;
 		struct policy p;
 		policy_init(&p);
 		int rc = policy_load_string(&p, "p.ini", text, cause, sizeof(cause));
 		policy_free(&p);
 		if (rc != -1)
 			fail_msg("%s = %s was accepted", file_key(k), bad);
-		char want[128];
+		char want[128], at[32];
 		snprintf(want, sizeof(want), "'%s'", file_key(k));
-		if (strncmp(cause, "p.ini:4: ", 9) != 0 || !strstr(cause, want))
-			fail_msg("%s = %s: \"%s\" does not start with p.ini:4: and name %s", file_key(k), bad, cause, want);
+		snprintf(at, sizeof(at), "p.ini:%d: ", line);
+		if (strncmp(cause, at, strlen(at)) != 0 || !strstr(cause, want))
+			fail_msg("%s = %s: \"%s\" does not start with %s and name %s", file_key(k), bad, cause, at, want);
 		/* the empty value too */
-		snprintf(text, sizeof(text), "[%s]\n%s =\n", k->section, file_key(k));
+		snprintf(text, sizeof(text), "%s%s =\n", h, file_key(k));
 		policy_init(&p);
 		assert_int_equal(policy_load_string(&p, "p.ini", text, cause, sizeof(cause)), -1);
 		policy_free(&p);
-		if (strncmp(cause, "p.ini:2: ", 9) != 0 || !strstr(cause, want))
+		snprintf(at, sizeof(at), "p.ini:%d: ", with(k) ? 3 : 2);
+		if (strncmp(cause, at, strlen(at)) != 0 || !strstr(cause, want))
 			fail_msg("%s with an empty value: \"%s\"", file_key(k), cause);
 	}
 }

@@ -319,9 +319,25 @@ static void test_same_key_in_two_sections_is_not_duplicate(void **state)
 {
 	(void)state;
 	struct policy p;
-	load_ok(&p, "[placement]\nnodes = 1\n[memory]\nnodes = 2\n");
+	load_ok(&p, "[placement]\nnodes = 1\n[memory]\nnodes = 2\npolicy = bind\n");
 	assert_string_equal(p.nodes, "1");
 	assert_string_equal(p.mem_nodes, "2");
+	policy_free(&p);
+}
+
+/* Keys that cannot mean anything together are refused on the line of the one not used. */
+static void test_err_keys_together(void **state)
+{
+	(void)state;
+	load_err("[memory]\npolicy = local\nnodes = 0\n",
+		 "p.ini:3: bad value '0' for 'nodes' (memory nodes are used only with policy = bind, interleave or "
+		 "preferred; the policy is local (line 2))");
+	load_err("[memory]\nnodes = 0\n",
+		 "p.ini:2: bad value '0' for 'nodes' (memory nodes are used only with policy = bind, interleave or "
+		 "preferred; the policy is default (the default))");
+	load_err("[placement] x\n", "p.ini:1: unexpected 'x' after the section header [placement]");
+	struct policy p;
+	load_ok(&p, "[placement] ; a comment\n[memory]\nnodes = plan\npolicy = local\n");
 	policy_free(&p);
 }
 
@@ -454,7 +470,7 @@ static void test_load_file_line_too_long(void **state)
 	snprintf(path, sizeof(path), "%s/long.ini", dir);
 	policy_init(&p);
 	assert_int_equal(policy_load(&p, path, cause, sizeof(cause)), -1);
-	char want[600];
+	char want[1200];
 	snprintf(want, sizeof(want), "%s:2: line too long (at most 198 characters; continue a long value on the next line with ' \\')", path);
 	assert_string_equal(cause, want);
 	policy_free(&p);
@@ -777,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_err_bad_values),
 		cmocka_unit_test(test_err_duplicate_key),
 		cmocka_unit_test(test_err_empty_value),
+		cmocka_unit_test(test_err_keys_together),
 		cmocka_unit_test(test_err_key_outside_section),
 		cmocka_unit_test(test_err_bad_env_name),
 		cmocka_unit_test(test_err_syntax),
