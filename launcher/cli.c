@@ -290,6 +290,10 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 				 * character to print) in optopt. */
 				snprintf(cause, causelen, "option '%.*s' takes no value", (int)(strchr(opt, '=') - opt),
 					 opt);
+			else if (optopt == '=' && optind < sub_argc && sub_argv[optind][0] == '-' &&
+				 sub_argv[optind][1] && sub_argv[optind][1] != '-' && sub_argv[optind][2] == '=')
+				/* "-l=1": getopt reads the '=' as the next short option (optind is still on it) */
+				snprintf(cause, causelen, "option '-%c' takes no value", sub_argv[optind][1]);
 			else if (optopt && optopt < 256 && strncmp(opt, "--", 2) != 0)
 				snprintf(cause, causelen, "unknown option '-%c'", optopt);
 			else if (ambiguous(opt, cause, causelen))
@@ -341,6 +345,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		return -1;
 	}
 
+	if (o->cmd == CMD_PLAN && (o->events_file || o->save_policy || o->exec || o->signal_group)) {
+		snprintf(cause, causelen, "%s is for a launch, not 'numarun plan' (which launches nothing)",
+			 o->events_file ? "--events" : o->save_policy ? "--save-policy" : o->exec ? "--exec" : "--signal-group");
+		return -1;
+	}
 	o->argv = sub_argv + optind;
 	o->argc = sub_argc - optind;
 	if (o->cmd == CMD_TOPOLOGY && o->argc > 0) {
@@ -358,7 +367,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			return -1;
 		}
 		if (o->argc == 0) {
-			snprintf(cause, causelen, "no command given (try 'numarun --help')");
+			snprintf(cause, causelen, "no command given");
 			return -1;
 		}
 	}
