@@ -21,7 +21,8 @@
 #   - its VmRSS at the last sample <= the first after the warm-up + SOAK_RSS_SLACK_KB (1024 kB);
 #   - numarun stayed alive until the target ended, and exited with the target's status (churn -x 7);
 #   - with events: one start and one exit event, each long-lived thread announced once by thread_new,
-#     and no more thread_new events than threads that existed.
+#     no more thread_new events than threads that existed, and no thread in the exit event that
+#     thread_new did not announce.
 # Timing is reported, never checked: the figures are for notes. Exit status 0 when every check holds,
 # 1 with a "soak: FAIL" line for each that does not, 2 when it cannot run.
 #
@@ -269,6 +270,15 @@ if [ "$EVENTS" = 1 ]; then
 		c=$(grep '"event":"thread_new"' "$ev" | grep -c "\"tid\":$tid,")
 		[ "$c" = 1 ] || failed "long-lived thread $tid announced $c times by thread_new, not once"
 	done
+	# The exit event reports threads that ended before the target: each of them was announced (a thread
+	# seen only as it vanished has no record to report).
+	unannounced=$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+new = {e.get("tid") for e in ev if e.get("event") == "thread_new"}
+ex = [e for e in ev if e.get("event") == "exit"]
+print(sum(1 for t in (ex[-1].get("threads", []) if ex else []) if t.get("tid") not in new))' "$ev" 2>/dev/null)
+	[ "${unannounced:-x}" = 0 ] || failed "the exit event reports ${unannounced:-?} threads never announced by thread_new"
 	created=$(field created)
 	if [ -n "$created" ] && [ "$nnew" -gt $((created + NLONG + 2)) ]; then
 		failed "$nnew thread_new events for $((created + NLONG + 2)) threads that ever existed"
