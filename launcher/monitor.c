@@ -637,7 +637,8 @@ static int refresh_tasks(struct monitor *m, struct task_read *rd)
 	for (size_t k = 0; k < mg.ndeparted; k++) {
 		/* gone: remember how it ended for the exit report */
 		struct mthread *th = &m->th[mg.departed[k]];
-		remember_departed(m, mg.departed[k]);
+		if (th->announced) /* one seen only as it vanished has no record to report */
+			remember_departed(m, mg.departed[k]);
 		slots_assign(&m->slots, &th->slot, -1);
 		forget_set(m, th);
 		source_thread_close(&th->src);
@@ -1255,6 +1256,8 @@ void monitor_finish(struct monitor *m, int status)
 		events_array(&m->ev, "threads");
 		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
 			struct mdeparted d;
+			if (k < m->n && !m->th[k].announced)
+				continue; /* never announced: listed once, gone before it could be read */
 			report_thread(m, k, &d);
 			events_object(&m->ev, NULL);
 			events_int(&m->ev, "tid", d.tid);
@@ -1294,6 +1297,8 @@ void monitor_finish(struct monitor *m, int status)
 		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
 			struct mdeparted d;
 			char where[64];
+			if (k < m->n && !m->th[k].announced)
+				continue;
 			report_thread(m, k, &d);
 			if (d.owner == OWNER_PROGRAM)
 				snprintf(where, sizeof(where), "pinned by the program");
