@@ -535,57 +535,91 @@ int key_set(const struct policy_key *k, struct policy *p, const char *v, const c
 
 /* ---- the writer ---- */
 
-/* Lines stay well inside what inih reads (INI_MAX_LINE 200 with its newline). */
+/* What inih reads of a line (INI_MAX_LINE 200 with its newline), and the width numarun aims at. */
+#define MAXLINE 198
 #define WRAP 96
+
+/* A continuation line may start with this character: not blank (removed), not a comment (; #). */
+static int piece_start_ok(char c)
+{
+	return !isspace((unsigned char)c) && c != ';' && c != '#';
+}
 
 /*
  * Write "name = value": a value longer than WRAP goes on continuation lines (a line ending in " \", the
- * next one indented: numarun.ini(5)). Lists break after a comma; other values between two characters that
- * are neither blank nor start a comment. Returns 0, or -1 where the value cannot be read back as it is.
+ * next one indented: numarun.ini(5)), each line at most MAXLINE. Breaks are after a comma where one is
+ * near, else between two characters where the join is exact (the piece before does not end in a blank,
+ * the next does not start with a blank or a comment character). Returns 0, or -1 with nothing written
+ * where the value cannot be read back as it is: blanks at its ends, control characters, a ';' after a
+ * blank or at its start (comments), an end in blank + backslash or a lone backslash (continuations), or a
+ * name too long for a line.
  */
 static int write_kv(FILE *f, const char *name, const char *v)
 {
-	size_t n = strlen(v);
-	if (!n || isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]))
+	size_t n = strlen(v), plen = strlen(name) + 3;
+	if (!n || isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]) || v[0] == ';' ||
+	    strcmp(v, "\\") == 0 || plen + 1 > MAXLINE - 2)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] == ';' && i && isspace((unsigned char)v[i - 1])))
 			return -1;
 	if (n >= 2 && v[n - 1] == '\\' && isspace((unsigned char)v[n - 2]))
 		return -1;
-	fprintf(f, "%s = ", name);
-	size_t col = strlen(name) + 3, i = 0;
-	while (i < n) {
-		size_t room = col < WRAP ? WRAP - col : 16;
-		if (n - i <= room + 8) {
-			fputs(v + i, f);
+	/* the break points, first: nothing is written unless every line fits */
+	size_t cuts[4096], ncut = 0, i = 0, col = plen;
+	for (;;) {
+		if (col + (n - i) <= WRAP)
 			break;
-		}
-		/* a break point at or before i + room: after a comma, else between two safe characters */
+		size_t hard = MAXLINE - 2 - col; /* room before " \" on this line */
+		size_t room = WRAP > col ? WRAP - col : 1;
+		if (room > hard)
+			room = hard;
 		size_t cut = 0;
-		for (size_t j = i + room; j > i + 1; j--)
-			if (v[j - 1] == ',') {
+		/* after a comma, not too early in the line */
+		for (size_t j = i + room; j > i + room / 2; j--)
+			if (j < n && v[j - 1] == ',' && piece_start_ok(v[j])) {
 				cut = j;
 				break;
 			}
-		if (!cut)
-			for (size_t j = i + room; j > i + 1; j--)
-				if (!isspace((unsigned char)v[j - 1]) && v[j - 1] != '\\' &&
-				    !isspace((unsigned char)v[j]) && !strchr(";#", v[j])) {
-					cut = j;
-					break;
-				}
+		/* else between two characters the join keeps exact, as late as the line allows */
+		for (size_t j = i + hard; !cut && j > i; j--)
+			if (j < n && !isspace((unsigned char)v[j - 1]) && piece_start_ok(v[j]) && j <= i + room)
+				cut = j;
+		for (size_t j = i + hard; !cut && j > i; j--)
+			if (j < n && !isspace((unsigned char)v[j - 1]) && piece_start_ok(v[j]))
+				cut = j;
 		if (!cut) {
-			fputs(v + i, f);
-			break;
+			if (col + (n - i) <= MAXLINE)
+				break; /* no break point: the rest fits as it is */
+			return -1;
 		}
-		fwrite(v + i, 1, cut - i, f);
-		fputs(" \\\n\t", f);
-		col = 8;
+		if (ncut == sizeof(cuts) / sizeof(cuts[0]))
+			return -1;
+		cuts[ncut++] = cut;
 		i = cut;
+		col = 1; /* the tab */
 	}
+	fprintf(f, "%s = ", name);
+	size_t from = 0;
+	for (size_t k = 0; k < ncut; k++) {
+		fwrite(v + from, 1, cuts[k] - from, f);
+		fputs(" \\\n\t", f);
+		from = cuts[k];
+	}
+	fputs(v + from, f);
 	fputc('\n', f);
 	return 0;
+}
+
+/* A comment that says what was left out, itself a line that reads back: printable, short. */
+static void left_out(FILE *f, const char *what, const char *s)
+{
+	char shown[48];
+	size_t k = 0;
+	for (const char *c = s; *c && k + 4 < sizeof(shown); c++)
+		shown[k++] = (unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f ? *c : '?';
+	shown[k] = '\0';
+	fprintf(f, "# %s '%s%s' cannot be written in a policy: left out\n", what, shown, s[k] ? "..." : "");
 }
 
 int policy_write(FILE *f, const struct policy *p, const char *header)
@@ -628,24 +662,25 @@ int policy_write(FILE *f, const struct policy *p, const char *header)
 						dup = 1;
 				if (dup)
 					continue;
-				if (!glob_ok(r->glob, !!r->nodes)) {
-					fprintf(f, "# a rule for the thread-name glob '%s' cannot be written as a key: left out\n",
-						r->glob);
-					continue;
+				int rc = -1;
+				if (glob_ok(r->glob, !!r->nodes)) {
+					if (r->nodes) {
+						size_t need = strlen(r->glob) + 6;
+						char *key = malloc(need);
+						snprintf(key, need, "node.%s", r->glob);
+						rc = write_kv(f, key, r->nodes);
+						free(key);
+					} else {
+						rc = write_kv(f, "exclude", r->glob);
+					}
 				}
-				if (r->nodes) {
-					char key[256];
-					snprintf(key, sizeof(key), "node.%s", r->glob);
-					write_kv(f, key, r->nodes);
-				} else {
-					write_kv(f, "exclude", r->glob);
-				}
+				if (rc < 0)
+					left_out(f, "the rule for the thread-name glob", r->glob);
 			}
 		} else if (k->type == KT_ENV) {
 			for (size_t i = 0; i < p->nenv; i++)
 				if (write_kv(f, p->env[i].name, p->env[i].value) < 0)
-					fprintf(f, "# %s: its value cannot be written in a policy (leading or trailing blanks, "
-						   "control characters, or ' ;'): left out\n", p->env[i].name);
+					left_out(f, "the environment variable", p->env[i].name);
 		}
 	}
 	return ferror(f) ? -1 : 0;
