@@ -46,16 +46,32 @@ unsigned long source_share(const unsigned long *per_node, unsigned maxnode, int 
 	return source_share_in(per_node, maxnode, node, NULL, remote, best);
 }
 
+/* The value after "key ...:" on the line where key first appears, or NULL when that line has no colon. */
+static const char *cpuinfo_value(const char *text, const char *key)
+{
+	const char *k = strstr(text, key);
+	if (!k)
+		return NULL;
+	const char *colon = memchr(k, ':', strcspn(k, "\n"));
+	return colon ? colon + 1 + strspn(colon + 1, " \t") : NULL;
+}
+
 void source_parse_cpuinfo(const char *text, char *vendor, size_t len, int *family)
 {
-	const char *v = strstr(text, "vendor_id"), *f = strstr(text, "cpu family");
+	const char *v = cpuinfo_value(text, "vendor_id"), *f = cpuinfo_value(text, "cpu family");
 	vendor[0] = '\0';
 	*family = -1;
-	if (v)
-		sscanf(strchr(v, ':') + 1, "%63s", vendor);
-	if (f)
-		*family = atoi(strchr(f, ':') + 1);
-	(void)len;
+	if (v && len) {
+		size_t n = strcspn(v, " \t\n");
+		if (n >= len)
+			n = len - 1;
+		memcpy(vendor, v, n);
+		vendor[n] = '\0';
+	}
+	if (f) {
+		long x = strtol(f, NULL, 10);
+		*family = x < 0 || x > 0xffff ? -1 : (int)x;
+	}
 }
 
 static long perf_open(struct source *s, unsigned long long cfg, pid_t tid)
