@@ -47,14 +47,16 @@ struct bal_thread {
 
 struct bal_world {
 	unsigned nnodes;
-	unsigned *free_slots;     /* per node index: CPU slots without a pinned thread */
+	unsigned *free_slots;     /* per node index: CPU slots without a pinned thread, counted by the caller
+				   * from its slots before each call; balance_decide takes the ones it plans */
 	const unsigned *node_slots; /* per node index: CPU slots of the plan; NULL: unknown (any may free up) */
 	const unsigned char *mem_ok; /* per node index: the memory policy lets pages go there; NULL: any */
 	long scan_seq;            /* mm->numa_scan_seq now (faults source), -1 when there is none */
 	long tick;
 	double now;               /* seconds, for the rate limit */
-	double move_times[256];   /* recent moves, ring */
-	unsigned move_head, move_count;
+	double *move_times;       /* the last moves, a ring of move_cap (grown to max_moves_per_min by
+				   * balance_decide, so that the limit holds for any value); free with balance_world_free */
+	unsigned move_cap, move_head, move_count;
 	int converged;            /* converged, reported */
 };
 
@@ -76,7 +78,9 @@ void balance_thread_init(struct bal_thread *t, pid_t tid);
  */
 size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct bal_thread *th, size_t n,
 		      struct bal_action *out, size_t maxout, int *converged_now);
-/* Moves within the last minute. */
+/* Moves within the last minute (up to max_moves_per_min of them are kept: all the limit needs). */
 unsigned balance_recent_moves(const struct bal_world *w);
+/* Release what balance_decide keeps in w. */
+void balance_world_free(struct bal_world *w);
 
 #endif

@@ -8,12 +8,12 @@
 enum cli_cmd { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY };
 enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_INI };
 
-/* Which policy fields the command line set (they override the policy file). */
-enum {
-	SET_NODES = 1 << 0, SET_CPUS = 1 << 1, SET_CPU_LIST = 1 << 2, SET_STRATEGY = 1 << 3,
-	SET_SMT = 1 << 4, SET_MEM = 1 << 5, SET_GOMAXPROCS = 1 << 6, SET_OMP = 1 << 7,
-	SET_MONITOR = 1 << 8, SET_THREADS = 1 << 9, SET_INTERVAL = 1 << 10, SET_SOURCE = 1 << 11,
-	SET_BALANCING = 1 << 12, SET_ACTION = 1 << 13, SET_GOMEMLIMIT = 1 << 14, SET_STRICT = 1 << 15,
+struct policy_key;
+
+/* An option's setting of a policy key, replayed over the policy by cli_apply. */
+struct cli_assign {
+	const struct policy_key *key;
+	char *value;
 };
 
 struct opts {
@@ -27,13 +27,17 @@ struct opts {
 	int help, version;
 	int exec;                 /* --exec: exec in place even as PID 1 */
 	int signal_group;         /* -g: forward signals to the target's process group (command line only) */
-	struct policy over;       /* values of the fields named in set */
-	unsigned set;
+	struct policy over;       /* the defaults with the options' settings applied (for checks and tests) */
+	unsigned long long set;   /* which keys the options set: bit key_index() (cli_key_bit) */
+	struct cli_assign *assign;/* the settings in their order */
+	size_t nassign;
 	const char *mem_option;   /* the option that set the memory policy, for conflicts */
 	char **argv;              /* the target command, NULL-terminated; argc may be 0 */
 	int argc;
 };
 
+/* The bit of set for key section/name (0 when there is no such key). */
+unsigned long long cli_key_bit(const char *section, const char *name);
 /* Parse argv. Returns 0, or -1 with a usage error in cause. Release with cli_free(). */
 int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causelen);
 /* Apply the command line's settings over p (defaults < policy < options). */

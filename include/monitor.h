@@ -5,25 +5,30 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "balance.h"
+#include "events.h"
 #include "owner.h"
 #include "plan.h"
 #include "policy.h"
+#include "slots.h"
 #include "source.h"
 #include "topology.h"
 
 struct mthread {
 	pid_t pid, tid;           /* reached as /proc/<pid>/task/<tid> */
+	unsigned long long start_ticks; /* stat field 22, 0 unknown: with pid and tid, the thread table's key */
 	char comm[64];
-	int slot;                 /* index into the plan's CPU order, -1 unpinned */
+	int slot;                 /* index into the plan's CPU order (m->slots), -1 unpinned */
 	int excluded;             /* a rule leaves it unpinned */
 	int rule_nodes;           /* index of the rule that placed it, -1 */
 	enum thread_owner owner;  /* who decided its CPU mask: numarun, or the program (left alone) */
 	hwloc_bitmap_t set_mask;  /* the mask numarun set on it (as the kernel reports it), NULL: none */
 	long epoch;               /* its entry in the owner log, -1 */
 	double start;             /* when it started (CLOCK_BOOTTIME seconds), -1 unknown */
+	pid_t creator;            /* the process of the thread that created it (owner_classify), 0 unknown */
 	unsigned long long run_ns;
 	int schedstat_fd;         /* kept open: pread each tick instead of open/read/close */
-	int seen;
+	int seen;                 /* CPU time read: 1 once (its name is read again next tick), 2 after */
+	int announced;            /* classified, placed and reported (thread_new) */
 	struct source_thread src;
 	struct thread_sample last;
 };
@@ -52,7 +57,7 @@ struct monitor {
 	unsigned long replans;
 	double quota;             /* the CPU quota (CPUs) the plan was made under, 0 none; -1 not followed */
 	unsigned long quota_tick; /* when it was last read */
-	char quota_was_json[32];
+	double quota_was;         /* the quota the last replan event reported, 0 none */
 	const struct policy *p;
 	pid_t pid;                /* the target */
 	struct source src;
@@ -62,25 +67,22 @@ struct monitor {
 	size_t n, cap;
 	struct mthread *th;
 	struct bal_thread *bt;
-	unsigned nslots;
-	int *slot_node;           /* node index of each slot */
-	unsigned *slot_load;      /* threads pinned to each slot */
-	unsigned *free_slots;     /* per node index */
+	struct slots slots;       /* the plan's CPUs and the threads numarun pinned to each */
+	unsigned *free_now;       /* per node index: free slots, counted from m->slots for the balancer */
 	unsigned *node_slots;     /* per node index: the plan's CPU slots there */
 	unsigned char *mem_ok;    /* per node index: the memory policy lets pages be migrated there */
 	unsigned char *best_in;   /* per node OS index: a thread's memory is judged to be on one of these */
 	int *cpu_node;            /* node index of each CPU (OS index), -1 */
 	unsigned ncpu_node;
-	hwloc_bitmap_t *rule_sets;/* per rule: node set (OS indexes), NULL for exclude rules */
+	hwloc_bitmap_t *rule_sets;/* per rule: node set (node indexes), NULL for exclude rules */
 	hwloc_bitmap_t launch_mask; /* the CPUs the target was launched with */
 	hwloc_bitmap_t mask;      /* scratch: a thread's mask as read this tick */
 	struct owner_log olog;    /* the masks numarun set, for telling inherited masks from the program's */
 	double list_at, prev_list_at; /* when the task list was read, this tick and the one before */
 	double clk_tck;           /* start times' resolution, seconds */
 	unsigned long released;   /* threads the program pinned (at first sight or later): left alone */
-	FILE *events;
-	int own_events;
-	const char *events_path;  /* for messages */
+	struct events ev;         /* --events */
+	int list_warned;          /* a task list that could not be read was said */
 	double t0;
 	unsigned long moves, migrations, ticks;
 	struct {

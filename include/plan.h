@@ -65,8 +65,6 @@ void plan_free(struct plan *pl);
 
 /* A byte count for people: "1.5 GiB". */
 void plan_format_bytes(unsigned long long b, char *buf, size_t len);
-/* Write s as a JSON string literal. */
-void json_string(FILE *f, const char *s);
 /* Readable text. */
 void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char *const *argv);
 /* The resident-mode line of the text plan. */
@@ -76,6 +74,8 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 		     char *const *argv);
 /* A policy that reproduces exactly this plan where t's CPUs and nodes are allowed, and that records them
  * (planned_cpus, planned_nodes) so that elsewhere it is re-planned with the same intent. */
+/* The policy plan_print_ini writes: p with the plan's CPUs (in its order), memory, and the allowed sets. */
+void plan_to_policy(const struct plan *pl, const struct topo *t, const struct policy *p, struct policy *out);
 void plan_print_ini(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p);
 /* The topology as text or JSON (numarun topology); lim may be NULL. */
 void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *lim);

@@ -100,6 +100,8 @@ int policy_parse_balancing(const char *v, enum balancing_mode *b, char *cause, s
 const char *policy_balancing_name(enum balancing_mode b);
 /* gomemlimit as policy text (a size in bytes for KNOB_VALUE). */
 const char *policy_memlimit_str(const struct knob *k, char *buf, size_t len);
+/* A share of 0..1: "30%" or "0.3". Returns 0 or -1. */
+int policy_parse_share(const char *v, double *out);
 int policy_parse_duration_ms(const char *v, unsigned *ms, char *cause, size_t causelen);
 int policy_parse_threads(const char *v, enum thread_placement *t, char *cause, size_t causelen);
 int policy_parse_source(const char *v, enum source_kind *s, char *cause, size_t causelen);

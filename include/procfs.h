@@ -40,10 +40,18 @@ long procfs_parse_numa_maps(const char *text, unsigned long *pages, unsigned max
 long procfs_read(const char *path, char *buf, size_t len);
 /* Read a file of any size into a malloc'd buffer. Returns length or -errno. */
 long procfs_read_alloc(const char *path, char **out);
-/* The thread IDs of a process, sorted. Returns the count (array malloc'd into *tids) or -errno. */
+/* Read a whole file into *buf (malloc'd, grown as needed, *cap its size; reused across calls),
+ * NUL-terminated. Returns its length or -errno. */
+long procfs_read_grow(const char *path, char **buf, size_t *cap);
+/* Append the whitespace-separated PIDs of text (a children file) to (*v)[n..], growing it (*cap).
+ * Returns the new count. */
+size_t procfs_parse_pids(const char *text, pid_t **v, size_t n, size_t *cap);
+/* The thread IDs of a process, sorted. Returns the count (array malloc'd into *tids) or -errno (also
+ * when the directory could not be read to its end). */
 long procfs_list_tasks(pid_t pid, pid_t **tids);
-/* The processes whose ancestor is pid (children, grandchildren...), from task/<tid>/children.
- * Returns the count (malloc'd into *pids) or -errno. */
-long procfs_descendants(pid_t pid, pid_t **pids);
+/* The processes whose ancestor is pid (children, grandchildren...), from task/<tid>/children, each
+ * read whole. Returns the count (malloc'd into *pids), or -errno when pid's own task list cannot be
+ * read; *err: 0, or the first -errno (other than a process or thread ending) that left the list short. */
+long procfs_descendants(pid_t pid, pid_t **pids, int *err);
 
 #endif

@@ -29,7 +29,8 @@ struct topo_core {
 struct topo {
 	hwloc_topology_t h;
 	int this_system;          /* launching against it is meaningful */
-	char source[512];         /* "live" or the XML file name */
+	char source[512];         /* "live", the XML file name or "synthetic:DESCRIPTION" */
+	char label[600];          /* what named it, for messages: "live", "--topology FILE", "HWLOC_XMLFILE=FILE" */
 	unsigned nnodes;
 	struct topo_node *nodes;  /* sorted by os_index */
 	unsigned ncores;
@@ -48,11 +49,14 @@ struct topo {
 };
 
 /*
- * Load the topology: the live machine (xml == NULL) or an hwloc XML file. Disallowed objects are kept so
- * that we can say what the cgroup forbids. Returns 0, or -1 with a reason in cause.
+ * Load the topology: an hwloc XML file (--topology), or else what hwloc's variables name (HWLOC_SYNTHETIC,
+ * HWLOC_XMLFILE: refused when they cannot be loaded, not replaced by the live machine), or else the live
+ * machine. Disallowed objects are kept so that we can say what the cgroup forbids. Returns 0; -2 when the
+ * file or description named is not a topology hwloc can load (cause names it and says why: missing,
+ * empty, a directory, not XML, truncated...); -1 when the live machine's cannot be had.
  */
 int topology_load(struct topo *t, const char *xml, char *cause, size_t causelen);
-/* Build from an hwloc synthetic description ("pack:2 numa:2 core:4 pu:2"); for tests. */
+/* Build from an hwloc synthetic description ("pack:2 numa:2 core:4 pu:2"); for tests. Returns as topology_load. */
 int topology_load_synthetic(struct topo *t, const char *desc, char *cause, size_t causelen);
 /* Release everything topology_load allocated. */
 void topology_free(struct topo *t);

@@ -13,6 +13,7 @@
 #include "topology.h"
 #include "nodelist.h"
 #include "plan.h"
+#include "events.h"
 
 #define LIST_LEN 4096
 /* The real file holds a handful of short lines. */

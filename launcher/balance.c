@@ -25,12 +25,39 @@ unsigned balance_recent_moves(const struct bal_world *w)
 	return k;
 }
 
+void balance_world_free(struct bal_world *w)
+{
+	free(w->move_times);
+	w->move_times = NULL;
+	w->move_cap = w->move_head = w->move_count = 0;
+}
+
+/* Room for the last `want` moves, oldest first from move_head (the order record_move keeps). */
+static void reserve_moves(struct bal_world *w, unsigned want)
+{
+	if (want <= w->move_cap)
+		return;
+	double *v = malloc(want * sizeof(*v));
+	if (!v)
+		return; /* the ring keeps its size: the limit still holds up to it */
+	unsigned k = 0;
+	for (unsigned i = 0; i < w->move_count; i++)
+		v[k++] = w->move_times[(w->move_head + w->move_cap - w->move_count + i) % w->move_cap];
+	free(w->move_times);
+	w->move_times = v;
+	w->move_cap = want;
+	w->move_head = k % want;
+}
+
+/* A move now. The ring holds the last max_moves_per_min moves: when it is full and its oldest is less
+ * than a minute old, the limit is reached, so nothing older is ever needed. */
 static void record_move(struct bal_world *w)
 {
-	unsigned cap = sizeof(w->move_times) / sizeof(w->move_times[0]);
+	if (!w->move_cap)
+		return;
 	w->move_times[w->move_head] = w->now;
-	w->move_head = (w->move_head + 1) % cap;
-	if (w->move_count < cap)
+	w->move_head = (w->move_head + 1) % w->move_cap;
+	if (w->move_count < w->move_cap)
 		w->move_count++;
 }
 
@@ -53,6 +80,12 @@ static int candidate(const struct bal_config *c, const struct bal_thread *t)
 {
 	return !c->interleaved && t->judged && !t->frozen && t->above >= c->sustain && t->best_node >= 0 &&
 	       t->node >= 0 && t->best_node != t->node && t->best_node != t->unfixable_node;
+}
+
+/* Its memory calls it back to the node it was moved from: the memory follows it around. */
+static int bouncing(const struct bal_thread *t)
+{
+	return t->moved_from >= 0 && t->moved_from == t->best_node;
 }
 
 static int mem_allowed(const struct bal_world *w, int node)
@@ -109,6 +142,7 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 	size_t na = 0;
 	int any_judged = 0, all_settled = 1, any_above = 0;
 	*converged_now = 0;
+	reserve_moves(w, c->max_moves_per_min);
 
 	for (size_t i = 0; i < n; i++) {
 		struct bal_thread *t = &th[i];
@@ -157,7 +191,7 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 		memset(a, 0, sizeof(*a));
 		a->a = a->b = i;
 		a->remote = t->remote;
-		if (t->moved_from >= 0 && t->moved_from == t->best_node) {
+		if (bouncing(t)) {
 			/* It would go back where it came from: the memory follows it around. Stop. */
 			t->frozen = 1;
 			a->kind = BAL_FREEZE;
@@ -182,9 +216,11 @@ size_t balance_decide(const struct bal_config *c, struct bal_world *w, struct ba
 		if (c->mode == BAL_MODE_MOVE && t->movable) {
 			/* No free slot there: swap with a thread that wants to come here. */
 			size_t j;
+			/* Not one that would go back where it came from: that is a bounce, it is frozen (below),
+			 * and no swap takes it round the freeze. */
 			for (j = 0; j < n; j++)
 				if (j != i && th[j].movable && candidate(c, &th[j]) && th[j].node == to &&
-				    th[j].best_node == from)
+				    th[j].best_node == from && !bouncing(&th[j]))
 					break;
 			if (j < n) {
 				a->kind = BAL_SWAP;

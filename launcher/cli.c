@@ -5,37 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "keys.h"
 
+/* Options that are not policy keys (codes past any character). */
 enum {
-	OPT_PREFERRED = 256, OPT_PLACEMENT, OPT_SMT, OPT_GOMAXPROCS, OPT_OMP, OPT_TOPOLOGY, OPT_JSON,
-	OPT_INI, OPT_MONITOR, OPT_EVENTS, OPT_SAVE_POLICY, OPT_THREADS, OPT_INTERVAL, OPT_SOURCE, OPT_ACTION,
-	OPT_GOMEMLIMIT, OPT_EXEC, OPT_STRICT,
+	OPT_TOPOLOGY = 256, OPT_JSON, OPT_INI, OPT_EVENTS, OPT_SAVE_POLICY, OPT_EXEC,
+	OPT_MEM = 512,            /* + index into mem_options */
+	OPT_KEY = 1024,           /* + index into policy_keys: an option that sets a key */
 };
 
-static const struct option longopts[] = {
-	{"cpunodebind", required_argument, NULL, 'N'},
-	{"physcpubind", required_argument, NULL, 'C'},
-	{"membind", required_argument, NULL, 'm'},
-	{"interleave", required_argument, NULL, 'i'},
-	{"preferred", required_argument, NULL, OPT_PREFERRED},
-	{"localalloc", no_argument, NULL, 'l'},
-	{"balancing", optional_argument, NULL, 'b'},
-	{"monitor", no_argument, NULL, OPT_MONITOR},
+/* The memory-policy options set two keys at once: [memory] policy, and nodes from the option's value. */
+static const struct {
+	const char *name;
+	int short_opt;
+	const char *policy;       /* the [memory] policy value */
+} mem_options[] = {
+	{"membind", 'm', "bind"},
+	{"interleave", 'i', "interleave"},
+	{"preferred", 0, "preferred"},
+	{"localalloc", 'l', "local"},
+};
+#define NMEM (sizeof(mem_options) / sizeof(mem_options[0]))
+
+static const struct option other_options[] = {
 	{"exec", no_argument, NULL, OPT_EXEC},
-	{"strict", no_argument, NULL, OPT_STRICT},
 	{"signal-group", no_argument, NULL, 'g'},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"interval", required_argument, NULL, OPT_INTERVAL},
-	{"source", required_argument, NULL, OPT_SOURCE},
-	{"action", required_argument, NULL, OPT_ACTION},
-	{"cpus", required_argument, NULL, 'c'},
-	{"placement", required_argument, NULL, OPT_PLACEMENT},
-	{"smt", required_argument, NULL, OPT_SMT},
-	{"gomaxprocs", required_argument, NULL, OPT_GOMAXPROCS},
-	{"omp-num-threads", required_argument, NULL, OPT_OMP},
-	{"gomemlimit", required_argument, NULL, OPT_GOMEMLIMIT},
 	{"policy", required_argument, NULL, 'p'},
 	{"topology", required_argument, NULL, OPT_TOPOLOGY},
 	{"json", no_argument, NULL, OPT_JSON},
@@ -44,8 +40,58 @@ static const struct option longopts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
 };
+#define NOTHER (sizeof(other_options) / sizeof(other_options[0]))
+
+/* getopt's tables, made from the key table once. */
+static struct option longopts[64];
+static char shortopts[64];
+
+static void build_options(void)
+{
+	if (longopts[0].name)
+		return;
+	size_t n = 0, s = 0;
+	shortopts[s++] = '+'; /* the target's arguments are never reordered */
+	shortopts[s++] = ':';
+	for (const struct policy_key *k = policy_keys; k->section; k++) {
+		if (!k->option)
+			continue;
+		int has = !k->noarg_value ? required_argument : k->optional_value ? optional_argument : no_argument;
+		longopts[n++] = (struct option){k->option, has, NULL, k->short_opt ? k->short_opt : OPT_KEY + (int)key_index(k)};
+		if (k->short_opt) {
+			shortopts[s++] = (char)k->short_opt;
+			if (has == required_argument)
+				shortopts[s++] = ':';
+		}
+	}
+	for (size_t i = 0; i < NMEM; i++) {
+		int has = strcmp(mem_options[i].policy, "local") == 0 ? no_argument : required_argument;
+		longopts[n++] = (struct option){mem_options[i].name, has, NULL,
+						mem_options[i].short_opt ? mem_options[i].short_opt : OPT_MEM + (int)i};
+		if (mem_options[i].short_opt) {
+			shortopts[s++] = (char)mem_options[i].short_opt;
+			if (has == required_argument)
+				shortopts[s++] = ':';
+		}
+	}
+	for (size_t i = 0; i < NOTHER; i++) {
+		longopts[n++] = other_options[i];
+		if (other_options[i].val < 256) {
+			shortopts[s++] = (char)other_options[i].val;
+			if (other_options[i].has_arg == required_argument)
+				shortopts[s++] = ':';
+		}
+	}
+	longopts[n] = (struct option){NULL, 0, NULL, 0};
+	shortopts[s] = '\0';
+}
+
+unsigned long long cli_key_bit(const char *section, const char *name)
+{
+	const struct policy_key *k = key_find(section, name, NULL);
+	return k ? 1ull << key_index(k) : 0;
+}
 
 void cli_usage(FILE *f)
 {
@@ -96,52 +142,39 @@ void cli_usage(FILE *f)
 	      f);
 }
 
-static void set_str(char **dst, const char *v)
+/* Set a key from an option: checked now (on the options' own copy), replayed over the policy by cli_apply. */
+static int assign(struct opts *o, const struct policy_key *k, const char *value, const char *optname, char *cause,
+		  size_t causelen)
 {
-	free(*dst);
-	*dst = strdup(v);
-}
-
-static int set_mem(struct opts *o, enum mem_policy m, const char *nodes, const char *optname, char *cause,
-		   size_t causelen)
-{
-	if (o->mem_option && strcmp(o->mem_option, optname) != 0) {
-		snprintf(cause, causelen, "%s and %s both set the memory policy: give one", o->mem_option,
-			 optname);
+	char why[512];
+	if (key_set(k, &o->over, value, NULL, ORIGIN_CLI, why, sizeof(why)) < 0) {
+		snprintf(cause, causelen, "--%s: %s", optname, why);
 		return -1;
 	}
-	o->mem_option = optname;
-	o->over.mem = m;
-	if (nodes)
-		set_str(&o->over.mem_nodes, nodes);
-	else {
-		free(o->over.mem_nodes);
-		o->over.mem_nodes = NULL;
-	}
-	o->set |= SET_MEM;
+	o->assign = realloc(o->assign, (o->nassign + 1) * sizeof(*o->assign));
+	o->assign[o->nassign].key = k;
+	o->assign[o->nassign].value = strdup(value);
+	o->nassign++;
+	o->set |= 1ull << key_index(k);
 	return 0;
 }
 
-static int check_list(const char *opt, const char *v, char *cause, size_t causelen)
+static int set_mem(struct opts *o, size_t i, const char *nodes, char *cause, size_t causelen)
 {
-	if (!*v || strspn(v, "0123456789,-!+") != strlen(v)) {
-		if (strcmp(v, "all") == 0 || (v[0] == '!' && strcmp(v + 1, "all") == 0))
-			return 0;
-		snprintf(cause, causelen, "%s: '%s' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)", opt, v);
+	const char *optname = mem_options[i].name;
+	if (o->mem_option && strcmp(o->mem_option + 2, optname) != 0) {
+		snprintf(cause, causelen, "%s and --%s both set the memory policy: give one", o->mem_option, optname);
 		return -1;
 	}
+	static char names[NMEM][32];
+	snprintf(names[i], sizeof(names[i]), "--%s", optname);
+	o->mem_option = names[i];
+	/* the nodes first: an error names the value */
+	if (assign(o, key_find("memory", "nodes", NULL), nodes ? nodes : "plan", optname, cause, causelen) < 0 ||
+	    assign(o, key_find("memory", "policy", NULL), mem_options[i].policy, optname, cause, causelen) < 0)
+		return -1;
 	return 0;
 }
-
-/* Parse an option's value with a policy parser; on error name the option; mark the field set. */
-#define PARSE_VALUE(name, call, bit)                                          \
-	do {                                                                  \
-		if ((call) < 0) {                                             \
-			snprintf(cause, causelen, "%s: %s", name, why);       \
-			return -1;                                            \
-		}                                                             \
-		o->set |= (bit);                                              \
-	} while (0)
 
 /* getopt_long reports an abbreviation that fits several long options like an unknown one: say which. */
 static int ambiguous(const char *opt, char *cause, size_t causelen)
@@ -167,10 +200,10 @@ static int ambiguous(const char *opt, char *cause, size_t causelen)
 
 int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causelen)
 {
-	char why[384];
 	memset(o, 0, sizeof(*o));
 	policy_init(&o->over);
 	o->verbosity = 1;
+	build_options();
 
 	int first = 1;
 	if (argc > 1 && strcmp(argv[1], "plan") == 0) {
@@ -188,77 +221,29 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	opterr = 0;
 	int c, li;
 	const char *first_plan_opt = NULL;
-	while ((c = getopt_long(sub_argc, sub_argv, "+:N:C:m:i:lbc:p:gvqVh", longopts, &li)) != -1) {
+	while ((c = getopt_long(sub_argc, sub_argv, shortopts, longopts, &li)) != -1) {
 		const char *opt = sub_argv[optind - 1];
-		unsigned set_before = o->set;
-		switch (c) {
-		case 'N':
-			if (check_list("--cpunodebind", optarg, cause, causelen) < 0)
+		unsigned long long set_before = o->set;
+		const struct policy_key *k = NULL;
+		if (c >= OPT_KEY)
+			k = &policy_keys[c - OPT_KEY];
+		else if (c > 0 && c < 256 && !strchr("pgvqVh", c))
+			k = key_by_option(NULL, c);
+		if (k) {
+			const char *v = optarg ? optarg : k->noarg_value;
+			if (assign(o, k, v, k->option, cause, causelen) < 0)
 				return -1;
-			set_str(&o->over.nodes, optarg);
-			o->set |= SET_NODES;
-			break;
-		case 'C':
-			if (check_list("--physcpubind", optarg, cause, causelen) < 0)
-				return -1;
-			set_str(&o->over.cpu_list, optarg);
-			o->set |= SET_CPU_LIST;
-			break;
-		case 'm':
-			if (check_list("--membind", optarg, cause, causelen) < 0 ||
-			    set_mem(o, MEM_BIND, optarg, "--membind", cause, causelen) < 0)
-				return -1;
-			break;
-		case 'i':
-			if (check_list("--interleave", optarg, cause, causelen) < 0 ||
-			    set_mem(o, MEM_INTERLEAVE, optarg, "--interleave", cause, causelen) < 0)
-				return -1;
-			break;
-		case OPT_PREFERRED:
-			if (check_list("--preferred", optarg, cause, causelen) < 0 ||
-			    set_mem(o, MEM_PREFERRED, optarg, "--preferred", cause, causelen) < 0)
-				return -1;
-			break;
-		case 'l':
-			if (set_mem(o, MEM_LOCAL, NULL, "--localalloc", cause, causelen) < 0)
-				return -1;
-			break;
-		case 'c':
-			if (policy_parse_cpus(optarg, &o->over.cpus_kind, &o->over.cpus_value, why, sizeof(why)) < 0) {
-				snprintf(cause, causelen, "--cpus: %s", why);
-				return -1;
+			goto next;
+		}
+		for (size_t i = 0; i < NMEM; i++)
+			if (c == (mem_options[i].short_opt ? mem_options[i].short_opt : OPT_MEM + (int)i)) {
+				if (set_mem(o, i, optarg, cause, causelen) < 0)
+					return -1;
+				goto next;
 			}
-			o->set |= SET_CPUS;
-			break;
-		case OPT_PLACEMENT:
-			PARSE_VALUE("--placement", policy_parse_strategy(optarg, &o->over.strategy, why, sizeof(why)), SET_STRATEGY);
-			break;
-		case OPT_SMT:
-			PARSE_VALUE("--smt", policy_parse_bool(optarg, &o->over.smt, why, sizeof(why)), SET_SMT);
-			break;
-		case OPT_GOMAXPROCS:
-			PARSE_VALUE("--gomaxprocs", policy_parse_knob(optarg, 1, &o->over.gomaxprocs, why, sizeof(why)), SET_GOMAXPROCS);
-			break;
-		case OPT_OMP:
-			PARSE_VALUE("--omp-num-threads", policy_parse_knob(optarg, 0, &o->over.omp, why, sizeof(why)), SET_OMP);
-			break;
+		switch (c) {
 		case 'p':
 			o->policy_file = optarg;
-			break;
-		case 'b':
-			if (optarg)
-				PARSE_VALUE("--balancing", policy_parse_balancing(optarg, &o->over.balancing, why, sizeof(why)), SET_BALANCING);
-			else {
-				o->over.balancing = BALANCING_YES;
-				o->set |= SET_BALANCING;
-			}
-			break;
-		case OPT_GOMEMLIMIT:
-			PARSE_VALUE("--gomemlimit", policy_parse_memlimit(optarg, &o->over.gomemlimit, why, sizeof(why)), SET_GOMEMLIMIT);
-			break;
-		case OPT_MONITOR:
-			o->over.monitor = 1;
-			o->set |= SET_MONITOR;
 			break;
 		case OPT_EVENTS:
 			o->events_file = optarg;
@@ -266,27 +251,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		case OPT_EXEC:
 			o->exec = 1;
 			break;
-		case OPT_STRICT:
-			o->over.strict = 1;
-			o->set |= SET_STRICT;
-			break;
 		case 'g':
 			o->signal_group = 1;
 			break;
 		case OPT_SAVE_POLICY:
 			o->save_policy = optarg;
-			break;
-		case OPT_THREADS:
-			PARSE_VALUE("--threads", policy_parse_threads(optarg, &o->over.threads, why, sizeof(why)), SET_THREADS);
-			break;
-		case OPT_INTERVAL:
-			PARSE_VALUE("--interval", policy_parse_duration_ms(optarg, &o->over.interval_ms, why, sizeof(why)), SET_INTERVAL);
-			break;
-		case OPT_SOURCE:
-			PARSE_VALUE("--source", policy_parse_source(optarg, &o->over.source, why, sizeof(why)), SET_SOURCE);
-			break;
-		case OPT_ACTION:
-			PARSE_VALUE("--action", policy_parse_action(optarg, &o->over.action, why, sizeof(why)), SET_ACTION);
 			break;
 		case OPT_TOPOLOGY:
 			o->topology_file = optarg;
@@ -320,7 +289,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 				 * character to print) in optopt. */
 				snprintf(cause, causelen, "option '%.*s' takes no value", (int)(strchr(opt, '=') - opt),
 					 opt);
-			else if (optopt && strncmp(opt, "--", 2) != 0)
+			else if (optopt && optopt < 256 && strncmp(opt, "--", 2) != 0)
 				snprintf(cause, causelen, "unknown option '-%c'", optopt);
 			else if (ambiguous(opt, cause, causelen))
 				;
@@ -328,6 +297,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 				snprintf(cause, causelen, "unknown option '%s'", opt);
 			return -1;
 		}
+	next:
 		if ((o->set != set_before || c == 'p' || c == OPT_EVENTS || c == OPT_SAVE_POLICY || c == OPT_EXEC ||
 		     c == 'g') && !first_plan_opt)
 			/* the option itself, also when its value was the next argument ("-c 1") */
@@ -366,54 +336,20 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 
 void cli_apply(const struct opts *o, struct policy *p)
 {
-	const struct policy *v = &o->over;
-	/* Lists given here are taken as given: only a policy file's are re-planned where not allowed. */
-	if (o->set & SET_NODES) {
-		set_str(&p->nodes, v->nodes);
-		p->from_file &= ~(unsigned)POLICY_FROM_FILE_NODES;
+	/* The options' assignments in their order, through the same key parsers as the policy file's. They
+	 * were checked when parsed; lists given here are taken as given (only a file's are re-planned). */
+	for (size_t i = 0; i < o->nassign; i++) {
+		char why[512];
+		key_set(o->assign[i].key, p, o->assign[i].value, NULL, ORIGIN_CLI, why, sizeof(why));
 	}
-	if (o->set & SET_CPU_LIST) {
-		set_str(&p->cpu_list, v->cpu_list);
-		p->from_file &= ~(unsigned)POLICY_FROM_FILE_CPU_LIST;
-	}
-	if (o->set & SET_STRICT)
-		p->strict = 1;
-	if (o->set & SET_CPUS) {
-		p->cpus_kind = v->cpus_kind;
-		p->cpus_value = v->cpus_value;
-		p->from_file |= POLICY_FROM_FILE_CPUS; /* a count asked for: the intent */
-	}
-	if (o->set & SET_STRATEGY)
-		p->strategy = v->strategy;
-	if (o->set & SET_SMT)
-		p->smt = v->smt;
-	if (o->set & SET_MEM) {
-		p->mem = v->mem;
-		free(p->mem_nodes);
-		p->mem_nodes = v->mem_nodes ? strdup(v->mem_nodes) : NULL;
-		p->from_file &= ~(unsigned)POLICY_FROM_FILE_MEM_NODES;
-	}
-	if (o->set & SET_GOMAXPROCS)
-		p->gomaxprocs = v->gomaxprocs;
-	if (o->set & SET_OMP)
-		p->omp = v->omp;
-	if (o->set & SET_BALANCING)
-		p->balancing = v->balancing;
-	if (o->set & SET_GOMEMLIMIT)
-		p->gomemlimit = v->gomemlimit;
-	if (o->set & SET_MONITOR)
-		p->monitor = 1;
-	if (o->set & SET_THREADS)
-		p->threads = v->threads;
-	if (o->set & SET_INTERVAL)
-		p->interval_ms = v->interval_ms;
-	if (o->set & SET_SOURCE)
-		p->source = v->source;
-	if (o->set & SET_ACTION)
-		p->action = v->action;
 }
 
 void cli_free(struct opts *o)
 {
+	for (size_t i = 0; i < o->nassign; i++)
+		free(o->assign[i].value);
+	free(o->assign);
+	o->assign = NULL;
+	o->nassign = 0;
 	policy_free(&o->over);
 }

@@ -32,6 +32,23 @@ static const char *env_value(const struct policy *p, const char *name)
 
 static unsigned std_closed; /* standard descriptors numarun was started without */
 
+/* What was printed on standard output (what: "the plan", "the help"...) went out: 0, or
+ * EXIT_FAILURE_NUMARUN with a message where it did not (a full disk, a reader gone with SIGPIPE
+ * ignored), or could not, standard output being closed (its /dev/null stand-in took it). */
+static int stdout_done(const char *what)
+{
+	if (std_closed & 2) {
+		log_error("standard output is closed: %s is not written", what);
+		return EXIT_FAILURE_NUMARUN;
+	}
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_error("writing %s to standard output: %s", what, errno ? strerror(errno) : "write error");
+		return EXIT_FAILURE_NUMARUN;
+	}
+	return 0;
+}
+
 /* What the resident parent keeps after the launch (numarun(1), "Capabilities"). */
 static struct {
 	struct privs_need need[PRIVS_MAX_NEED];
@@ -86,10 +103,13 @@ static int run(struct opts *o)
 	if (o->events_file || o->save_policy)
 		pol.monitor = 1;
 
-	if (topology_load(&topo, o->topology_file, cause, sizeof(cause)) < 0) {
+	int tr = topology_load(&topo, o->topology_file, cause, sizeof(cause));
+	if (tr < 0) {
+		/* A file or description the user named (--topology, HWLOC_XMLFILE, HWLOC_SYNTHETIC) that is
+		 * not a topology is bad input, as a policy file would be; the live machine's failing is not. */
 		log_error("%s", cause);
 		policy_free(&pol);
-		return o->topology_file ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
+		return tr == -2 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
 	}
 	struct cpu_limit limit = {0};
 	if (topo.this_system)
@@ -115,14 +135,14 @@ static int run(struct opts *o)
 			topology_print_json(stdout, &topo, topo.this_system ? &limit : NULL);
 		else
 			topology_print_text(stdout, &topo, topo.this_system ? &limit : NULL);
-		rc = fflush(stdout) == 0 ? 0 : EXIT_FAILURE_NUMARUN;
+		rc = stdout_done("the topology");
 		goto out_topo;
 	}
 
 	if (o->cmd == CMD_RUN && !topo.this_system) {
 		log_error("%s is not this system: numarun plans against it but does not launch "
 			  "(use 'numarun plan', or HWLOC_THISSYSTEM=1 for an XML exported from this machine)",
-			  topo.source);
+			  topo.label);
 		rc = EXIT_USAGE;
 		goto out_topo;
 	}
@@ -204,7 +224,7 @@ static int run(struct opts *o)
 						 o->save_policy != NULL, need, PRIVS_MAX_NEED);
 			privs_print_text(stdout, &topo.privs, need, nn, policy_resident(&pol) || getpid() == 1);
 		}
-		rc = fflush(stdout) == 0 ? 0 : EXIT_FAILURE_NUMARUN;
+		rc = stdout_done("the plan");
 		goto out_plan;
 	}
 
@@ -305,12 +325,12 @@ int main(int argc, char **argv)
 	if (o.help) {
 		cli_usage(stdout);
 		cli_free(&o);
-		return 0;
+		return stdout_done("the help");
 	}
 	if (o.version) {
 		printf("numarun %s\n", PACKAGE_VERSION);
 		cli_free(&o);
-		return 0;
+		return stdout_done("the version");
 	}
 	log_set_level(o.verbosity);
 	int rc = run(&o);

@@ -1,4 +1,6 @@
-/* monitor.c - per tick: enumerate threads, place new ones, sample, decide (balance), act, log events. */
+/* monitor.c - per tick: enumerate threads, place new ones, sample, decide (balance), act, log events.
+ * The parts live apart: CPU slots (slots.c), the thread table (threads.c), the event stream (events.c),
+ * the saved policy (saved.c), the decisions (balance.c); this file runs them. */
 #include "config.h"
 #include <errno.h>
 #include <fnmatch.h>
@@ -21,6 +23,8 @@
 #include "nodelist.h"
 #include "pin.h"
 #include "procfs.h"
+#include "saved.h"
+#include "threads.h"
 
 #define MAX_ACTIONS 64
 
@@ -29,33 +33,11 @@ static double now_s(void)
 	return clock_seconds(CLOCK_MONOTONIC);
 }
 
-/* ---- events: one JSON object a line ---- */
+/* ---- events ---- */
 
 static void ev_begin(struct monitor *m, const char *name)
 {
-	fprintf(m->events, "{\"t\":%.3f,\"event\":\"%s\"", now_s() - m->t0, name);
-}
-
-static void ev_end(struct monitor *m)
-{
-	errno = 0;
-	fputs("}\n", m->events);
-	int bad = fflush(m->events) != 0 || ferror(m->events), e = errno ? errno : EIO;
-	if (bad) {
-		/* A full disk, a closed standard output, a reader that went away: say so once, then stop writing
-		 * events (the target and the monitor carry on). */
-		log_warn("events %s: %s: no more events are written", m->events_path, strerror(e));
-		if (m->own_events)
-			fclose(m->events);
-		m->events = fopen("/dev/null", "we");
-		m->own_events = 1;
-	}
-}
-
-static void ev_str(struct monitor *m, const char *key, const char *v)
-{
-	fprintf(m->events, ",\"%s\":", key);
-	json_string(m->events, v);
+	events_begin(&m->ev, now_s(), name);
 }
 
 static unsigned node_os(const struct monitor *m, int idx)
@@ -65,60 +47,12 @@ static unsigned node_os(const struct monitor *m, int idx)
 
 static void ev_thread(struct monitor *m, const struct mthread *th)
 {
-	fprintf(m->events, ",\"pid\":%d,\"tid\":%d", (int)th->pid, (int)th->tid);
-	ev_str(m, "comm", th->comm);
+	events_int(&m->ev, "pid", th->pid);
+	events_int(&m->ev, "tid", th->tid);
+	events_str(&m->ev, "comm", th->comm);
 }
 
 /* ---- slots ---- */
-
-static void recount_free(struct monitor *m)
-{
-	memset(m->free_slots, 0, m->t->nnodes * sizeof(*m->free_slots));
-	for (unsigned s = 0; s < m->nslots; s++)
-		if (m->slot_load[s] == 0 && m->slot_node[s] >= 0)
-			m->free_slots[m->slot_node[s]]++;
-}
-
-static int slot_allowed(const struct monitor *m, unsigned s, hwloc_const_bitmap_t nodes)
-{
-	return !nodes || (m->slot_node[s] >= 0 && hwloc_bitmap_isset(nodes, node_os(m, m->slot_node[s])));
-}
-
-/* spread: the node with fewest pinned threads, then its least-loaded slot; compact: the first node (plan
- * order) holding a least-loaded slot, then that slot. Returns a slot or -1. */
-static int choose_slot(const struct monitor *m, hwloc_const_bitmap_t nodes, enum thread_placement how)
-{
-	unsigned minload = (unsigned)-1;
-	for (unsigned s = 0; s < m->nslots; s++)
-		if (slot_allowed(m, s, nodes) && m->slot_load[s] < minload)
-			minload = m->slot_load[s];
-	if (minload == (unsigned)-1)
-		return -1;
-	if (how == THREADS_SPREAD) {
-		int best_node = -1;
-		unsigned best_pinned = (unsigned)-1;
-		for (unsigned s = 0; s < m->nslots; s++) {
-			if (!slot_allowed(m, s, nodes) || m->slot_load[s] != minload)
-				continue;
-			unsigned pinned = 0;
-			for (unsigned k = 0; k < m->nslots; k++)
-				if (m->slot_node[k] == m->slot_node[s])
-					pinned += m->slot_load[k];
-			if (pinned < best_pinned) {
-				best_pinned = pinned;
-				best_node = m->slot_node[s];
-			}
-		}
-		for (unsigned s = 0; s < m->nslots; s++)
-			if (slot_allowed(m, s, nodes) && m->slot_load[s] == minload && m->slot_node[s] == best_node)
-				return (int)s;
-		return -1;
-	}
-	for (unsigned s = 0; s < m->nslots; s++)
-		if (slot_allowed(m, s, nodes) && m->slot_load[s] == minload)
-			return (int)s;
-	return -1;
-}
 
 static int match_rule(const struct monitor *m, const char *comm)
 {
@@ -128,13 +62,9 @@ static int match_rule(const struct monitor *m, const char *comm)
 	return -1;
 }
 
-static void set_slot(struct monitor *m, struct mthread *th, int slot)
+static int slot_node(const struct monitor *m, int slot)
 {
-	if (th->slot >= 0)
-		m->slot_load[th->slot]--;
-	th->slot = slot;
-	if (slot >= 0)
-		m->slot_load[slot]++;
+	return slot >= 0 ? m->slots.node[slot] : -1;
 }
 
 /* The mask numarun set on th stops being in effect now (changed, taken by the program, or gone). */
@@ -172,13 +102,19 @@ static int set_cpus(struct monitor *m, struct mthread *th, hwloc_const_bitmap_t 
 	return rc;
 }
 
+/* Set a thread's CPU to a slot's; its slot record is the caller's. Returns 0 or -errno. */
+static int set_slot_cpu(struct monitor *m, struct mthread *th, int slot)
+{
+	hwloc_bitmap_only(m->mask, m->pl->order[slot]);
+	return set_cpus(m, th, m->mask);
+}
+
 /* Pin a thread to a slot's CPU. Returns 0 or -errno (-ESRCH: gone). */
 static int pin_to(struct monitor *m, struct mthread *th, int slot)
 {
-	hwloc_bitmap_only(m->mask, m->pl->order[slot]);
-	int rc = set_cpus(m, th, m->mask);
+	int rc = set_slot_cpu(m, th, slot);
 	if (rc == 0)
-		set_slot(m, th, slot);
+		slots_assign(&m->slots, &th->slot, slot);
 	return rc;
 }
 
@@ -202,20 +138,21 @@ static int place(struct monitor *m, struct mthread *th)
 		 * numarun's to change (owner), and the launch mask is the plan already. */
 		th->excluded = r >= 0;
 		if (th->slot >= 0)
-			set_slot(m, th, -1);
+			slots_assign(&m->slots, &th->slot, -1);
 		if (!hwloc_bitmap_isequal(m->mask, m->pl->cpus))
 			set_cpus(m, th, m->pl->cpus);
 		return 0;
 	}
 	th->excluded = 0;
-	if (th->slot >= 0 && slot_allowed(m, (unsigned)th->slot, r >= 0 ? m->rule_sets[r] : NULL))
+	hwloc_const_bitmap_t nodes = r >= 0 ? m->rule_sets[r] : NULL;
+	if (th->slot >= 0 && slots_allowed(&m->slots, th->slot, nodes))
 		return 0;
 	enum thread_placement how = m->p->threads == THREADS_NONE ? THREADS_COMPACT : m->p->threads;
-	int slot = choose_slot(m, r >= 0 ? m->rule_sets[r] : NULL, how);
+	int slot = slots_choose(&m->slots, nodes, how);
 	if (slot < 0)
 		return 0;
 	if (th->slot >= 0)
-		set_slot(m, th, -1);
+		slots_assign(&m->slots, &th->slot, -1);
 	return pin_to(m, th, slot) == 0;
 }
 
@@ -234,9 +171,7 @@ static void memory_contract(struct monitor *m)
 	m->node_slots = calloc(t->nnodes ? t->nnodes : 1, sizeof(*m->node_slots));
 	m->mem_ok = calloc(t->nnodes ? t->nnodes : 1, 1);
 	m->best_in = calloc(last >= 0 ? (size_t)last + 1 : 1, 1);
-	for (unsigned s = 0; s < m->nslots; s++)
-		if (m->slot_node[s] >= 0)
-			m->node_slots[m->slot_node[s]]++;
+	slots_count(&m->slots, m->node_slots, NULL);
 	for (unsigned i = 0; i < t->nnodes; i++) {
 		int in = hwloc_bitmap_isset(set, t->nodes[i].os_index);
 		m->mem_ok[i] = (unsigned char)in;
@@ -264,10 +199,6 @@ static int build_slots(struct monitor *m, int lenient, char *cause, size_t cause
 	const struct topo *t = m->t;
 	const struct plan *pl = m->pl;
 	const struct policy *p = m->p;
-	m->nslots = pl->ncpus;
-	m->slot_node = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_node));
-	m->slot_load = calloc(m->nslots ? m->nslots : 1, sizeof(*m->slot_load));
-	m->free_slots = calloc(t->nnodes, sizeof(*m->free_slots));
 	int lastcpu = hwloc_bitmap_last(t->cpus);
 	m->ncpu_node = lastcpu >= 0 ? (unsigned)lastcpu + 1 : 1;
 	m->cpu_node = malloc(m->ncpu_node * sizeof(*m->cpu_node));
@@ -281,54 +212,66 @@ static int build_slots(struct monitor *m, int lenient, char *cause, size_t cause
 		}
 		hwloc_bitmap_foreach_end();
 	}
-	for (unsigned s = 0; s < m->nslots; s++)
-		m->slot_node[s] = pl->order[s] < m->ncpu_node ? m->cpu_node[pl->order[s]] : -1;
-	recount_free(m);
+	int *node = malloc((pl->ncpus ? pl->ncpus : 1) * sizeof(*node));
+	for (unsigned s = 0; s < pl->ncpus; s++)
+		node[s] = pl->order[s] < m->ncpu_node ? m->cpu_node[pl->order[s]] : -1;
+	slots_init(&m->slots, pl->ncpus, t->nnodes, node);
+	free(node);
+	m->free_now = calloc(t->nnodes ? t->nnodes : 1, sizeof(*m->free_now));
 
 	m->rule_sets = calloc(p->nrules ? p->nrules : 1, sizeof(*m->rule_sets));
-	for (size_t r = 0; r < p->nrules; r++) {
+	hwloc_bitmap_t os = hwloc_bitmap_alloc();
+	int rc = 0;
+	for (size_t r = 0; r < p->nrules && rc == 0; r++) {
 		if (!p->rules[r].nodes)
 			continue;
-		m->rule_sets[r] = hwloc_bitmap_alloc();
-		if (nodelist_parse(p->rules[r].nodes, pl->cpu_nodes, m->rule_sets[r], a, sizeof(a)) < 0) {
+		if (nodelist_parse(p->rules[r].nodes, pl->cpu_nodes, os, a, sizeof(a)) < 0) {
 			snprintf(cause, causelen, "[threads] node.%s: %s", p->rules[r].glob, a);
-			return -1;
+			rc = -1;
+			break;
 		}
 		unsigned n;
 		int bad = -1;
-		hwloc_bitmap_foreach_begin(n, m->rule_sets[r]) {
+		hwloc_bitmap_foreach_begin(n, os) {
 			if (!hwloc_bitmap_isset(pl->cpu_nodes, n))
 				bad = (int)n;
 		}
 		hwloc_bitmap_foreach_end();
-		if (bad >= 0 || hwloc_bitmap_iszero(m->rule_sets[r])) {
+		if (bad >= 0 || hwloc_bitmap_iszero(os)) {
 			snprintf(cause, causelen, "[threads] node.%s = %s: node %s has no CPU in the plan (plan nodes: %s)",
 				 p->rules[r].glob, p->rules[r].nodes, bad >= 0 ? (snprintf(b, sizeof(b), "%d", bad), b) : "-",
 				 nodelist_format(pl->cpu_nodes, a, sizeof(a)));
-			if (!lenient)
-				return -1;
+			if (!lenient) {
+				rc = -1;
+				break;
+			}
 			/* After a re-plan: the threads it matches stay unpinned until the node is back. */
 			log_warn("%s: its threads are left unpinned", cause);
-			hwloc_bitmap_free(m->rule_sets[r]);
-			m->rule_sets[r] = NULL;
+			continue;
 		}
+		/* The slots know nodes by index. */
+		m->rule_sets[r] = hwloc_bitmap_alloc();
+		hwloc_bitmap_foreach_begin(n, os) {
+			int idx = topology_node_index(t, n);
+			if (idx >= 0)
+				hwloc_bitmap_set(m->rule_sets[r], (unsigned)idx);
+		}
+		hwloc_bitmap_foreach_end();
 	}
-
-	return 0;
+	hwloc_bitmap_free(os);
+	return rc;
 }
 
 static void free_slots(struct monitor *m)
 {
-	for (size_t r = 0; r < m->p->nrules; r++)
+	for (size_t r = 0; m->rule_sets && r < m->p->nrules; r++)
 		hwloc_bitmap_free(m->rule_sets[r]);
 	free(m->rule_sets);
-	free(m->slot_node);
-	free(m->slot_load);
-	free(m->free_slots);
+	slots_free(&m->slots);
+	free(m->free_now);
 	free(m->cpu_node);
 	m->rule_sets = NULL;
-	m->slot_node = NULL;
-	m->slot_load = m->free_slots = NULL;
+	m->free_now = NULL;
 	m->cpu_node = NULL;
 }
 
@@ -348,7 +291,8 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	if (build_slots(m, pl->relocated[0] != '\0', cause, causelen) < 0)
 		return -1;
 
-	m->sampling = p->monitor;	if (m->sampling) {
+	m->sampling = p->monitor;
+	if (m->sampling) {
 		int last = hwloc_bitmap_last(t->node_set);
 		if (source_choose(&m->src, p->source, last >= 0 ? (unsigned)last + 1 : 1, cause, causelen) < 0) {
 			/* Refused (permissions or the seccomp filter), not absent: monitor with what still works. */
@@ -396,11 +340,10 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 		}
 	}
 	m->bw.nnodes = t->nnodes;
-	m->bw.free_slots = m->free_slots;
+	m->bw.free_slots = m->free_now;
 	m->bw.scan_seq = -1;
 	memory_contract(m);
 
-	m->events_path = events_path ? (strcmp(events_path, "-") == 0 ? "(standard output)" : events_path) : "";
 	if (events_path && save_path && strcmp(events_path, "-") != 0) {
 		struct stat a, b;
 		if (strcmp(events_path, save_path) == 0 ||
@@ -427,21 +370,8 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 			return -1;
 		}
 	}
-	if (events_path) {
-		if (strcmp(events_path, "-") == 0) {
-			m->events = stdout;
-		} else {
-			m->events = fopen(events_path, "we");
-			if (!m->events) {
-				snprintf(cause, causelen, "%s: cannot write events: %s", events_path, strerror(errno));
-				return -2;
-			}
-			m->own_events = 1;
-		}
-	} else {
-		m->events = fopen("/dev/null", "we");
-		m->own_events = 1;
-	}
+	if (events_open(&m->ev, events_path, m->t0, cause, causelen) < 0)
+		return -2;
 	if (m->sampling)
 		log_notice("monitoring with %s (%s)",
 			   m->src.kind == SOURCE_PMU      ? "PMU DRAM load counters"
@@ -468,59 +398,48 @@ void monitor_start(struct monitor *m, pid_t pid)
 	m->now_nodes = hwloc_bitmap_alloc();
 	struct cpu_limit lim;
 	m->quota = m->t->this_system && cgroup_cpu_limit("", &lim) == 0 ? lim.cpus : -1;
-	if (m->quota > 0)
-		snprintf(m->quota_was_json, sizeof(m->quota_was_json), "%.2f", m->quota);
-	else
-		snprintf(m->quota_was_json, sizeof(m->quota_was_json), "null");
+	m->quota_was = m->quota > 0 ? m->quota : 0;
 	if (read_allowed(m->seen_cpus, m->seen_nodes) < 0) {
 		hwloc_bitmap_free(m->seen_cpus);
 		m->seen_cpus = NULL; /* no re-planning */
 	}
+	m->ev.t0 = m->t0;
 	ev_begin(m, "start");
-	fprintf(m->events, ",\"pid\":%d", (int)pid);
-	ev_str(m, "cpus", nodelist_format(m->pl->cpus, a, sizeof(a)));
-	ev_str(m, "nodes", nodelist_format(m->pl->cpu_nodes, a, sizeof(a)));
-	ev_str(m, "memory", policy_mem_name(m->pl->mem));
+	events_int(&m->ev, "pid", pid);
+	events_str(&m->ev, "cpus", nodelist_format(m->pl->cpus, a, sizeof(a)));
+	events_str(&m->ev, "nodes", nodelist_format(m->pl->cpu_nodes, a, sizeof(a)));
+	events_str(&m->ev, "memory", policy_mem_name(m->pl->mem));
 	if (m->pl->mem != MEM_LOCAL && m->pl->mem != MEM_DEFAULT)
-		ev_str(m, "memory_nodes", nodelist_format(m->pl->mem_nodes, a, sizeof(a)));
-	fprintf(m->events, ",\"kernel_balancing\":%s",
-		m->pl->kernel_balancing < 0 ? "null" : m->pl->kernel_balancing ? "true" : "false");
-	ev_str(m, "kernel_balancing_reason", m->pl->kernel_balancing_why);
-	fprintf(m->events, ",\"interleaved\":%s", m->pl->mem == MEM_INTERLEAVE ? "true" : "false");
+		events_str(&m->ev, "memory_nodes", nodelist_format(m->pl->mem_nodes, a, sizeof(a)));
+	if (m->pl->kernel_balancing < 0)
+		events_null(&m->ev, "kernel_balancing");
+	else
+		events_bool(&m->ev, "kernel_balancing", m->pl->kernel_balancing);
+	events_str(&m->ev, "kernel_balancing_reason", m->pl->kernel_balancing_why);
+	events_bool(&m->ev, "interleaved", m->pl->mem == MEM_INTERLEAVE);
 	if (m->pl->relocated[0])
-		ev_str(m, "relocated", m->pl->relocated);
+		events_str(&m->ev, "relocated", m->pl->relocated);
 	if (m->t->allocator[0])
-		ev_str(m, "allocator", m->t->allocator);
+		events_str(&m->ev, "allocator", m->t->allocator);
 	if (m->pl->dropped[0] || m->degraded[0]) {
 		char d[2048];
 		snprintf(d, sizeof(d), "%s%s%s", m->pl->dropped, m->pl->dropped[0] && m->degraded[0] ? "; " : "", m->degraded);
-		ev_str(m, "dropped", d);
+		events_str(&m->ev, "dropped", d);
 	}
-	ev_str(m, "threads", policy_threads_name(m->p->threads));
+	events_str(&m->ev, "threads", policy_threads_name(m->p->threads));
 	if (m->sampling) {
-		ev_str(m, "source", policy_source_name(m->src.kind));
-		ev_str(m, "source_why", m->src.why);
-		ev_str(m, "action", policy_action_name(m->p->action));
-		fprintf(m->events, ",\"interval_ms\":%u,\"threshold\":%.3f", m->p->interval_ms, m->p->threshold);
+		events_str(&m->ev, "source", policy_source_name(m->src.kind));
+		events_str(&m->ev, "source_why", m->src.why);
+		events_str(&m->ev, "action", policy_action_name(m->p->action));
+		events_int(&m->ev, "interval_ms", m->p->interval_ms);
+		events_num(&m->ev, "threshold", m->p->threshold, 3);
 	} else {
-		fputs(",\"source\":null", m->events);
+		events_null(&m->ev, "source");
 	}
-	ev_end(m);
+	events_end(&m->ev);
 }
 
 /* ---- enumeration ---- */
-
-struct task_ref {
-	pid_t pid, tid;
-};
-
-static int cmp_ref(const void *a, const void *b)
-{
-	const struct task_ref *x = a, *y = b;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
-}
 
 static void read_comm(struct mthread *th)
 {
@@ -538,31 +457,35 @@ static void ev_owner(struct monitor *m, const struct mthread *th)
 {
 	char a[1024];
 	if (th->owner == OWNER_PROGRAM)
-		ev_str(m, "pinned_by", "program");
+		events_str(&m->ev, "pinned_by", "program");
 	else if (th->set_mask && !hwloc_bitmap_isequal(th->set_mask, m->launch_mask))
-		ev_str(m, "pinned_by", "numarun");
+		events_str(&m->ev, "pinned_by", "numarun");
 	else
-		fputs(",\"pinned_by\":null", m->events);
-	ev_str(m, "affinity", nodelist_format(th->owner == OWNER_PROGRAM ? m->mask : expected_mask(m, th), a, sizeof(a)));
+		events_null(&m->ev, "pinned_by");
+	events_str(&m->ev, "affinity",
+		   nodelist_format(th->owner == OWNER_PROGRAM ? m->mask : expected_mask(m, th), a, sizeof(a)));
 }
 
 static void ev_new(struct monitor *m, const struct mthread *th)
 {
 	ev_begin(m, "thread_new");
 	ev_thread(m, th);
-	if (th->slot >= 0)
-		fprintf(m->events, ",\"cpu\":%u,\"node\":%u", m->pl->order[th->slot], node_os(m, m->slot_node[th->slot]));
-	else
-		fputs(",\"cpu\":null,\"node\":null", m->events);
-	fprintf(m->events, ",\"pinned\":%s", th->slot >= 0 ? "true" : "false");
+	if (th->slot >= 0) {
+		events_int(&m->ev, "cpu", m->pl->order[th->slot]);
+		events_int(&m->ev, "node", node_os(m, slot_node(m, th->slot)));
+	} else {
+		events_null(&m->ev, "cpu");
+		events_null(&m->ev, "node");
+	}
+	events_bool(&m->ev, "pinned", th->slot >= 0);
 	ev_owner(m, th);
-	ev_end(m);
+	events_end(&m->ev);
 }
 
 static void thread_final(const struct monitor *m, size_t i, struct mdeparted *d)
 {
 	const struct mthread *th = &m->th[i];
-	int node = th->slot >= 0 ? m->slot_node[th->slot] : m->bt[i].node;
+	int node = th->slot >= 0 ? slot_node(m, th->slot) : m->bt[i].node;
 	d->tid = th->tid;
 	snprintf(d->comm, sizeof(d->comm), "%s", th->comm);
 	d->node = node >= 0 ? (int)node_os(m, node) : -1;
@@ -593,115 +516,134 @@ static void remember_departed(struct monitor *m, size_t i)
 		m->ndeparted++;
 }
 
-/* Merge the live task list into the table (both sorted by pid, tid). Returns -ESRCH when the target's
- * own task list is gone. */
-static int refresh_tasks(struct monitor *m)
+/* The process of the thread that created th: its own for a thread, the parent for a process's first
+ * thread (0 unknown). */
+static pid_t creator_of(const struct mthread *th, const struct task_entry *e)
 {
-	size_t nref = 0, capref = 256;
-	struct task_ref *refs = malloc(capref * sizeof(*refs));
-	pid_t *pids = NULL;
-	long np = 0;
-	if (m->p->descendants)
-		np = procfs_descendants(m->pid, &pids);
-	int rc = 0;
-	for (long k = -1; k < np; k++) {
-		pid_t pid = k < 0 ? m->pid : pids[k];
-		pid_t *tids;
-		long nt = procfs_list_tasks(pid, &tids);
-		if (nt < 0) {
-			if (k < 0)
-				rc = (int)nt;
-			continue;
-		}
-		for (long i = 0; i < nt; i++) {
-			if (nref == capref) {
-				capref *= 2;
-				refs = realloc(refs, capref * sizeof(*refs));
-			}
-			refs[nref].pid = pid;
-			refs[nref++].tid = tids[i];
-		}
-		free(tids);
-	}
-	free(pids);
-	qsort(refs, nref, sizeof(*refs), cmp_ref);
+	if (th->tid != th->pid)
+		return th->pid;
+	return e && e->have_stat ? e->ppid : 0;
+}
 
-	struct mthread *nth = calloc(nref ? nref : 1, sizeof(*nth));
-	struct bal_thread *nbt = calloc(nref ? nref : 1, sizeof(*nbt));
-	size_t i = 0, j = 0, k = 0;
-	while (i < m->n || j < nref) {
-		int c = i >= m->n ? 1 : j >= nref ? -1 : cmp_ref(&(struct task_ref){m->th[i].pid, m->th[i].tid}, &refs[j]);
-		if (c < 0) {
-			/* gone: remember how it ended for the exit report */
-			remember_departed(m, i);
-			set_slot(m, &m->th[i], -1);
-			forget_set(m, &m->th[i]);
-			source_thread_close(&m->th[i].src);
-			if (m->th[i].schedstat_fd >= 0)
-				close(m->th[i].schedstat_fd);
-			i++;
-		} else if (c == 0) {
-			nth[k] = m->th[i];
-			nbt[k] = m->bt[i];
-			k++;
-			i++;
-			j++;
+/* A thread seen for the first time. */
+static void new_thread(const struct monitor *m, struct mthread *th, struct bal_thread *bt, const struct thread_key *key,
+		       const struct task_entry *e)
+{
+	memset(th, 0, sizeof(*th));
+	th->pid = key->pid;
+	th->tid = key->tid;
+	th->start_ticks = key->start;
+	th->slot = -1;
+	th->rule_nodes = -1;
+	th->epoch = -1;
+	/* When it started (CLOCK_BOOTTIME seconds), -1 unknown. */
+	th->start = key->start ? (double)key->start * m->clk_tck : -1;
+	th->seen = 0; /* new: no CPU time baseline yet */
+	th->schedstat_fd = -1;
+	th->creator = creator_of(th, e);
+	source_thread_init(&th->src);
+	if (e && e->have_stat)
+		snprintf(th->comm, sizeof(th->comm), "%s", e->comm);
+	else
+		read_comm(th);
+	balance_thread_init(bt, th->tid);
+}
+
+/* Read the task lists and merge them into the table. Returns -ESRCH when the target's own task list is
+ * gone. A list that cannot be read for another reason (out of file descriptors...) is not an exit: the
+ * threads it held stay as they were this tick, and that is said once. */
+static int refresh_tasks(struct monitor *m, struct task_read *rd)
+{
+	threads_read(m->pid, m->p->descendants, rd);
+	struct thread_key *keys = malloc((m->n ? m->n : 1) * sizeof(*keys));
+	for (size_t i = 0; i < m->n; i++)
+		keys[i] = (struct thread_key){m->th[i].pid, m->th[i].tid, m->th[i].start_ticks};
+	struct thread_merge mg;
+	int rc = threads_merge(keys, m->n, rd, &mg);
+	free(keys);
+	if (rc < 0)
+		return 0; /* out of memory: the table stays, the next tick tries again */
+	if (mg.kept && !m->list_warned) {
+		char who[64];
+		if (mg.kept_pid > 0)
+			snprintf(who, sizeof(who), "/proc/%d/task", (int)mg.kept_pid);
+		else
+			snprintf(who, sizeof(who), "the child processes of %d", (int)m->pid);
+		log_warn("cannot read %s: %s: its threads are kept as they were until it can be read", who,
+			 strerror(-mg.kept));
+		m->list_warned = 1;
+	}
+	for (size_t k = 0; k < mg.ndeparted; k++) {
+		/* gone: remember how it ended for the exit report */
+		struct mthread *th = &m->th[mg.departed[k]];
+		remember_departed(m, mg.departed[k]);
+		slots_assign(&m->slots, &th->slot, -1);
+		forget_set(m, th);
+		source_thread_close(&th->src);
+		if (th->schedstat_fd >= 0)
+			close(th->schedstat_fd);
+	}
+	struct mthread *nth = calloc(mg.n ? mg.n : 1, sizeof(*nth));
+	struct bal_thread *nbt = calloc(mg.n ? mg.n : 1, sizeof(*nbt));
+	for (size_t k = 0; k < mg.n; k++) {
+		const struct thread_row *row = &mg.rows[k];
+		if (row->prev >= 0) {
+			nth[k] = m->th[row->prev];
+			nbt[k] = m->bt[row->prev];
+			nth[k].start_ticks = row->key.start;
 		} else {
-			struct mthread *th = &nth[k];
-			th->pid = refs[j].pid;
-			th->tid = refs[j].tid;
-			th->slot = -1;
-			th->rule_nodes = -1;
-			th->epoch = -1;
-			th->start = -1;
-			th->seen = 0; /* new: no CPU time baseline yet */
-			th->schedstat_fd = -1;
-			source_thread_init(&th->src);
-			read_comm(th);
-			balance_thread_init(&nbt[k], th->tid);
-			k++;
-			j++;
+			new_thread(m, &nth[k], &nbt[k], &row->key, row->now >= 0 ? &rd->v[row->now] : NULL);
 		}
 	}
 	free(m->th);
 	free(m->bt);
-	free(refs);
 	m->th = nth;
 	m->bt = nbt;
-	m->n = k;
+	m->n = mg.n;
+	rc = mg.gone ? -ESRCH : 0;
+	threads_merge_free(&mg);
 	return rc;
 }
 
 /* ---- acting ---- */
-
-static int free_slot_on(const struct monitor *m, int node)
-{
-	for (unsigned s = 0; s < m->nslots; s++)
-		if (m->slot_node[s] == node && m->slot_load[s] == 0)
-			return (int)s;
-	return -1;
-}
 
 static void ev_move(struct monitor *m, const struct mthread *th, const char *kind, int from, int to, double remote,
 		    const char *reason)
 {
 	ev_begin(m, "move");
 	ev_thread(m, th);
-	ev_str(m, "kind", kind);
-	fprintf(m->events, ",\"from\":%u,\"to\":%u,\"remote\":%.3f", node_os(m, from), node_os(m, to), remote);
+	events_str(&m->ev, "kind", kind);
+	events_int(&m->ev, "from", node_os(m, from));
+	events_int(&m->ev, "to", node_os(m, to));
+	events_num(&m->ev, "remote", remote, 3);
 	if (th->slot >= 0)
-		fprintf(m->events, ",\"cpu\":%u", m->pl->order[th->slot]);
-	ev_str(m, "reason", reason);
-	ev_end(m);
+		events_int(&m->ev, "cpu", m->pl->order[th->slot]);
+	events_str(&m->ev, "reason", reason);
+	events_end(&m->ev);
+}
+
+/* The two threads of a swap, for slots_swap's pin callback. */
+struct swap_pair {
+	struct monitor *m;
+	struct mthread *th[2];
+};
+
+static int swap_pin(void *ctx, int who, int slot)
+{
+	struct swap_pair *sp = ctx;
+	return set_slot_cpu(sp->m, sp->th[who], slot);
 }
 
 static void act(struct monitor *m, const struct bal_action *a)
 {
 	struct mthread *th = &m->th[a->a];
 	struct bal_thread *bt = &m->bt[a->a];
+	/* Nothing is done to a thread frozen for bouncing, nor with it as the other half of a swap. */
+	if (a->kind != BAL_FREEZE && (bt->frozen || (a->kind == BAL_SWAP && m->bt[a->b].frozen)))
+		return;
 	switch (a->kind) {
 	case BAL_MOVE: {
-		int s = free_slot_on(m, a->to);
+		int s = slots_first_free(&m->slots, a->to);
 		if (s < 0 || pin_to(m, th, s) < 0) {
 			bt->node = a->from; /* not done: the thread stays */
 			return;
@@ -714,13 +656,15 @@ static void act(struct monitor *m, const struct bal_action *a)
 	}
 	case BAL_SWAP: {
 		struct mthread *o = &m->th[a->b];
-		int sa = th->slot, sb = o->slot;
-		if (sa < 0 || sb < 0)
+		struct swap_pair sp = {m, {th, o}};
+		if (th->slot < 0 || o->slot < 0)
 			return;
-		set_slot(m, th, -1);
-		set_slot(m, o, -1);
-		if (pin_to(m, th, sb) < 0 || pin_to(m, o, sa) < 0)
+		if (slots_swap(&m->slots, &th->slot, &o->slot, swap_pin, &sp) < 0) {
+			/* Not done, or undone: each thread is where the kernel has it. */
+			bt->node = slot_node(m, th->slot);
+			m->bt[a->b].node = slot_node(m, o->slot);
 			return;
+		}
 		m->moves += 2;
 		ev_move(m, th, "swap", a->from, a->to, a->remote, a->reason);
 		ev_move(m, o, "swap", a->to, a->from, m->bt[a->b].remote, a->reason);
@@ -749,13 +693,14 @@ static void act(struct monitor *m, const struct bal_action *a)
 		char mem[256];
 		ev_begin(m, "unfixable");
 		ev_thread(m, th);
-		fprintf(m->events, ",\"node\":%u,\"memory_node\":%u,\"remote\":%.3f", node_os(m, a->from),
-			node_os(m, a->to), a->remote);
-		ev_str(m, "memory", policy_mem_name(m->pl->mem));
+		events_int(&m->ev, "node", node_os(m, a->from));
+		events_int(&m->ev, "memory_node", node_os(m, a->to));
+		events_num(&m->ev, "remote", a->remote, 3);
+		events_str(&m->ev, "memory", policy_mem_name(m->pl->mem));
 		if (m->pl->mem != MEM_LOCAL && m->pl->mem != MEM_DEFAULT)
-			ev_str(m, "memory_nodes", nodelist_format(m->pl->mem_nodes, mem, sizeof(mem)));
-		ev_str(m, "reason", a->reason);
-		ev_end(m);
+			events_str(&m->ev, "memory_nodes", nodelist_format(m->pl->mem_nodes, mem, sizeof(mem)));
+		events_str(&m->ev, "reason", a->reason);
+		events_end(&m->ev);
 		log_info("tid %d (%s) on node %u, memory on node %u (%.0f%% remote): nothing within the plan helps (%s "
 			 "memory policy); left as it is", (int)th->tid, th->comm, node_os(m, a->from), node_os(m, a->to),
 			 a->remote * 100, policy_mem_name(m->pl->mem));
@@ -764,9 +709,10 @@ static void act(struct monitor *m, const struct bal_action *a)
 	case BAL_FREEZE:
 		ev_begin(m, "frozen");
 		ev_thread(m, th);
-		fprintf(m->events, ",\"node\":%u,\"remote\":%.3f", node_os(m, a->from), a->remote);
-		ev_str(m, "reason", a->reason);
-		ev_end(m);
+		events_int(&m->ev, "node", node_os(m, a->from));
+		events_num(&m->ev, "remote", a->remote, 3);
+		events_str(&m->ev, "reason", a->reason);
+		events_end(&m->ev);
 		log_warn("tid %d (%s) keeps bouncing between nodes %u and %u: left on node %u", (int)th->tid, th->comm,
 			 node_os(m, a->from), node_os(m, a->to), node_os(m, a->from));
 		break;
@@ -775,93 +721,44 @@ static void act(struct monitor *m, const struct bal_action *a)
 
 /* ---- saving the converged placement ---- */
 
-/* A comm as a glob that matches itself and fits an INI key. */
-static void comm_glob(const char *comm, char *out, size_t len)
+/* Write the saved policy (saved_policy) to m->save_path, through a temporary file. */
+static void write_policy(struct monitor *m, const struct policy *pol)
 {
-	size_t k = 0;
-	for (const char *c = comm; *c && k + 2 < len; c++) {
-		if (strchr("=:;#[]*?\\ \t", *c))
-			out[k++] = '?';
-		else
-			out[k++] = *c;
-	}
-	out[k] = '\0';
-}
-
-static void save_policy(struct monitor *m)
-{
-	struct policy copy;
-	policy_copy(&copy, m->p);
-	for (size_t r = 0; r < copy.nrules; r++) {
-		free(copy.rules[r].glob);
-		free(copy.rules[r].nodes);
-	}
-	copy.nrules = 0;
-	for (size_t r = 0; r < m->p->nrules; r++)
-		if (!m->p->rules[r].nodes)
-			policy_add_rule(&copy, m->p->rules[r].glob, NULL);
-	/* One rule per thread name: where the threads of that name ended up. */
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->th[i].slot < 0)
-			continue;
-		char glob[80];
-		comm_glob(m->th[i].comm, glob, sizeof(glob));
-		int done = 0;
-		for (size_t r = 0; r < copy.nrules; r++)
-			if (strcmp(copy.rules[r].glob, glob) == 0)
-				done = 1;
-		if (done)
-			continue;
-		/* The nodes that threads of this name ended on: one node, or the set they are spread over. */
-		hwloc_bitmap_t nodes = hwloc_bitmap_alloc();
-		for (size_t j = i; j < m->n; j++) {
-			char g2[80];
-			comm_glob(m->th[j].comm, g2, sizeof(g2));
-			if (m->th[j].slot >= 0 && strcmp(g2, glob) == 0 && m->slot_node[m->th[j].slot] >= 0)
-				hwloc_bitmap_set(nodes, node_os(m, m->slot_node[m->th[j].slot]));
-		}
-		if (!hwloc_bitmap_iszero(nodes)) {
-			char list[256];
-			policy_add_rule(&copy, glob, nodelist_format(nodes, list, sizeof(list)));
-		}
-		hwloc_bitmap_free(nodes);
-	}
-	if (copy.threads == THREADS_NONE)
-		copy.threads = THREADS_COMPACT;
-	copy.monitor = 1;
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", m->save_path);
 	FILE *f = fopen(tmp, "we");
 	if (!f) {
 		log_warn("%s: cannot write: %s", tmp, strerror(errno));
-	} else {
-		plan_print_ini(f, m->pl, m->t, &copy);
-		if (fclose(f) != 0 || rename(tmp, m->save_path) != 0)
-			log_warn("%s: cannot write: %s", m->save_path, strerror(errno));
-		else {
-			m->saved = 1;
-			log_notice("converged placement saved to %s", m->save_path);
-		}
+		return;
 	}
-	policy_free(&copy);
+	plan_print_ini(f, m->pl, m->t, pol);
+	if (fclose(f) != 0 || rename(tmp, m->save_path) != 0) {
+		log_warn("%s: cannot write: %s", m->save_path, strerror(errno));
+		return;
+	}
+	m->saved = 1;
+	log_notice("converged placement saved to %s", m->save_path);
+}
+
+static void save_policy(struct monitor *m)
+{
+	struct saved_thread *st = calloc(m->n ? m->n : 1, sizeof(*st));
+	for (size_t i = 0; i < m->n; i++) {
+		int node = slot_node(m, m->th[i].slot);
+		st[i].comm = m->th[i].comm;
+		st[i].node = node >= 0 ? (int)node_os(m, node) : -1;
+	}
+	struct policy pol;
+	char note[256];
+	saved_policy(&pol, m->p, st, m->n, note, sizeof(note));
+	free(st);
+	if (note[0])
+		log_notice("--save-policy: %s", note);
+	write_policy(m, &pol);
+	policy_free(&pol);
 }
 
 /* ---- whose mask it is ---- */
-
-/* When a thread started, CLOCK_BOOTTIME seconds (stat field 22), -1 unknown; and the process of the
- * thread that created it: its own for a thread, the parent (field 4) for a process's first thread. */
-static double thread_start(const struct monitor *m, const struct mthread *th, pid_t *creator)
-{
-	char path[96], buf[1024];
-	struct task_stat st;
-	*creator = th->tid == th->pid ? 0 : th->pid;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)th->pid, (int)th->tid);
-	if (procfs_read(path, buf, sizeof(buf)) <= 0 || procfs_parse_stat(buf, &st) < 0 || !st.starttime)
-		return -1;
-	if (th->tid == th->pid)
-		*creator = st.ppid;
-	return (double)st.starttime * m->clk_tck;
-}
 
 static void log_program_pin(const struct monitor *m, const struct mthread *th, const char *how)
 {
@@ -876,8 +773,8 @@ static void ev_owned(struct monitor *m, const struct mthread *th, const char *na
 	ev_begin(m, name);
 	ev_thread(m, th);
 	ev_owner(m, th);
-	ev_str(m, "reason", reason);
-	ev_end(m);
+	events_str(&m->ev, "reason", reason);
+	events_end(&m->ev);
 }
 
 /* The program changed the mask of a thread numarun managed: it is the program's from now on. numarun
@@ -890,7 +787,7 @@ static void release(struct monitor *m, size_t i)
 	snprintf(reason, sizeof(reason), "the program changed its CPU mask from %s (numarun's)", was);
 	forget_set(m, th);
 	if (th->slot >= 0)
-		set_slot(m, th, -1);
+		slots_assign(&m->slots, &th->slot, -1);
 	th->owner = OWNER_PROGRAM;
 	m->bt[i].above = m->bt[i].under = 0;
 	m->released++;
@@ -973,6 +870,7 @@ static void gomaxprocs_after(const struct monitor *m, const char *what, long wan
 	}
 }
 
+
 /* The cpuset changed under us (the kubelet's CPU manager, an in-place resize, podman update): plan again
  * with the same policy inside the new sets, re-pin numarun's threads, and say so. */
 static void replan(struct monitor *m)
@@ -998,14 +896,14 @@ static void replan(struct monitor *m)
 			 "where the kernel put them", ac, an, cause);
 		/* The kernel's masks are numarun's from now on, not the program's. */
 		for (size_t i = 0; i < m->n; i++)
-			if (m->th[i].seen && m->th[i].owner == OWNER_NUMARUN && pin_thread_get(m->th[i].tid, m->mask) == 0)
+			if (m->th[i].announced && m->th[i].owner == OWNER_NUMARUN && pin_thread_get(m->th[i].tid, m->mask) == 0)
 				record_set(m, &m->th[i], m->mask);
 		ev_begin(m, "replan");
-		ev_str(m, "allowed_cpus", ac);
-		ev_str(m, "allowed_nodes", an);
-		fputs(",\"ok\":false", m->events);
-		ev_str(m, "reason", cause);
-		ev_end(m);
+		events_str(&m->ev, "allowed_cpus", ac);
+		events_str(&m->ev, "allowed_nodes", an);
+		events_bool(&m->ev, "ok", 0);
+		events_str(&m->ev, "reason", cause);
+		events_end(&m->ev);
 		free(nt);
 		free(np);
 		return;
@@ -1048,7 +946,7 @@ static void replan(struct monitor *m)
 	memory_contract(m);
 	hwloc_bitmap_copy(m->launch_mask, np->cpus);
 	m->bw.nnodes = nt->nnodes;
-	m->bw.free_slots = m->free_slots;
+	m->bw.free_slots = m->free_now;
 
 	unsigned repinned = 0, left = 0;
 	hwloc_bitmap_t before = hwloc_bitmap_alloc();
@@ -1056,7 +954,7 @@ static void replan(struct monitor *m)
 		m->th[i].slot = -1; /* indexes into the old plan's slots */
 	for (size_t i = 0; i < m->n; i++) {
 		struct mthread *th = &m->th[i];
-		if (!th->seen)
+		if (!th->announced)
 			continue; /* new this tick: classified against the new launch mask below */
 		if (th->owner != OWNER_NUMARUN) {
 			left++;
@@ -1074,22 +972,22 @@ static void replan(struct monitor *m)
 			repinned++;
 	}
 	hwloc_bitmap_free(before);
-	recount_free(m);
 	m->replans++;
 	ev_begin(m, "replan");
-	ev_str(m, "allowed_cpus", ac);
-	ev_str(m, "allowed_nodes", an);
-	fputs(",\"ok\":true", m->events);
-	ev_str(m, "old_cpus", oc);
-	ev_str(m, "cpus", nc);
-	ev_str(m, "old_nodes", on);
-	ev_str(m, "nodes", nn);
-	fprintf(m->events, ",\"repinned\":%u,\"left_alone\":%u", repinned, left);
+	events_str(&m->ev, "allowed_cpus", ac);
+	events_str(&m->ev, "allowed_nodes", an);
+	events_bool(&m->ev, "ok", 1);
+	events_str(&m->ev, "old_cpus", oc);
+	events_str(&m->ev, "cpus", nc);
+	events_str(&m->ev, "old_nodes", on);
+	events_str(&m->ev, "nodes", nn);
+	events_int(&m->ev, "repinned", repinned);
+	events_int(&m->ev, "left_alone", left);
 	if (np->relocated[0])
-		ev_str(m, "relocated", np->relocated);
+		events_str(&m->ev, "relocated", np->relocated);
 	if (gmp[0])
-		ev_str(m, "gomaxprocs", gmp);
-	ev_end(m);
+		events_str(&m->ev, "gomaxprocs", gmp);
+	events_end(&m->ev);
 	log_notice("the cpuset changed to CPUs %s, memory nodes %s: re-planned from CPUs %s to %s with the same policy, "
 		   "%u threads re-pinned%s%s", ac, an, oc, nc, repinned, gmp[0] ? "; " : "", gmp);
 }
@@ -1112,12 +1010,20 @@ static void check_quota(struct monitor *m)
 	m->quota = lim.cpus;
 	m->replans++;
 	ev_begin(m, "replan");
-	ev_str(m, "reason", "cpu quota");
-	fprintf(m->events, ",\"ok\":true,\"old_quota\":%s,\"quota\":%s", m->quota_was_json, lim.cpus > 0 ? q2 : "null");
+	events_str(&m->ev, "reason", "cpu quota");
+	events_bool(&m->ev, "ok", 1);
+	if (m->quota_was > 0)
+		events_num(&m->ev, "old_quota", m->quota_was, 2);
+	else
+		events_null(&m->ev, "old_quota");
+	if (lim.cpus > 0)
+		events_num(&m->ev, "quota", lim.cpus, 2);
+	else
+		events_null(&m->ev, "quota");
 	if (gmp[0])
-		ev_str(m, "gomaxprocs", gmp);
-	ev_end(m);
-	snprintf(m->quota_was_json, sizeof(m->quota_was_json), "%s", lim.cpus > 0 ? q2 : "null");
+		events_str(&m->ev, "gomaxprocs", gmp);
+	events_end(&m->ev);
+	m->quota_was = lim.cpus > 0 ? lim.cpus : 0;
 	log_notice("the CPU quota changed from %s to %s CPUs: the CPUs stay as planned%s%s", q1, q2, gmp[0] ? "; " : "",
 		   gmp);
 }
@@ -1128,7 +1034,9 @@ int monitor_tick(struct monitor *m)
 	double now = now_s();
 	m->ticks++;
 	m->list_at = clock_seconds(CLOCK_BOOTTIME);
-	int rc = refresh_tasks(m);
+	struct task_read rd;
+	int rc = refresh_tasks(m, &rd);
+	task_read_free(&rd);
 	if (rc < 0)
 		return rc;
 	if (allowed_changed(m))
@@ -1144,10 +1052,10 @@ int monitor_tick(struct monitor *m)
 		struct mthread *th = &m->th[i];
 		if (pin_thread_get(th->tid, m->mask) < 0)
 			continue; /* gone since the listing */
-		if (!th->seen) {
-			pid_t creator;
-			th->start = thread_start(m, th, &creator);
-			th->owner = owner_classify(&m->olog, m->launch_mask, m->mask, th->start, creator, m->clk_tck);
+		if (!th->announced) {
+			/* Once, however long its CPU time cannot be read (out of descriptors): a thread is new once. */
+			th->announced = 1;
+			th->owner = owner_classify(&m->olog, m->launch_mask, m->mask, th->start, th->creator, m->clk_tck);
 			if (th->owner == OWNER_PROGRAM) {
 				m->released++;
 				log_program_pin(m, th, "pinned by the program when first seen");
@@ -1208,7 +1116,7 @@ int monitor_tick(struct monitor *m)
 			bt->busy = 0;
 		if (!m->sampling || !bt->busy)
 			continue;
-		int node = th->slot >= 0 ? m->slot_node[th->slot] : -1;
+		int node = slot_node(m, th->slot);
 		if (node < 0) {
 			struct task_stat st;
 			snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)th->pid, (int)th->tid);
@@ -1241,11 +1149,10 @@ int monitor_tick(struct monitor *m)
 		m->bw.tick = (long)m->ticks;
 		m->bw.now = now - m->t0;
 		m->bw.scan_seq = m->src.kind == SOURCE_FAULTS ? m->src.scan_seq : -1;
-		recount_free(m);
+		slots_count(&m->slots, NULL, m->free_now); /* this tick's free slots, for the decision */
 		size_t na = balance_decide(&m->bc, &m->bw, m->bt, m->n, acts, MAX_ACTIONS, &conv);
 		for (size_t k = 0; k < na; k++)
 			act(m, &acts[k]);
-		recount_free(m);
 		if (conv) {
 			m->converged = 1;
 			m->converged_at = now - m->t0;
@@ -1255,11 +1162,12 @@ int monitor_tick(struct monitor *m)
 			if (m->save_path && !m->saved)
 				save_policy(m);
 			ev_begin(m, "converged");
-			fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"judged\":%u", m->moves, m->migrations,
-				judged);
+			events_int(&m->ev, "moves", (long long)m->moves);
+			events_int(&m->ev, "migrations", (long long)m->migrations);
+			events_int(&m->ev, "judged", judged);
 			if (m->saved)
-				ev_str(m, "saved", m->save_path);
-			ev_end(m);
+				events_str(&m->ev, "saved", m->save_path);
+			events_end(&m->ev);
 			log_notice("converged after %.1f s: %u busy threads under %.0f%% remote, %lu moves", m->converged_at,
 				   judged, m->p->threshold * 100, m->moves);
 		}
@@ -1269,42 +1177,51 @@ int monitor_tick(struct monitor *m)
 
 void monitor_finish(struct monitor *m, int status)
 {
-	if (m->events) {
+	if (events_on(&m->ev)) {
 		ev_begin(m, "exit");
-		if (WIFSIGNALED(status))
-			fprintf(m->events, ",\"signal\":%d,\"status\":%d", WTERMSIG(status), 128 + WTERMSIG(status));
-		else
-			fprintf(m->events, ",\"status\":%d", WEXITSTATUS(status));
-		fprintf(m->events, ",\"moves\":%lu,\"migrations\":%lu,\"ticks\":%lu,\"replans\":%lu,\"converged\":%s",
-			m->moves, m->migrations, m->ticks, m->replans, m->converged ? "true" : "false");
+		if (WIFSIGNALED(status)) {
+			events_int(&m->ev, "signal", WTERMSIG(status));
+			events_int(&m->ev, "status", 128 + WTERMSIG(status));
+		} else {
+			events_int(&m->ev, "status", WEXITSTATUS(status));
+		}
+		events_int(&m->ev, "moves", (long long)m->moves);
+		events_int(&m->ev, "migrations", (long long)m->migrations);
+		events_int(&m->ev, "ticks", (long long)m->ticks);
+		events_int(&m->ev, "replans", (long long)m->replans);
+		events_bool(&m->ev, "converged", m->converged);
 		/* Each thread as last seen: where it ran, its last judged remote share. */
-		fputs(",\"threads\":[", m->events);
+		events_array(&m->ev, "threads");
 		for (size_t k = 0; k < m->n + m->ndeparted; k++) {
 			struct mdeparted d;
 			report_thread(m, k, &d);
-			fprintf(m->events, "%s{\"tid\":%d,\"comm\":", k ? "," : "", (int)d.tid);
-			json_string(m->events, d.comm);
+			events_object(&m->ev, NULL);
+			events_int(&m->ev, "tid", d.tid);
+			events_str(&m->ev, "comm", d.comm);
 			if (d.node >= 0)
-				fprintf(m->events, ",\"node\":%d", d.node);
+				events_int(&m->ev, "node", d.node);
 			else
-				fputs(",\"node\":null", m->events);
+				events_null(&m->ev, "node");
 			if (d.cpu >= 0)
-				fprintf(m->events, ",\"cpu\":%d", d.cpu);
+				events_int(&m->ev, "cpu", d.cpu);
 			else
-				fputs(",\"cpu\":null", m->events);
+				events_null(&m->ev, "cpu");
 			if (d.remote_valid)
-				fprintf(m->events, ",\"remote\":%.3f", d.remote);
+				events_num(&m->ev, "remote", d.remote, 3);
 			else
-				fputs(",\"remote\":null", m->events);
-			fprintf(m->events, ",\"moves\":%u,\"frozen\":%s", d.moves, d.frozen ? "true" : "false");
+				events_null(&m->ev, "remote");
+			events_int(&m->ev, "moves", d.moves);
+			events_bool(&m->ev, "frozen", d.frozen);
 			if (d.owner == OWNER_PROGRAM)
-				fputs(",\"pinned_by\":\"program\"", m->events);
+				events_str(&m->ev, "pinned_by", "program");
+			else if (d.cpu >= 0)
+				events_str(&m->ev, "pinned_by", "numarun");
 			else
-				fprintf(m->events, ",\"pinned_by\":%s", d.cpu >= 0 ? "\"numarun\"" : "null");
-			fputc('}', m->events);
+				events_null(&m->ev, "pinned_by");
+			events_pop(&m->ev);
 		}
-		fputc(']', m->events);
-		ev_end(m);
+		events_pop(&m->ev);
+		events_end(&m->ev);
 	}
 	if (m->pid && m->save_path && !m->saved)
 		log_warn("the placement did not converge before the target ended: %s not written", m->save_path);
@@ -1338,24 +1255,16 @@ void monitor_finish(struct monitor *m, int status)
 	owner_log_free(&m->olog);
 	hwloc_bitmap_free(m->launch_mask);
 	hwloc_bitmap_free(m->mask);
-	if (m->own_events && m->events)
-		fclose(m->events);
-	else if (m->events)
-		fflush(m->events);
+	events_finish(&m->ev);
 	if (m->sampling)
 		source_free(&m->src);
-	for (size_t r = 0; m->rule_sets && r < m->p->nrules; r++)
-		hwloc_bitmap_free(m->rule_sets[r]);
-	free(m->rule_sets);
+	free_slots(m);
 	free(m->th);
 	free(m->bt);
-	free(m->slot_node);
-	free(m->slot_load);
-	free(m->free_slots);
 	free(m->node_slots);
 	free(m->mem_ok);
 	free(m->best_in);
-	free(m->cpu_node);
+	balance_world_free(&m->bw);
 	if (m->own_plan) {
 		plan_free(m->own_plan);
 		free(m->own_plan);

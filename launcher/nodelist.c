@@ -2,6 +2,7 @@
 #include "config.h"
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "nodelist.h"
 
@@ -12,6 +13,7 @@
  */
 static int parse_plain(const char *s, const char *whole, hwloc_bitmap_t out, char *cause, size_t causelen)
 {
+	/* whole == NULL: reasons without the value (the caller names it) */
 	const char *p = s;
 	hwloc_bitmap_zero(out);
 	if (!*p)
@@ -28,8 +30,9 @@ static int parse_plain(const char *s, const char *whole, hwloc_bitmap_t out, cha
 				x = x * 10 + (unsigned long)(*p - '0');
 				if (x > NODELIST_MAX_INDEX) {
 					size_t len = strspn(start, "0123456789");
-					snprintf(cause, causelen, "'%s': index %.*s%s is too large (at most %u)", whole,
-						 (int)(len > 24 ? 24 : len), start, len > 24 ? "..." : "", NODELIST_MAX_INDEX);
+					snprintf(cause, causelen, whole ? "%s%s%sindex %.*s%s is too large (at most %u)" : "%s%s%sindex %.*s%s is too large, at most %u", whole ? "'" : "",
+						 whole ? whole : "", whole ? "': " : "", (int)(len > 24 ? 24 : len), start,
+						 len > 24 ? "..." : "", NODELIST_MAX_INDEX);
 					return -1;
 				}
 			}
@@ -41,7 +44,10 @@ static int parse_plain(const char *s, const char *whole, hwloc_bitmap_t out, cha
 		if (*p == '-')
 			goto bad; /* "1-2-3" */
 		if (n == 2 && v[1] < v[0]) {
-			snprintf(cause, causelen, "'%s' is not a list (the range %lu-%lu goes down)", whole, v[0], v[1]);
+			if (whole)
+				snprintf(cause, causelen, "'%s' is not a list (the range %lu-%lu goes down)", whole, v[0], v[1]);
+			else
+				snprintf(cause, causelen, "the range %lu-%lu goes down", v[0], v[1]);
 			return -1;
 		}
 		hwloc_bitmap_set_range(out, (unsigned)v[0], (int)(n == 2 ? v[1] : v[0]));
@@ -55,7 +61,10 @@ static int parse_plain(const char *s, const char *whole, hwloc_bitmap_t out, cha
 	}
 	return 0;
 bad:
-	snprintf(cause, causelen, "'%s' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)", whole);
+	if (whole)
+		snprintf(cause, causelen, "'%s' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)", whole);
+	else
+		snprintf(cause, causelen, "not a list: expected e.g. 0-3,8, all, !1 or +0-1");
 	return -1;
 }
 
@@ -123,6 +132,82 @@ int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t o
 	if (invert)
 		hwloc_bitmap_andnot(out, allowed, out);
 	return 0;
+}
+
+int nodelist_check(const char *s, char *cause, size_t causelen)
+{
+	const char *body = s;
+	if (*body == '!')
+		body++;
+	if (*body == '+')
+		body++;
+	if (strcmp(body, "all") == 0) {
+		if (body > s && body[-1] == '+') {
+			snprintf(cause, causelen, "'+' cannot be combined with 'all'");
+			return -1;
+		}
+		if (*s == '!') {
+			snprintf(cause, causelen, "it selects nothing");
+			return -1;
+		}
+		return 0;
+	}
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+	int rc = parse_plain(body, NULL, b, cause, causelen);
+	hwloc_bitmap_free(b);
+	return rc;
+}
+
+int nodelist_written_order(const char *s, hwloc_const_bitmap_t want, unsigned *order, unsigned max)
+{
+	/* Only a plain list has an order of its own ("!", "+" and "all" name sets). */
+	if (strspn(s, "0123456789,-") != strlen(s) || !*s)
+		return 0;
+	hwloc_bitmap_t taken = hwloc_bitmap_alloc();
+	unsigned n = 0;
+	int ascending = 1; /* kept for the reader: the order may well be ascending */
+	const char *p = s;
+	while (*p && n < max) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		if (a > NODELIST_MAX_INDEX || b > NODELIST_MAX_INDEX || b < a)
+			break;
+		for (unsigned long i = a; i <= b && n < max; i++)
+			if (hwloc_bitmap_isset(want, (unsigned)i) && !hwloc_bitmap_isset(taken, (unsigned)i)) {
+				if (n && i < order[n - 1])
+					ascending = 0;
+				hwloc_bitmap_set(taken, (unsigned)i);
+				order[n++] = (unsigned)i;
+			}
+		p = *end == ',' ? end + 1 : end;
+		if (end == p && *p != ',' && *end)
+			break;
+	}
+	hwloc_bitmap_free(taken);
+	(void)ascending;
+	return (int)n;
+}
+
+char *nodelist_format_order(const unsigned *order, unsigned n, char *buf, size_t len)
+{
+	size_t off = 0;
+	if (len)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < n && off < len;) {
+		unsigned j = i;
+		while (j + 1 < n && order[j + 1] == order[j] + 1)
+			j++;
+		if (j > i)
+			off += (size_t)snprintf(buf + off, len - off, "%s%u-%u", i ? "," : "", order[i], order[j]);
+		else
+			off += (size_t)snprintf(buf + off, len - off, "%s%u", i ? "," : "", order[i]);
+		i = j + 1;
+	}
+	if (!n)
+		snprintf(buf, len, "none");
+	return buf;
 }
 
 int nodelist_parse_plain(const char *s, hwloc_bitmap_t out, char *cause, size_t causelen)

@@ -319,8 +319,19 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 			hwloc_bitmap_foreach_end();
 		}
 		if (rc == 0) {
-			pl->order = calloc(hwloc_bitmap_weight(want), sizeof(unsigned));
-			order_explicit(pl, t, want);
+			unsigned w = (unsigned)hwloc_bitmap_weight(want);
+			pl->order = calloc(w, sizeof(unsigned));
+			/* An explicit list is used in the order it names its CPUs (the order --threads fills;
+			 * plan --ini writes the plan's order so); a set ("all", "!", "+") whole cores first, as
+			 * numarun orders CPUs itself. */
+			unsigned *written = calloc(w, sizeof(unsigned));
+			int nw = nodelist_written_order(p->cpu_list, want, written, w);
+			if (nw == (int)w)
+				for (unsigned i = 0; i < w; i++)
+					take(pl, t, written[i]);
+			else
+				order_explicit(pl, t, want);
+			free(written);
 			if (p->cpus_kind != CPUS_ALL && !p->planned_cpus)
 				note(pl, "an explicit CPU list is given: the CPU count request is not used");
 		}

@@ -2,30 +2,15 @@
 #include "config.h"
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "events.h"
 #include "nodelist.h"
 #include "plan.h"
+#include "keys.h"
 #include "privs.h"
 
 #define LIST_LEN 4096
-
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
 
 static void json_set_array(FILE *f, hwloc_const_bitmap_t set)
 {
@@ -249,58 +234,40 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	fputs("]}\n", f);
 }
 
+void plan_to_policy(const struct plan *pl, const struct topo *t, const struct policy *p, struct policy *out)
+{
+	policy_copy(out, p);
+	/* The CPUs in the plan's order (the order --threads compact fills), as the planner reads them back. */
+	size_t need = (size_t)pl->ncpus * 12 + 16;
+	char *list = malloc(need);
+	free(out->cpu_list);
+	out->cpu_list = strdup(nodelist_format_order(pl->order, pl->ncpus, list, need));
+	free(list);
+	/* The nodes follow from the CPUs; the count asked for stays, as the intent elsewhere. */
+	free(out->nodes);
+	out->nodes = NULL;
+	char a[LIST_LEN];
+	free(out->planned_cpus);
+	out->planned_cpus = strdup(nodelist_format(t->allowed_cpus, a, sizeof(a)));
+	free(out->planned_nodes);
+	out->planned_nodes = strdup(nodelist_format(t->allowed_nodes, a, sizeof(a)));
+	out->strategy = pl->strategy;
+	out->smt = pl->smt;
+	out->mem = pl->mem;
+	free(out->mem_nodes);
+	out->mem_nodes = pl->mem != MEM_LOCAL && pl->mem != MEM_DEFAULT ?
+			 strdup(nodelist_format(pl->mem_nodes, a, sizeof(a))) : NULL;
+	out->from_file = 0;
+}
+
 void plan_print_ini(FILE *f, const struct plan *pl, const struct topo *t, const struct policy *p)
 {
-	char a[LIST_LEN];
-	fputs("# Written by numarun: launching with this policy reproduces the plan exactly where the CPUs and\n"
-	      "# nodes below were allowed; elsewhere numarun re-plans it with the same intent (numarun(1)).\n", f);
-	fputs("[placement]\n", f);
-	fprintf(f, "cpu_list = %s\n", nodelist_format(pl->cpus, a, sizeof(a)));
-	fprintf(f, "cpus = %s\n", policy_cpus_str(p->cpus_kind, p->cpus_value, a, sizeof(a)));
-	fprintf(f, "planned_cpus = %s\n", nodelist_format(t->allowed_cpus, a, sizeof(a)));
-	fprintf(f, "planned_nodes = %s\n", nodelist_format(t->allowed_nodes, a, sizeof(a)));
-	if (p->strict)
-		fputs("strict = yes\n", f);
-	fprintf(f, "strategy = %s\n", policy_strategy_name(pl->strategy));
-	fprintf(f, "smt = %s\n", pl->smt ? "yes" : "no");
-	fputs("\n[memory]\n", f);
-	fprintf(f, "policy = %s\n", policy_mem_name(pl->mem));
-	if (pl->mem != MEM_LOCAL && pl->mem != MEM_DEFAULT)
-		fprintf(f, "nodes = %s\n", nodelist_format(pl->mem_nodes, a, sizeof(a)));
-	if (pl->mem != MEM_DEFAULT)
-		fprintf(f, "balancing = %s\n", policy_balancing_name(p->balancing));
-	fputs("\n[runtime]\n", f);
-	fprintf(f, "gomaxprocs = %s\n", policy_knob_str(&p->gomaxprocs, a, sizeof(a)));
-	fprintf(f, "omp_num_threads = %s\n", policy_knob_str(&p->omp, a, sizeof(a)));
-	fprintf(f, "gomemlimit = %s\n", policy_memlimit_str(&p->gomemlimit, a, sizeof(a)));
-	if (p->monitor) {
-		fputs("\n[monitor]\nenabled = yes\n", f);
-		fprintf(f, "interval = %ums\n", p->interval_ms);
-		fprintf(f, "source = %s\n", policy_source_name(p->source));
-		fprintf(f, "action = %s\n", policy_action_name(p->action));
-		fprintf(f, "threshold = %g%%\n", p->threshold * 100);
-		fprintf(f, "sustain = %u\nsettle = %u\n", p->sustain, p->settle);
-		fprintf(f, "max_moves_per_minute = %u\n", p->max_moves);
-		fprintf(f, "min_cpu = %g%%\n", p->min_cpu * 100);
-		fprintf(f, "descendants = %s\n", p->descendants ? "yes" : "no");
-	}
-	if (p->threads != THREADS_NONE || p->nrules) {
-		fprintf(f, "\n[threads]\nplacement = %s\n", policy_threads_name(p->threads));
-		int any = 0;
-		for (size_t i = 0; i < p->nrules; i++)
-			if (!p->rules[i].nodes)
-				fprintf(f, "%s%s", any++ ? "," : "exclude = ", p->rules[i].glob);
-		if (any)
-			fputc('\n', f);
-		for (size_t i = 0; i < p->nrules; i++)
-			if (p->rules[i].nodes)
-				fprintf(f, "node.%s = %s\n", p->rules[i].glob, p->rules[i].nodes);
-	}
-	if (p->nenv) {
-		fputs("\n[env]\n", f);
-		for (size_t i = 0; i < p->nenv; i++)
-			fprintf(f, "%s = %s\n", p->env[i].name, p->env[i].value);
-	}
+	struct policy q;
+	plan_to_policy(pl, t, p, &q);
+	policy_write(f, &q,
+		     "# Written by numarun: launching with this policy reproduces the plan exactly where the CPUs and\n"
+		     "# nodes below were allowed; elsewhere numarun re-plans it with the same intent (numarun(1)).\n");
+	policy_free(&q);
 }
 
 void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *lim)

@@ -2,11 +2,14 @@
 #include "config.h"
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdarg.h>
 #include <ini.h>
+#include "keys.h"
 #include "nodelist.h"
 #include "policy.h"
 
@@ -108,14 +111,13 @@ void policy_setenv(struct policy *p, const char *name, const char *value)
 
 /* ---- value parsers ---- */
 
+/* A whole number from min, no wrap (the one number parser, keys.c). */
 static int parse_long(const char *v, long min, long *out)
 {
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min)
+	long long n;
+	if (number_parse(v, min, LONG_MAX, &n) < 0)
 		return -1;
-	*out = n;
+	*out = (long)n;
 	return 0;
 }
 
@@ -128,10 +130,14 @@ int policy_parse_cpus(const char *v, enum cpus_kind *kind, double *value, char *
 		*value = 0;
 		return 0;
 	}
-	if (parse_long(v, 1, &n) == 0) {
+	if (parse_long(v, 1, &n) == 0 && n <= (long)NODELIST_MAX_INDEX + 1) {
 		*kind = CPUS_COUNT;
 		*value = (double)n;
 		return 0;
+	}
+	if (strspn(v, "0123456789") == strlen(v) && *v != '0') {
+		snprintf(cause, causelen, "bad value '%s' for 'cpus' (a count from 1 to %u)", v, NODELIST_MAX_INDEX + 1);
+		return -1;
 	}
 	errno = 0;
 	double d = strtod(v, &end);
@@ -330,7 +336,7 @@ int policy_parse_duration_ms(const char *v, unsigned *ms, char *cause, size_t ca
 	return -1;
 }
 
-static int parse_share(const char *v, double *out)
+int policy_parse_share(const char *v, double *out)
 {
 	char *end;
 	errno = 0;
@@ -392,234 +398,160 @@ const char *policy_cpus_str(enum cpus_kind kind, double value, char *buf, size_t
 	return buf;
 }
 
-/* ---- the INI handler ---- */
+/* ---- the INI reader: inih, with the keys of keys.c ---- */
 
-#define MAX_SEEN 64
+/* A policy is a few kilobytes; a list for 8192 CPUs is under 40 KB. Anything larger is not a policy. */
+#define POLICY_MAX_BYTES (1024 * 1024)
+
+struct seen_key {
+	char *full;               /* "section.key" */
+	int line;
+};
 
 struct load_ctx {
 	struct policy *p;
 	const char *name;
 	int line;                 /* line being parsed, counted by our reader */
 	int err_line;             /* first error's line, 0 if none */
-	char err[512];
-	char seen[MAX_SEEN][96];  /* "section.key" already set, for duplicates */
-	int seen_line[MAX_SEEN];
-	int nseen;
+	char err[640];
+	struct seen_key *seen;    /* keys already set, for duplicates (any number) */
+	size_t nseen, capseen;
+	/* a value continued on the next lines (" \" at its end): the key, its line, the value so far */
+	int pending;
+	char pending_section[64], pending_key[128];
+	int pending_line;
+	char *pending_value;
+	size_t pending_len;
+	int continuation;         /* the line handed to inih now continues the pending value */
+	size_t bytes;
 	/* reader state */
 	FILE *f;
 	const char *text;
+	const char *text_end;
+	char section[64];         /* the section of the last header the reader saw */
 };
 
-static void set_error(struct load_ctx *c, const char *fmt, const char *a, const char *b)
+static void set_error_at(struct load_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_error_at(struct load_ctx *c, int line, const char *fmt, ...)
 {
 	if (c->err_line)
 		return;
-	c->err_line = c->line;
-	snprintf(c->err, sizeof(c->err), fmt, a, b);
+	c->err_line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
 }
 
-static int valid_env_name(const char *s)
+/* One key = value, whole (continuations joined): look the key up in the table and set it. */
+static void apply(struct load_ctx *c, const char *section, const char *key, const char *value, int line)
 {
-	if (!(isalpha((unsigned char)*s) || *s == '_'))
+	if (c->err_line)
+		return;
+	if (!*section) {
+		set_error_at(c, line, "key '%s' outside any section", key);
+		return;
+	}
+	const char *suffix;
+	const struct policy_key *k = key_find(section, key, &suffix);
+	if (!k) {
+		set_error_at(c, line, "unknown key '%s' in [%s]", key, section);
+		return;
+	}
+	/* Duplicates: the same key twice is a mistake (which one wins?); exclude only adds rules. */
+	if (k->type != KT_GLOBS) {
+		size_t need = strlen(section) + strlen(key) + 2;
+		char *full = malloc(need);
+		snprintf(full, need, "%s.%s", section, key);
+		for (size_t i = 0; i < c->nseen; i++)
+			if (strcmp(c->seen[i].full, full) == 0) {
+				set_error_at(c, line, "duplicate key '%s' (first set on line %d)", key, c->seen[i].line);
+				free(full);
+				return;
+			}
+		if (c->nseen == c->capseen) {
+			c->capseen = c->capseen ? 2 * c->capseen : 32;
+			c->seen = realloc(c->seen, c->capseen * sizeof(*c->seen));
+		}
+		c->seen[c->nseen].full = full;
+		c->seen[c->nseen++].line = line;
+	}
+	if (!*value) {
+		set_error_at(c, line, "empty value for '%s' in [%s]", key, section);
+		return;
+	}
+	char why[512];
+	if (key_set(k, c->p, value, suffix, ORIGIN_FILE, why, sizeof(why)) < 0) {
+		/* "bad value 'V' (...)" names the key here, as every policy error does */
+		size_t vl = strlen(value);
+		if (strncmp(why, "bad value '", 11) == 0 && strncmp(why + 11, value, vl) == 0 && why[11 + vl] == '\'')
+			set_error_at(c, line, "bad value '%s' for '%s'%s", value, key, why + 12 + vl);
+		else
+			set_error_at(c, line, "%s", why); /* it names what is wrong itself */
+	}
+}
+
+static void flush_pending(struct load_ctx *c)
+{
+	if (!c->pending)
+		return;
+	c->pending = 0;
+	apply(c, c->pending_section, c->pending_key, c->pending_value ? c->pending_value : "", c->pending_line);
+	free(c->pending_value);
+	c->pending_value = NULL;
+	c->pending_len = 0;
+}
+
+static void append_pending(struct load_ctx *c, const char *v, size_t n)
+{
+	c->pending_value = realloc(c->pending_value, c->pending_len + n + 1);
+	memcpy(c->pending_value + c->pending_len, v, n);
+	c->pending_len += n;
+	c->pending_value[c->pending_len] = '\0';
+}
+
+/* A value that ends in blank + backslash continues on the next line: its length without them, or -1. */
+static long continued(const char *v)
+{
+	size_t n = strlen(v);
+	if (n >= 2 && v[n - 1] == '\\' && (v[n - 2] == ' ' || v[n - 2] == '\t')) {
+		n--;
+		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		return (long)n;
+	}
+	if (n == 1 && v[0] == '\\')
 		return 0;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_'))
-			return 0;
-	return 1;
-}
-
-static int check_list_value(const char *v)
-{
-	/* Syntax only; what exists is checked when planning. */
-	for (const char *q = v; *q; q++)
-		if (!isdigit((unsigned char)*q) && !strchr(",-!+", *q))
-			return strcmp(v, "all") == 0 ? 0 : -1;
-	return *v ? 0 : -1;
+	return -1;
 }
 
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct load_ctx *c = user;
-	struct policy *p = c->p;
-	char cause[384];
-	char full[96];
-
 	if (c->err_line)
 		return 1;
-	if (!*section) {
-		set_error(c, "key '%s' outside any section%s", key, "");
-		return 0;
+	if (c->continuation) {
+		/* inih's multi-line value: the continuation of c->pending_key */
+		long n = continued(value);
+		append_pending(c, value, n < 0 ? strlen(value) : (size_t)n);
+		if (n < 0)
+			flush_pending(c);
+		return 1;
 	}
-	snprintf(full, sizeof(full), "%s.%s", section, key);
-	for (int i = 0; i < c->nseen; i++)
-		if (strcmp(c->seen[i], full) == 0) {
-			char first[32];
-			snprintf(first, sizeof(first), "%d", c->seen_line[i]);
-			set_error(c, "duplicate key '%s' (first set on line %s)", key, first);
-			return 0;
-		}
-	if (c->nseen < MAX_SEEN) {
-		snprintf(c->seen[c->nseen], sizeof(c->seen[0]), "%s", full);
-		c->seen_line[c->nseen++] = c->line;
+	flush_pending(c);
+	long n = continued(value);
+	if (n >= 0) {
+		c->pending = 1;
+		snprintf(c->pending_section, sizeof(c->pending_section), "%s", section);
+		snprintf(c->pending_key, sizeof(c->pending_key), "%s", key);
+		c->pending_line = c->line;
+		free(c->pending_value);
+		c->pending_value = NULL;
+		c->pending_len = 0;
+		append_pending(c, value, (size_t)n);
+		return 1;
 	}
-	if (!*value) {
-		set_error(c, "empty value for '%s' in [%s]", key, section);
-		return 0;
-	}
-
-	int rc = 0;
-	if (strcmp(section, "placement") == 0) {
-		if (strcmp(key, "nodes") == 0) {
-			if (strcmp(value, "auto") == 0) {
-				free(p->nodes);
-				p->nodes = NULL;
-			} else if (check_list_value(value) == 0) {
-				free(p->nodes);
-				p->nodes = strdup(value);
-				p->from_file |= POLICY_FROM_FILE_NODES;
-			} else {
-				set_error(c, "bad value '%s' for 'nodes' (expected auto, all or a list such as 0-1)",
-					  value, "");
-				return 0;
-			}
-		} else if (strcmp(key, "cpus") == 0) {
-			rc = policy_parse_cpus(value, &p->cpus_kind, &p->cpus_value, cause, sizeof(cause));
-			p->from_file |= POLICY_FROM_FILE_CPUS;
-		} else if (strcmp(key, "cpu_list") == 0) {
-			if (check_list_value(value) < 0) {
-				set_error(c, "bad value '%s' for 'cpu_list' (expected all or a list such as 0-3,8)",
-					  value, "");
-				return 0;
-			}
-			free(p->cpu_list);
-			p->cpu_list = strdup(value);
-			p->from_file |= POLICY_FROM_FILE_CPU_LIST;
-		} else if (strcmp(key, "planned_cpus") == 0 || strcmp(key, "planned_nodes") == 0) {
-			/* Plain lists, as numarun writes them (no all, !, +: they name sets, not choices). */
-			hwloc_bitmap_t b = hwloc_bitmap_alloc();
-			char why[128];
-			int bad = nodelist_parse_plain(value, b, why, sizeof(why)) < 0;
-			hwloc_bitmap_free(b);
-			if (bad) {
-				set_error(c, "bad value '%s' for '%s' (expected a list such as 0-3,8)", value, key);
-				return 0;
-			}
-			char **dst = key[8] == 'c' ? &p->planned_cpus : &p->planned_nodes;
-			free(*dst);
-			*dst = strdup(value);
-		} else if (strcmp(key, "strict") == 0) {
-			rc = policy_parse_bool(value, &p->strict, cause, sizeof(cause));
-		} else if (strcmp(key, "strategy") == 0) {
-			rc = policy_parse_strategy(value, &p->strategy, cause, sizeof(cause));
-		} else if (strcmp(key, "smt") == 0) {
-			rc = policy_parse_bool(value, &p->smt, cause, sizeof(cause));
-		} else {
-			set_error(c, "unknown key '%s' in [%s]", key, section);
-			return 0;
-		}
-	} else if (strcmp(section, "memory") == 0) {
-		if (strcmp(key, "policy") == 0) {
-			rc = policy_parse_mem(value, &p->mem, cause, sizeof(cause));
-		} else if (strcmp(key, "nodes") == 0) {
-			if (strcmp(value, "plan") == 0) {
-				free(p->mem_nodes);
-				p->mem_nodes = NULL;
-			} else if (check_list_value(value) == 0) {
-				free(p->mem_nodes);
-				p->mem_nodes = strdup(value);
-				p->from_file |= POLICY_FROM_FILE_MEM_NODES;
-			} else {
-				set_error(c, "bad value '%s' for 'nodes' (expected plan, all or a list such as 0-1)",
-					  value, "");
-				return 0;
-			}
-		} else if (strcmp(key, "include_cpuless") == 0) {
-			rc = policy_parse_bool(value, &p->include_cpuless, cause, sizeof(cause));
-		} else if (strcmp(key, "balancing") == 0) {
-			rc = policy_parse_balancing(value, &p->balancing, cause, sizeof(cause));
-		} else {
-			set_error(c, "unknown key '%s' in [%s]", key, section);
-			return 0;
-		}
-	} else if (strcmp(section, "runtime") == 0) {
-		if (strcmp(key, "gomaxprocs") == 0)
-			rc = policy_parse_knob(value, 1, &p->gomaxprocs, cause, sizeof(cause));
-		else if (strcmp(key, "omp_num_threads") == 0)
-			rc = policy_parse_knob(value, 0, &p->omp, cause, sizeof(cause));
-		else if (strcmp(key, "gomemlimit") == 0)
-			rc = policy_parse_memlimit(value, &p->gomemlimit, cause, sizeof(cause));
-		else {
-			set_error(c, "unknown key '%s' in [%s]", key, section);
-			return 0;
-		}
-	} else if (strcmp(section, "monitor") == 0) {
-		long n;
-		if (strcmp(key, "enabled") == 0)
-			rc = policy_parse_bool(value, &p->monitor, cause, sizeof(cause));
-		else if (strcmp(key, "interval") == 0)
-			rc = policy_parse_duration_ms(value, &p->interval_ms, cause, sizeof(cause));
-		else if (strcmp(key, "source") == 0)
-			rc = policy_parse_source(value, &p->source, cause, sizeof(cause));
-		else if (strcmp(key, "action") == 0)
-			rc = policy_parse_action(value, &p->action, cause, sizeof(cause));
-		else if (strcmp(key, "threshold") == 0 || strcmp(key, "min_cpu") == 0) {
-			double *dst = key[0] == 't' ? &p->threshold : &p->min_cpu;
-			if (parse_share(value, dst) < 0) {
-				set_error(c, "bad value '%s' for '%s' (expected a share such as 30%% or 0.3)", value, key);
-				return 0;
-			}
-		} else if (strcmp(key, "sustain") == 0 || strcmp(key, "settle") == 0 ||
-			   strcmp(key, "max_moves_per_minute") == 0) {
-			if (parse_long(value, 1, &n) < 0 || n > 100000) {
-				set_error(c, "bad value '%s' for '%s' (expected a positive count)", value, key);
-				return 0;
-			}
-			*(key[1] == 'u' ? &p->sustain : key[1] == 'e' ? &p->settle : &p->max_moves) = (unsigned)n;
-		} else if (strcmp(key, "descendants") == 0)
-			rc = policy_parse_bool(value, &p->descendants, cause, sizeof(cause));
-		else {
-			set_error(c, "unknown key '%s' in [%s]", key, section);
-			return 0;
-		}
-	} else if (strcmp(section, "threads") == 0) {
-		if (strcmp(key, "placement") == 0) {
-			rc = policy_parse_threads(value, &p->threads, cause, sizeof(cause));
-		} else if (strcmp(key, "exclude") == 0) {
-			char *copy = strdup(value), *save = NULL;
-			for (char *g = strtok_r(copy, ", ", &save); g; g = strtok_r(NULL, ", ", &save))
-				policy_add_rule(p, g, NULL);
-			free(copy);
-		} else if (strncmp(key, "node.", 5) == 0 && key[5]) {
-			if (check_list_value(value) < 0) {
-				set_error(c, "bad value '%s' for '%s' (expected nodes such as 0 or 0-1)", value, key);
-				return 0;
-			}
-			policy_add_rule(p, key + 5, value);
-		} else {
-			set_error(c, "unknown key '%s' in [%s]", key, section);
-			return 0;
-		}
-	} else if (strcmp(section, "env") == 0) {
-		if (!valid_env_name(key)) {
-			set_error(c, "bad environment variable name '%s'%s", key, "");
-			return 0;
-		}
-		policy_setenv(p, key, value);
-	} else {
-		set_error(c, "unknown section '%s'%s", section, "");
-		return 0;
-	}
-	if (rc < 0) {
-		/* Shared value parsers do not know the key: name it, as every policy error does. */
-		char named[512];
-		const char *q = strstr(cause, "' (");
-		if (strncmp(cause, "bad value '", 11) == 0 && !strstr(cause, "' for '") && q)
-			snprintf(named, sizeof(named), "%.*s for '%s'%s", (int)(q + 1 - cause), cause, key, q + 1);
-		else
-			snprintf(named, sizeof(named), "%s", cause);
-		set_error(c, "%s%s", named, "");
-		return 0;
-	}
+	apply(c, section, key, value, c->line);
 	return 1;
 }
 
@@ -629,7 +561,10 @@ static int known_section(const char *name)
 	return match(name, sections) >= 0;
 }
 
-/* One whole line from the file or the string into buf (without its newline); NULL at the end. */
+/*
+ * One whole line from the file or the string into buf (without its newline); NULL at the end. A NUL
+ * byte or more than POLICY_MAX_BYTES is an error (not a policy: a binary file, /dev/zero), not a line.
+ */
 static char *next_line(struct load_ctx *c, char *buf, size_t len, size_t *full)
 {
 	size_t n = 0, total = 0;
@@ -638,12 +573,20 @@ static char *next_line(struct load_ctx *c, char *buf, size_t len, size_t *full)
 		if (c->f)
 			ch = fgetc(c->f);
 		else
-			ch = *c->text ? (unsigned char)*c->text++ : EOF;
+			ch = c->text < c->text_end ? (unsigned char)*c->text++ : EOF;
 		if (ch == EOF)
 			break;
 		any = 1;
 		if (ch == '\n')
 			break;
+		if (ch == '\0') {
+			set_error_at(c, c->line + 1, "a NUL byte at column %zu (not a text file)", total + 1);
+			return NULL;
+		}
+		if (++c->bytes > POLICY_MAX_BYTES) {
+			set_error_at(c, c->line + 1, "the file is over %d bytes: not a policy", POLICY_MAX_BYTES);
+			return NULL;
+		}
 		if (n + 1 < len)
 			buf[n++] = (char)ch;
 		total++;
@@ -657,9 +600,10 @@ static char *next_line(struct load_ctx *c, char *buf, size_t len, size_t *full)
 
 /*
  * inih's reader callback, like fgets. We hand inih one line at a time and count lines here, so that the
- * handler's errors know their line. Leading white space is removed (an indented key is a key, not the
- * continuation of the previous value, whatever inih was built with), and section headers are checked
- * here: inih does not tell the handler about a section that holds no keys.
+ * handler's errors know their line. Leading white space is removed (an indented key is a key, whatever
+ * inih was built with), except on the line after a value that ends in " \": that line is handed to inih
+ * indented, as the continuation of a multi-line value. Section headers are checked here: inih does not
+ * tell the handler about a section that holds no keys, and blames an unclosed one on the next line.
  */
 static char *reader(char *str, int num, void *stream)
 {
@@ -667,29 +611,45 @@ static char *reader(char *str, int num, void *stream)
 	char line[4096];
 	size_t full;
 
-	if (!next_line(c, line, sizeof(line), &full))
+	c->continuation = 0;
+	if (c->err_line || !next_line(c, line, sizeof(line), &full)) {
+		flush_pending(c);
 		return NULL;
+	}
 	c->line++;
 	char *p = line;
 	while (*p == ' ' || *p == '\t' || *p == '\r')
 		p++;
-	if (full >= (size_t)num - 1 && !c->err_line) {
-		c->err_line = c->line;
-		snprintf(c->err, sizeof(c->err), "line too long (at most %d characters)", num - 2);
-		p = (char *)"";
+	size_t l = strlen(p);
+	while (l && (p[l - 1] == '\r' || p[l - 1] == ' ' || p[l - 1] == '\t'))
+		p[--l] = '\0';
+	if (full >= (size_t)num - 1) {
+		set_error_at(c, c->line, "line too long (at most %d characters; continue a long value on the next line "
+			     "with ' \\')", num - 2);
+		return NULL;
 	}
-	if (*p == '[' && !c->err_line) {
-		char name[128];
-		const char *end = strchr(p, ']');
-		size_t n = end ? (size_t)(end - p - 1) : 0;
-		if (end && n < sizeof(name)) {
-			memcpy(name, p + 1, n);
-			name[n] = '\0';
-			if (!known_section(name)) {
-				c->err_line = c->line;
-				snprintf(c->err, sizeof(c->err), "unknown section '%s'", name);
-			}
+	if (c->pending) {
+		if (*p && *p != ';' && *p != '#') {
+			/* the continuation: indented, so that inih hands it to the handler with the same key */
+			c->continuation = 1;
+			snprintf(str, (size_t)num, "\t%s\n", p);
+			return str;
 		}
+		flush_pending(c); /* a blank or comment line ends the value */
+	}
+	if (*p == '[') {
+		const char *end = strchr(p, ']');
+		if (!end) {
+			set_error_at(c, c->line, "unclosed section header '%s' (expected [section])", p);
+			return NULL;
+		}
+		char name[64];
+		size_t n = (size_t)(end - p - 1);
+		if (n >= sizeof(name) || !known_section((memcpy(name, p + 1, n), name[n] = '\0', name))) {
+			set_error_at(c, c->line, "unknown section '%.*s'", (int)(n > 60 ? 60 : n), p + 1);
+			return NULL;
+		}
+		snprintf(c->section, sizeof(c->section), "%s", name);
 	}
 	snprintf(str, (size_t)num, "%s\n", p);
 	return str;
@@ -697,6 +657,13 @@ static char *reader(char *str, int num, void *stream)
 
 static int finish(struct load_ctx *c, int rc, char *cause, size_t causelen)
 {
+	flush_pending(c);
+	for (size_t i = 0; i < c->nseen; i++)
+		free(c->seen[i].full);
+	free(c->seen);
+	free(c->pending_value);
+	c->seen = NULL;
+	c->pending_value = NULL;
 	if (c->err_line) {
 		snprintf(cause, causelen, "%s:%d: %s", c->name, c->err_line, c->err);
 		return -1;
@@ -728,7 +695,7 @@ int policy_load(struct policy *p, const char *path, char *cause, size_t causelen
 	}
 	errno = 0;
 	int rc = ini_parse_stream(reader, &c, handler, &c);
-	int read_err = ferror(c.f) ? (errno ? errno : EIO) : 0;
+	int read_err = !c.err_line && ferror(c.f) ? (errno ? errno : EIO) : 0;
 	fclose(c.f);
 	if (read_err) {
 		snprintf(cause, causelen, "%s: cannot read: %s", path, strerror(read_err));
@@ -739,7 +706,7 @@ int policy_load(struct policy *p, const char *path, char *cause, size_t causelen
 
 int policy_load_string(struct policy *p, const char *name, const char *text, char *cause, size_t causelen)
 {
-	struct load_ctx c = {.p = p, .name = name, .text = text};
+	struct load_ctx c = {.p = p, .name = name, .text = text, .text_end = text + strlen(text)};
 	int rc = ini_parse_stream(reader, &c, handler, &c);
 	return finish(&c, rc, cause, causelen);
 }

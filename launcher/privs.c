@@ -12,6 +12,7 @@
 #include "plan.h"
 #include "privs.h"
 #include "procfs.h"
+#include "events.h"
 
 static uint64_t status_hex(const char *text, const char *key)
 {

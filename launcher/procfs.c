@@ -189,7 +189,10 @@ long procfs_list_tasks(pid_t pid, pid_t **tids)
 	size_t n = 0, cap = 64;
 	pid_t *v = malloc(cap * sizeof(*v));
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d)))
+			break;
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		if (n == cap) {
@@ -198,37 +201,93 @@ long procfs_list_tasks(pid_t pid, pid_t **tids)
 		}
 		v[n++] = (pid_t)strtol(e->d_name, NULL, 10);
 	}
+	int err = errno; /* readdir's, when it stopped early: the list is not whole */
 	closedir(d);
+	if (err) {
+		free(v);
+		return -err;
+	}
 	qsort(v, n, sizeof(*v), cmp_pid);
 	*tids = v;
 	return (long)n;
 }
 
-long procfs_descendants(pid_t pid, pid_t **pids)
+long procfs_read_grow(const char *path, char **buf, size_t *cap)
 {
-	size_t n = 0, cap = 16, next = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t off = 0;
+	for (;;) {
+		if (off + 1 >= *cap) {
+			size_t ncap = *cap ? 2 * *cap : 4096;
+			char *nb = realloc(*buf, ncap);
+			if (!nb) {
+				close(fd);
+				return -ENOMEM;
+			}
+			*buf = nb;
+			*cap = ncap;
+		}
+		ssize_t r = read(fd, *buf + off, *cap - 1 - off);
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	close(fd);
+	(*buf)[off] = '\0';
+	return (long)off;
+}
+
+size_t procfs_parse_pids(const char *text, pid_t **v, size_t n, size_t *cap)
+{
+	for (const char *p = text; *p;) {
+		char *end;
+		long c = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (n == *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			*v = realloc(*v, *cap * sizeof(**v));
+		}
+		(*v)[n++] = (pid_t)c;
+		p = end;
+	}
+	return n;
+}
+
+long procfs_descendants(pid_t pid, pid_t **pids, int *err)
+{
+	size_t n = 0, cap = 16, next = 0, bufcap = 0;
 	pid_t *v = malloc(cap * sizeof(*v));
+	char *buf = NULL;
 	pid_t cur = pid;
+	*err = 0;
 	for (;;) {
 		pid_t *tids;
 		long nt = procfs_list_tasks(cur, &tids);
+		if (nt < 0 && cur == pid) {
+			free(v);
+			return nt;
+		}
+		if (nt < 0 && nt != -ENOENT && nt != -ESRCH && !*err)
+			*err = (int)nt; /* a child process not listed whole, not because it ended */
 		for (long i = 0; i < nt; i++) {
-			char path[96], buf[4096];
+			char path[96];
 			snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)cur, (int)tids[i]);
-			if (procfs_read(path, buf, sizeof(buf)) < 0)
+			/* Read whole: 800 children of six-character PIDs are more than a page. */
+			long r = procfs_read_grow(path, &buf, &bufcap);
+			if (r < 0) {
+				if (r != -ENOENT && r != -ESRCH && !*err)
+					*err = (int)r;
 				continue;
-			for (char *p = buf; *p;) {
-				char *end;
-				long c = strtol(p, &end, 10);
-				if (end == p)
-					break;
-				if (n == cap) {
-					cap *= 2;
-					v = realloc(v, cap * sizeof(*v));
-				}
-				v[n++] = (pid_t)c;
-				p = end;
 			}
+			n = procfs_parse_pids(buf, &v, n, &cap);
 		}
 		if (nt > 0)
 			free(tids);
@@ -236,6 +295,7 @@ long procfs_descendants(pid_t pid, pid_t **pids)
 			break;
 		cur = v[next++];
 	}
+	free(buf);
 	*pids = v;
 	return (long)n;
 }

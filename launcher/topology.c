@@ -1,9 +1,12 @@
 /* topology.c - hwloc: load live / XML / synthetic topologies, nodes, cores, distances, allowed sets. */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <numa.h>
 #include "topology.h"
 
@@ -224,9 +227,117 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 	return 0;
 }
 
-static int load_common(struct topo *t, const char *xml, const char *synthetic, char *cause, size_t causelen)
+/* How much of an XML file's start and end is looked at to say what is wrong with it. */
+#define XML_PEEK 4096
+
+/* The first non-blank byte of buf (after a UTF-8 byte order mark), or NULL. */
+static const char *xml_start(const char *buf, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
+		i++;
+	return i < n ? buf + i : NULL;
+}
+
+static int has_text(const char *buf, size_t n, const char *text)
+{
+	size_t k = strlen(text);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(buf + i, text, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* What hwloc would make of the file named by label, checked where that is cheap (stat, the first
+ * bytes) before hwloc reads it all: 0, or -1 with the reason in cause. A device is refused (hwloc
+ * would read /dev/zero until memory runs out); a pipe is left to hwloc. */
+static int xml_precheck(const char *path, const char *label, char *cause, size_t causelen)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		snprintf(cause, causelen, "%s: cannot open: %s", label, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(cause, causelen, "%s: is a directory (expected an hwloc XML topology, as 'lstopo FILE.xml' "
+			 "writes)", label);
+		return -1;
+	}
+	if (S_ISFIFO(st.st_mode))
+		return 0;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(cause, causelen, "%s: not a regular file (expected an hwloc XML topology, as 'lstopo "
+			 "FILE.xml' writes)", label);
+		return -1;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(cause, causelen, "%s: cannot open: %s", label, strerror(errno));
+		return -1;
+	}
+	char buf[XML_PEEK];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	int e = errno;
+	close(fd);
+	if (n < 0) {
+		snprintf(cause, causelen, "%s: cannot read: %s", label, strerror(e));
+		return -1;
+	}
+	const char *p = xml_start(buf, (size_t)n);
+	if (!p) {
+		snprintf(cause, causelen, "%s: %s (expected an hwloc XML topology, as 'lstopo FILE.xml' writes)",
+			 label, n == 0 ? "empty file" : "nothing but white space");
+		return -1;
+	}
+	if (*p != '<') {
+		snprintf(cause, causelen, "%s: not an hwloc XML topology (not XML: it does not start with '<')", label);
+		return -1;
+	}
+	return 0;
+}
+
+/* Why hwloc could not load the XML file named by label (err: its errno), said in cause. */
+static void xml_explain(const char *path, const char *label, int err, char *cause, size_t causelen)
+{
+	char head[XML_PEEK], tail[64];
+	ssize_t nh = -1, nt = -1;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		nh = read(fd, head, sizeof(head));
+		off_t at = st.st_size > (off_t)sizeof(tail) ? st.st_size - (off_t)sizeof(tail) : 0;
+		nt = pread(fd, tail, sizeof(tail), at);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (nh > 0 && !has_text(head, (size_t)nh, "<topology")) {
+		snprintf(cause, causelen, "%s: not an hwloc XML topology (no <topology> element)", label);
+		return;
+	}
+	if (nt > 0) {
+		size_t k = (size_t)nt;
+		while (k > 0 && (tail[k - 1] == ' ' || tail[k - 1] == '\t' || tail[k - 1] == '\n' || tail[k - 1] == '\r'))
+			k--;
+		if (k < 11 || memcmp(tail + k - 11, "</topology>", 11) != 0) {
+			snprintf(cause, causelen, "%s: truncated hwloc XML topology (it does not end with </topology>)",
+				 label);
+			return;
+		}
+	}
+	snprintf(cause, causelen, "%s: hwloc cannot load it as an XML topology: %s (HWLOC_XML_VERBOSE=1 says "
+		 "where)", label, strerror(err));
+}
+
+/* label: what named the XML file or synthetic description, for messages ("--topology FILE",
+ * "HWLOC_XMLFILE=FILE"); NULL for the live machine. */
+static int load_common(struct topo *t, const char *xml, const char *synthetic, const char *label, char *cause,
+		       size_t causelen)
 {
 	memset(t, 0, sizeof(*t));
+	if (xml && xml_precheck(xml, label, cause, causelen) < 0)
+		return -2;
 	if (init_quietly(&t->h) < 0) {
 		snprintf(cause, causelen, "hwloc_topology_init: %s", strerror(errno));
 		return -1;
@@ -240,41 +351,79 @@ static int load_common(struct topo *t, const char *xml, const char *synthetic, c
 	if (xml) {
 		snprintf(t->source, sizeof(t->source), "%s", xml);
 		if (hwloc_topology_set_xml(t->h, xml) < 0) {
-			snprintf(cause, causelen, "%s: cannot load as an hwloc XML topology: %s", xml,
-				 strerror(errno));
+			xml_explain(xml, label, errno, cause, causelen);
 			goto fail;
 		}
 	} else if (synthetic) {
 		snprintf(t->source, sizeof(t->source), "synthetic:%s", synthetic);
 		if (hwloc_topology_set_synthetic(t->h, synthetic) < 0) {
-			snprintf(cause, causelen, "bad synthetic topology '%s'", synthetic);
+			snprintf(cause, causelen, "%s: bad synthetic topology (expected a description such as "
+				 "'pack:2 numa:2 core:4 pu:2')", label);
 			goto fail;
 		}
 	} else {
 		snprintf(t->source, sizeof(t->source), "live");
 	}
 	if (hwloc_topology_load(t->h) < 0) {
-		snprintf(cause, causelen, "%s%shwloc_topology_load: %s", xml ? xml : "", xml ? ": " : "",
-			 strerror(errno));
+		int e = errno;
+		if (xml)
+			xml_explain(xml, label, e, cause, causelen);
+		else
+			snprintf(cause, causelen, "%s%shwloc_topology_load: %s", label ? label : "", label ? ": " : "",
+				 strerror(e));
 		goto fail;
 	}
 	t->this_system = hwloc_topology_is_thissystem(t->h);
-	if (finish_load(t, cause, causelen) < 0)
+	if (finish_load(t, cause, causelen) < 0) {
+		if (label) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", cause);
+			snprintf(cause, causelen, "%s: %s", label, why);
+		}
 		goto fail;
+	}
+	snprintf(t->label, sizeof(t->label), "%s", label ? label : "live");
 	return 0;
 fail:
 	topology_free(t);
-	return -1;
+	return label ? -2 : -1;
+}
+
+static const char *env_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
 }
 
 int topology_load(struct topo *t, const char *xml, char *cause, size_t causelen)
 {
-	return load_common(t, xml, NULL, cause, causelen);
+	char label[600];
+	if (xml) {
+		snprintf(label, sizeof(label), "--topology %s", *xml ? xml : "''");
+		return load_common(t, xml, NULL, label, cause, causelen);
+	}
+	/* hwloc's own variables, in hwloc's order, said by name: hwloc takes HWLOC_SYNTHETIC before
+	 * HWLOC_XMLFILE, after HWLOC_FSROOT and HWLOC_CPUID_PATH (left to hwloc), and falls back to the
+	 * live machine without a word where the one it takes cannot be loaded. */
+	const char *v;
+	if (env_set("HWLOC_FSROOT") || env_set("HWLOC_CPUID_PATH"))
+		return load_common(t, NULL, NULL, NULL, cause, causelen);
+	if ((v = env_set("HWLOC_SYNTHETIC"))) {
+		snprintf(label, sizeof(label), "HWLOC_SYNTHETIC=%s", v);
+		return load_common(t, NULL, v, label, cause, causelen);
+	}
+	if ((v = env_set("HWLOC_XMLFILE"))) {
+		snprintf(label, sizeof(label), "HWLOC_XMLFILE=%s", v);
+		return load_common(t, v, NULL, label, cause, causelen);
+	}
+	return load_common(t, NULL, NULL, NULL, cause, causelen);
 }
 
 int topology_load_synthetic(struct topo *t, const char *desc, char *cause, size_t causelen)
 {
-	return load_common(t, NULL, desc, cause, causelen);
+	char label[600];
+	snprintf(label, sizeof(label), "synthetic topology '%s'", desc);
+	return load_common(t, NULL, desc, label, cause, causelen);
 }
 
 void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bitmap_t nodes)

@@ -27,7 +27,7 @@ if [ $# -ge 2 ] && command -v taskset >/dev/null 2>&1; then
 	expect_rc 2 "--strict refuses a policy planned elsewhere"
 	expect_out_nomatch STARTED "--strict: nothing launched"
 	expect_err_match "strict: not re-planned" "--strict says why"
-	printf '[placement]\nstrict = yes\n' >>"$T/p.ini"
+	sed -i 's/^strict = no$/strict = yes/' "$T/p.ini"; grep -q '^strict = yes' "$T/p.ini" && ok 'plan --ini writes strict' || not_ok 'plan --ini writes strict'
 	run taskset -c "$b" "$NUMARUN" -p "$T/p.ini" -- true
 	expect_rc 2 "strict = yes in [placement] does the same"
 	run taskset -c "$b" "$NUMARUN" plan -p "$T/p.ini" -- true

@@ -241,6 +241,95 @@ static void test_rate_limit(void **state)
 	assert_int_equal(tick(&b, NULL), 2);
 }
 
+/* The limit holds for any max_moves_per_minute: past 256 a minute too (a fixed ring of 256 counted no
+ * more than 256, and let every candidate through). */
+static void test_rate_limit_past_256(void **state)
+{
+	(void)state;
+	enum { N = 1500 };
+	struct bal_config c;
+	struct bal_world w;
+	unsigned slots[2] = {N, 0};
+	struct bal_thread *th = calloc(N, sizeof(*th));
+	struct bal_action *act = calloc(N, sizeof(*act));
+	memset(&c, 0, sizeof(c));
+	memset(&w, 0, sizeof(w));
+	c.threshold = 0.3;
+	c.sustain = 1;
+	c.settle = 3;
+	c.refresh_ticks = 3;
+	c.max_moves_per_min = 1000;
+	c.mode = BAL_MODE_MOVE;
+	w.nnodes = 2;
+	w.free_slots = slots;
+	w.scan_seq = -1;
+	for (size_t i = 0; i < N; i++) {
+		balance_thread_init(&th[i], (pid_t)(1000 + i));
+		th[i].present = th[i].busy = th[i].movable = 1;
+		th[i].node = 1;
+		th[i].best_node = 0;
+		th[i].remote = 0.9;
+	}
+	int conv;
+	size_t moved = 0;
+	for (int t = 0; t < 30; t++) {
+		moved += balance_decide(&c, &w, th, N, act, N, &conv);
+		w.tick++;
+		w.now += 1.0;
+	}
+	assert_int_equal(moved, 1000);
+	assert_int_equal(balance_recent_moves(&w), 1000);
+	assert_int_equal(slots[0], N - 1000);
+	/* A minute after the first moves, the rest. */
+	w.now += 31;
+	size_t more = balance_decide(&c, &w, th, N, act, N, &conv);
+	assert_int_equal(more, N - 1000);
+	assert_int_equal(balance_recent_moves(&w), N - 1000);
+	balance_world_free(&w);
+	free(th);
+	free(act);
+}
+
+/* A thread that would bounce back to the node it was moved from is frozen, not swapped back as the other
+ * half of another thread's swap; and nothing is done to it from then on. */
+static void test_no_swap_round_the_freeze(void **state)
+{
+	(void)state;
+	struct bed b;
+	bed_init(&b, 2, 0);
+	size_t a = add(&b, 1, 0, 0.95); /* wants node 0, leads (the worse) */
+	size_t o = add(&b, 0, 1, 0.8);  /* moved here from node 1, its memory followed it: a bounce */
+	b.th[o].moved_from = 1;
+	b.th[o].moves = 1;
+	size_t na = 0;
+	for (int i = 0; i < 3; i++)
+		na = tick(&b, NULL);
+	int froze = 0;
+	for (size_t k = 0; k < na; k++) {
+		assert_int_not_equal(b.act[k].kind, BAL_SWAP);
+		if (b.act[k].kind == BAL_FREEZE) {
+			assert_int_equal(b.act[k].a, o);
+			froze = 1;
+		}
+	}
+	assert_true(froze);
+	assert_true(b.th[o].frozen);
+	assert_int_equal(b.th[o].node, 0);
+	assert_int_equal(b.th[o].moves, 1);
+	/* Later ticks: still no action that names it, as either thread. */
+	for (int i = 0; i < 20; i++) {
+		na = tick(&b, NULL);
+		for (size_t k = 0; k < na; k++) {
+			assert_int_not_equal(b.act[k].a, o);
+			if (b.act[k].kind == BAL_SWAP)
+				assert_int_not_equal(b.act[k].b, o);
+		}
+	}
+	assert_int_equal(b.th[o].node, 0);
+	assert_int_equal(b.th[a].node, 1);
+	balance_world_free(&b.w);
+}
+
 static void test_thread_exits_mid_sample(void **state)
 {
 	(void)state;
@@ -479,6 +568,8 @@ int main(void)
 		cmocka_unit_test(test_refresh_gives_up_waiting_for_a_slow_scan),
 		cmocka_unit_test(test_bounce_freezes),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_rate_limit_past_256),
+		cmocka_unit_test(test_no_swap_round_the_freeze),
 		cmocka_unit_test(test_thread_exits_mid_sample),
 		cmocka_unit_test(test_convergence),
 		cmocka_unit_test(test_unpinned_thread_gets_memory),

@@ -6,6 +6,24 @@
 #include "testutil.h"
 #include "cli.h"
 
+/* The bits of opts.set: one per policy key an option set. */
+#define SET_NODES cli_key_bit("placement", "nodes")
+#define SET_CPUS cli_key_bit("placement", "cpus")
+#define SET_CPU_LIST cli_key_bit("placement", "cpu_list")
+#define SET_STRATEGY cli_key_bit("placement", "strategy")
+#define SET_SMT cli_key_bit("placement", "smt")
+#define SET_STRICT cli_key_bit("placement", "strict")
+#define SET_MEM (cli_key_bit("memory", "policy") | cli_key_bit("memory", "nodes"))
+#define SET_BALANCING cli_key_bit("memory", "balancing")
+#define SET_GOMAXPROCS cli_key_bit("runtime", "gomaxprocs")
+#define SET_OMP cli_key_bit("runtime", "omp_num_threads")
+#define SET_GOMEMLIMIT cli_key_bit("runtime", "gomemlimit")
+#define SET_MONITOR cli_key_bit("monitor", "enabled")
+#define SET_INTERVAL cli_key_bit("monitor", "interval")
+#define SET_SOURCE cli_key_bit("monitor", "source")
+#define SET_ACTION cli_key_bit("monitor", "action")
+#define SET_THREADS cli_key_bit("threads", "placement")
+
 /* A writable, NULL-terminated argv built from string literals. */
 struct args {
 	int argc;
@@ -393,7 +411,7 @@ static void test_opt_balancing_gomemlimit(void **state)
 		freeargs(a);
 	}
 	struct args *a = ARGS("--balancing=maybe", "prog");
-	parse_err(a, "--balancing: bad value 'maybe' for 'balancing' (expected auto, yes or no)");
+	parse_err(a, "--balancing: bad value 'maybe' (expected auto, yes or no)");
 	freeargs(a);
 	struct opts o;
 	struct policy p;
@@ -408,7 +426,7 @@ static void test_opt_balancing_gomemlimit(void **state)
 	cli_free(&o);
 	freeargs(a);
 	a = ARGS("--gomemlimit", "lots", "prog");
-	parse_err(a, "--gomemlimit: bad value 'lots' for 'gomemlimit' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
+	parse_err(a, "--gomemlimit: bad value 'lots' (expected auto, keep, off or a size from 1MiB, such as 512MiB or 2GiB)");
 	freeargs(a);
 }
 
@@ -568,10 +586,10 @@ static void test_err_unknown_option(void **state)
 	freeargs(a);
 	/* An abbreviation of several long options is ambiguous, not unknown; of one, it is that option. */
 	a = ARGS("--p", "prog");
-	parse_err(a, "option '--p' is ambiguous (--physcpubind, --preferred, --placement, --policy)");
+	parse_err(a, "option '--p' is ambiguous (--physcpubind, --placement, --preferred, --policy)");
 	freeargs(a);
 	a = ARGS("--s=1", "prog");
-	parse_err(a, "option '--s' is ambiguous (--strict, --signal-group, --save-policy, --source, --smt)");
+	parse_err(a, "option '--s' is ambiguous (--smt, --strict, --source, --signal-group, --save-policy)");
 	freeargs(a);
 }
 
@@ -628,13 +646,13 @@ static void test_err_bad_list(void **state)
 {
 	(void)state;
 	struct args *a = ARGS("-N", "x", "prog");
-	parse_err(a, "--cpunodebind: 'x' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)");
+	parse_err(a, "--cpunodebind: bad value 'x' (expected auto or a list such as 0-3,8, all, !LIST or +LIST)");
 	freeargs(a);
 	a = ARGS("-C", "", "prog");
-	parse_err(a, "--physcpubind: '' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)");
+	parse_err(a, "--physcpubind: empty value (expected a list such as 0-3,8, all, !LIST or +LIST)");
 	freeargs(a);
 	a = ARGS("-i", "nodes", "prog");
-	parse_err(a, "--interleave: 'nodes' is not a list (expected e.g. 0-3,8, all, !1 or +0-1)");
+	parse_err(a, "--interleave: bad value 'nodes' (expected plan or a list such as 0-3,8, all, !LIST or +LIST)");
 	freeargs(a);
 }
 
@@ -642,15 +660,15 @@ static void test_err_bad_values(void **state)
 {
 	(void)state;
 	struct args *a = ARGS("--cpus", "lots", "prog");
-	parse_err(a, "--cpus: bad value 'lots' for 'cpus' (expected all, a count such as 8, a share such as 50%, "
+	parse_err(a, "--cpus: bad value 'lots' (expected all, a count such as 8, a share such as 50%, "
 		     "or nodes such as '1 node' or '0.5 node')");
 	freeargs(a);
 	a = ARGS("-c", "0", "prog");
-	parse_err(a, "--cpus: bad value '0' for 'cpus' (expected all, a count such as 8, a share such as 50%, "
+	parse_err(a, "--cpus: bad value '0' (expected all, a count such as 8, a share such as 50%, "
 		     "or nodes such as '1 node' or '0.5 node')");
 	freeargs(a);
 	a = ARGS("--placement", "tight", "prog");
-	parse_err(a, "--placement: bad value 'tight' for 'strategy' (expected compact or spread)");
+	parse_err(a, "--placement: bad value 'tight' (expected compact or spread)");
 	freeargs(a);
 	a = ARGS("--smt", "2", "prog");
 	parse_err(a, "--smt: bad value '2' (expected yes or no)");

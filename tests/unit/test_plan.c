@@ -243,12 +243,20 @@ static void test_explicit_nodes(void **state)
 static void test_explicit_cpu_list(void **state)
 {
 	struct fixture *f = *state;
-	f->p.cpu_list = strdup("3,0,5");
+	f->p.cpu_list = strdup("3,0,5,0");
 	ok_plan(f);
-	/* whole cores first: 0 (core 0), then the siblings 3 and 5. */
-	unsigned want[] = {0, 3, 5};
+	/* an explicit list is used in its order (plan --ini writes the plan's order so) */
+	unsigned want[] = {3, 0, 5};
 	assert_order(&f->pl, want, 3);
 	assert_string_equal(tu_list(f->pl.cpu_nodes), "0");
+	plan_free(&f->pl);
+	free(f->p.cpu_list);
+	/* a set is ordered by numarun: whole cores first (0 and 2 are cores 0 and 1, then their siblings) */
+	f->p.cpu_list = strdup("!4-31");
+	ok_plan(f);
+	unsigned want2[] = {0, 2, 1, 3};
+	assert_order(&f->pl, want2, 4);
+	plan_free(&f->pl);
 	free(f->p.cpu_list);
 	f->p.cpu_list = strdup("40");
 	bad_plan(f, "CPU 40 does not exist");

@@ -278,12 +278,12 @@ static void test_err_bad_values(void **state)
 {
 	(void)state;
 	load_err("[placement]\nnodes = x\n",
-		 "p.ini:2: bad value 'x' for 'nodes' (expected auto, all or a list such as 0-1)");
+		 "p.ini:2: bad value 'x' for 'nodes' (expected auto or a list such as 0-3,8, all, !LIST or +LIST)");
 	load_err("[placement]\ncpus = lots\n",
 		 "p.ini:2: bad value 'lots' for 'cpus' (expected all, a count such as 8, a share such as 50%, "
 		 "or nodes such as '1 node' or '0.5 node')");
 	load_err("[placement]\ncpu_list = first\n",
-		 "p.ini:2: bad value 'first' for 'cpu_list' (expected all or a list such as 0-3,8)");
+		 "p.ini:2: bad value 'first' for 'cpu_list' (expected a list such as 0-3,8, all, !LIST or +LIST)");
 	load_err("[placement]\nstrategy = tight\n",
 		 "p.ini:2: bad value 'tight' for 'strategy' (expected compact or spread)");
 	load_err("[placement]\nsmt = maybe\n", "p.ini:2: bad value 'maybe' for 'smt' (expected yes or no)");
@@ -291,7 +291,7 @@ static void test_err_bad_values(void **state)
 		 "p.ini:2: bad value 'interleaved' for 'policy' (expected local, bind, interleave, preferred or "
 		 "default)");
 	load_err("[memory]\nnodes = near\n",
-		 "p.ini:2: bad value 'near' for 'nodes' (expected plan, all or a list such as 0-1)");
+		 "p.ini:2: bad value 'near' for 'nodes' (expected plan or a list such as 0-3,8, all, !LIST or +LIST)");
 	load_err("[memory]\ninclude_cpuless = sometimes\n",
 		 "p.ini:2: bad value 'sometimes' for 'include_cpuless' (expected yes or no)");
 	load_err("[runtime]\ngomaxprocs = many\n",
@@ -351,7 +351,9 @@ static void test_err_syntax(void **state)
 	(void)state;
 	load_err("[placement]\nsmt = no\njust some words\n",
 		 "p.ini:3: syntax error (expected [section] or key = value)");
-	load_err("[placement\n", "p.ini:1: syntax error (expected [section] or key = value)");
+	load_err("[placement\n", "p.ini:1: unclosed section header '[placement' (expected [section])");
+	/* an unclosed header is blamed on its own line, not the next one */
+	load_err("[placement\nnodes = 0\n", "p.ini:1: unclosed section header '[placement' (expected [section])");
 }
 
 static void test_err_line_too_long(void **state)
@@ -365,7 +367,7 @@ static void test_err_line_too_long(void **state)
 	size_t off = strlen(text);
 	memset(text + off, 'v', n);
 	strcpy(text + off + n, "\nB = 2\n");
-	load_err(text, "p.ini:3: line too long (at most 198 characters)");
+	load_err(text, "p.ini:3: line too long (at most 198 characters; continue a long value on the next line with ' \\')");
 	/* The longest line that fits is accepted, with or without a final newline. */
 	strcpy(text, "[env]\nL = ");
 	off = strlen(text);
@@ -453,7 +455,7 @@ static void test_load_file_line_too_long(void **state)
 	policy_init(&p);
 	assert_int_equal(policy_load(&p, path, cause, sizeof(cause)), -1);
 	char want[600];
-	snprintf(want, sizeof(want), "%s:2: line too long (at most 198 characters)", path);
+	snprintf(want, sizeof(want), "%s:2: line too long (at most 198 characters; continue a long value on the next line with ' \\')", path);
 	assert_string_equal(cause, want);
 	policy_free(&p);
 	tu_rmrf(dir);
@@ -669,7 +671,7 @@ static void test_resident_errors(void **state)
 	load_err("[monitor]\nthreshold = 130%\n", "p.ini:2: bad value '130%' for 'threshold' (expected a share such as 30% or 0.3)");
 	load_err("[monitor]\nsource = magic\n", "p.ini:2: bad value 'magic' for 'source' (expected auto, pmu, faults or pages)");
 	load_err("[monitor]\naction = jump\n", "p.ini:2: bad value 'jump' for 'action' (expected move, migrate or none)");
-	load_err("[monitor]\nsustain = 0\n", "p.ini:2: bad value '0' for 'sustain' (expected a positive count)");
+	load_err("[monitor]\nsustain = 0\n", "p.ini:2: bad value '0' for 'sustain' (expected a count from 1 to 100000)");
 	load_err("[monitor]\nintervall = 1s\n", "p.ini:2: unknown key 'intervall' in [monitor]");
 	load_err("[threads]\nplacement = round\n", "p.ini:2: bad value 'round' for 'placement' (expected none, spread or compact)");
 	load_err("[threads]\nnode.w* = x\n", "p.ini:2: bad value 'x' for 'node.w*' (expected nodes such as 0 or 0-1)");

@@ -143,7 +143,9 @@ static void test_descendants_real(void **state)
 		free(pids);
 		pids = NULL;
 		usleep(10000);
-		n = procfs_descendants(getpid(), &pids);
+		int err;
+		n = procfs_descendants(getpid(), &pids, &err);
+		assert_int_equal(err, 0);
 	}
 	assert_int_equal(n, 2);
 	assert_int_equal(pids[0], child);
@@ -151,6 +153,92 @@ static void test_descendants_real(void **state)
 	kill(pids[1], SIGKILL);
 	free(pids);
 	waitpid(child, NULL, 0);
+}
+
+/* More children than a page of their PIDs holds: the children file is read whole (it was cut at 4 KiB,
+ * 682 of 800 five-digit PIDs). */
+static void test_descendants_many(void **state)
+{
+	(void)state;
+	enum { N = 900 };
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	static pid_t kids[N];
+	int made = 0;
+	for (; made < N; made++) {
+		pid_t c = fork();
+		if (c < 0)
+			break;
+		if (c == 0) {
+			char b;
+			close(fds[1]);
+			while (read(fds[0], &b, 1) < 0)
+				;
+			_exit(0);
+		}
+		kids[made] = c;
+	}
+	close(fds[0]);
+	pid_t *pids = NULL;
+	int err = 0;
+	long n = made == N ? procfs_descendants(getpid(), &pids, &err) : -1;
+	close(fds[1]); /* every child reads end-of-file and exits */
+	for (int i = 0; i < made; i++)
+		waitpid(kids[i], NULL, 0);
+	if (made < N) {
+		free(pids);
+		skip(); /* no room for that many processes here */
+	}
+	assert_int_equal(err, 0);
+	assert_int_equal(n, N);
+	size_t len = 0;
+	for (long i = 0; i < n; i++)
+		len += (size_t)snprintf(NULL, 0, "%d ", (int)pids[i]);
+	assert_true(len > 4096); /* the case that was cut */
+	free(pids);
+}
+
+/* The parser of a children file, fed more than a page. */
+static void test_parse_pids(void **state)
+{
+	(void)state;
+	char *text = malloc(20000);
+	size_t off = 0;
+	for (int i = 0; i < 1500; i++)
+		off += (size_t)sprintf(text + off, "%d ", 30000 + i);
+	pid_t *v = NULL;
+	size_t cap = 0;
+	size_t n = procfs_parse_pids(text, &v, 0, &cap);
+	assert_int_equal(n, 1500);
+	assert_int_equal(v[0], 30000);
+	assert_int_equal(v[1499], 31499);
+	n = procfs_parse_pids("7 8\n", &v, n, &cap); /* appends */
+	assert_int_equal(n, 1502);
+	assert_int_equal(v[1501], 8);
+	assert_int_equal(procfs_parse_pids("", &v, 0, &cap), 0);
+	free(v);
+	free(text);
+}
+
+static void test_read_grow(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir(), path[4096];
+	char *big = malloc(10001);
+	memset(big, 'x', 10000);
+	big[10000] = '\0';
+	tu_write(dir, "big", big);
+	snprintf(path, sizeof(path), "%s/big", dir);
+	char *buf = NULL;
+	size_t cap = 0;
+	assert_int_equal(procfs_read_grow(path, &buf, &cap), 10000);
+	assert_int_equal(strlen(buf), 10000);
+	assert_true(cap > 10000);
+	assert_int_equal(procfs_read_grow("/proc/self/nonexistent", &buf, &cap), -ENOENT);
+	free(buf);
+	free(big);
+	tu_rmrf(dir);
+	free(dir);
 }
 
 static void test_read(void **state)
@@ -177,6 +265,9 @@ int main(void)
 		cmocka_unit_test(test_numa_maps),
 		cmocka_unit_test(test_list_tasks_real),
 		cmocka_unit_test(test_descendants_real),
+		cmocka_unit_test(test_descendants_many),
+		cmocka_unit_test(test_parse_pids),
+		cmocka_unit_test(test_read_grow),
 		cmocka_unit_test(test_read),
 	};
 	return cmocka_run_group_tests_name("procfs", tests, NULL, NULL);

@@ -381,6 +381,63 @@ static void test_v1_xml_and_hybrid(void **state)
 	topology_free(&t);
 }
 
+/* topology_load of a file that is not a topology: -2, and a cause that names the file and says why. */
+static void expect_refused(const char *xml, const char *want)
+{
+	struct topo t;
+	char cause[1024] = "";
+	assert_int_equal(topology_load(&t, xml, cause, sizeof(cause)), -2);
+	if (!strstr(cause, want))
+		fail_msg("cause '%s' does not contain '%s'", cause, want);
+}
+
+static void test_bad_xml_files(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir(), path[1024], want[1100];
+	struct { const char *name, *text, *why; } cases[] = {
+		{"empty.xml", "", "empty file"},
+		{"blank.xml", " \n\t\n", "nothing but white space"},
+		{"junk.xml", "hello\n", "not an hwloc XML topology (not XML"},
+		{"page.xml", "<?xml version=\"1.0\"?>\n<html/>\n", "not an hwloc XML topology (no <topology>"},
+		{"trunc.xml", "<?xml version=\"1.0\"?>\n<topology version=\"2.0\">\n<object type=\"Machine\"",
+		 "truncated hwloc XML topology"},
+		{"sub/d.xml/x", "", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tu_write(dir, cases[i].name, cases[i].text);
+		if (!cases[i].why)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, cases[i].name);
+		snprintf(want, sizeof(want), "--topology %s: %s", path, cases[i].why);
+		expect_refused(path, want);
+	}
+	snprintf(path, sizeof(path), "%s/sub/d.xml", dir);
+	snprintf(want, sizeof(want), "--topology %s: is a directory", path);
+	expect_refused(path, want);
+	snprintf(path, sizeof(path), "%s/missing.xml", dir);
+	snprintf(want, sizeof(want), "--topology %s: cannot open: No such file or directory", path);
+	expect_refused(path, want);
+	expect_refused("/dev/zero", "--topology /dev/zero: not a regular file");
+	expect_refused("", "--topology '': cannot open: No such file or directory");
+
+	/* hwloc's variables are said by name, and not replaced by the live machine. */
+	snprintf(path, sizeof(path), "%s/junk.xml", dir);
+	setenv("HWLOC_XMLFILE", path, 1);
+	snprintf(want, sizeof(want), "HWLOC_XMLFILE=%s: not an hwloc XML topology", path);
+	expect_refused(NULL, want);
+	snprintf(path, sizeof(path), "%s/missing.xml", dir);
+	setenv("HWLOC_XMLFILE", path, 1);
+	snprintf(want, sizeof(want), "HWLOC_XMLFILE=%s: cannot open: No such file or directory", path);
+	expect_refused(NULL, want);
+	setenv("HWLOC_SYNTHETIC", "junk", 1);
+	expect_refused(NULL, "HWLOC_SYNTHETIC=junk: bad synthetic topology");
+	unsetenv("HWLOC_SYNTHETIC");
+	unsetenv("HWLOC_XMLFILE");
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_smt4_order),
 		cmocka_unit_test(test_large_synthetic_groups),
 		cmocka_unit_test(test_v1_xml_and_hybrid),
+		cmocka_unit_test(test_bad_xml_files),
 	};
 	return cmocka_run_group_tests_name("topologies", tests, NULL, NULL);
 }
