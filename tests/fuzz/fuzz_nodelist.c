@@ -1,5 +1,7 @@
-/* fuzz_nodelist.c - the CPU and node list parser (nodelist_parse, nodelist_parse_plain) and its writer. */
+/* fuzz_nodelist.c - the CPU and node list parser (nodelist_parse, nodelist_parse_plain, nodelist_check), a
+ * plain list's own order (nodelist_written_order) and the writers (nodelist_format, nodelist_format_order). */
 #include "config.h"
+#include <ctype.h>
 #include <hwloc.h>
 #include "fuzz.h"
 #include "nodelist.h"
@@ -81,6 +83,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	} else {
 		FUZZ_CHECK(memchr(cause, '\0', sizeof(cause)) != NULL);
+	}
+
+	/* The syntax check without a set: whatever parses (but !all, which selects nothing) passes it. */
+	char cause2[256];
+	memset(cause2, 'x', sizeof(cause2));
+	int checked = nodelist_check(s, cause2, sizeof(cause2));
+	FUZZ_CHECK(checked == 0 || memchr(cause2, '\0', sizeof(cause2)) != NULL);
+	if (!isspace((unsigned char)*s) && strcmp(s, "!all") != 0 &&
+	    nodelist_parse(s, allowed, out, cause, sizeof(cause)) == 0)
+		FUZZ_CHECK(checked == 0);
+
+	/* A plain list's own order: each member of the wanted set once, written back as the same set. */
+	if (nodelist_parse_plain(s, out, cause, sizeof(cause)) == 0) {
+		static unsigned order[NODELIST_MAX_INDEX + 1];
+		unsigned max = 1 + (unsigned)hwloc_bitmap_weight(allowed);
+		int n = nodelist_written_order(s, allowed, order, max);
+		hwloc_bitmap_t both = hwloc_bitmap_alloc(), seen = hwloc_bitmap_alloc();
+		hwloc_bitmap_and(both, out, allowed);
+		FUZZ_CHECK(n >= 0 && (unsigned)n <= max);
+		FUZZ_CHECK(!*s || n == hwloc_bitmap_weight(both));
+		for (int i = 0; i < n; i++) {
+			FUZZ_CHECK(hwloc_bitmap_isset(both, order[i]) && !hwloc_bitmap_isset(seen, order[i]));
+			hwloc_bitmap_set(seen, order[i]);
+		}
+		nodelist_format_order(order, (unsigned)n, out_buf, sizeof(out_buf));
+		if (n) {
+			FUZZ_CHECK(nodelist_parse_plain(out_buf, both, cause, sizeof(cause)) == 0);
+			FUZZ_CHECK(hwloc_bitmap_isequal(both, seen));
+			FUZZ_CHECK(nodelist_written_order(out_buf, seen, order, max) == n);
+		} else {
+			FUZZ_CHECK(strcmp(out_buf, "none") == 0);
+		}
+		hwloc_bitmap_free(both);
+		hwloc_bitmap_free(seen);
 	}
 
 	free(s);

@@ -1,5 +1,6 @@
 /* fuzz_proc.c - the parsers of /proc text: task sched, stat and schedstat (procfs.c), numa_maps (procfs.c,
- * as source.c reads it) and the remote share computed from it, cpuinfo (source.c), status (privs.c). */
+ * as source.c reads it) and the remote share computed from it, children (procfs_parse_pids), cpuinfo
+ * (source.c), status (privs.c). */
 #include "config.h"
 #include "fuzz.h"
 #include "privs.h"
@@ -55,6 +56,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(remote >= 0.0 && remote <= 1.0);
 		FUZZ_CHECK(total == 0 || best >= 0);
 	}
+
+	/* A children file: PIDs appended to what is there, the array grown. */
+	pid_t *pids = NULL;
+	size_t cap = 0, n1 = procfs_parse_pids(text, &pids, 0, &cap);
+	FUZZ_CHECK(n1 <= cap);
+	size_t n2 = procfs_parse_pids(text, &pids, n1, &cap);
+	FUZZ_CHECK(n2 == 2 * n1 && n2 <= cap);
+	for (size_t i = 0; i < n1; i++)
+		FUZZ_CHECK(pids[i] == pids[n1 + i]);
+	free(pids);
 
 	char vendor[64];
 	int family;
