@@ -39,4 +39,12 @@ int cgroup_parse_cpu_max(const char *text, long long *quota, long long *period);
  */
 int cgroup_parse_mem_max(const char *text, unsigned long long *bytes);
 
+/* One line of /proc/self/mountinfo: is it the mount of the v2 hierarchy (v2), or of the v1 hierarchy whose
+ * super options name ctrl? Then 1, with its mount point in mnt and the root of the hierarchy it shows in
+ * mroot; else 0. */
+int cgroup_parse_mount_line(const char *line, int v2, const char *ctrl, char *mnt, size_t mntlen, char *mroot,
+			    size_t mrootlen);
+/* One line of /proc/self/cgroup ("ID:controllers:path", cut in place): 2 for the v2 hierarchy, 1 for a v1
+ * hierarchy holding ctrl, 0 otherwise; *path set for 1 and 2. */
+int cgroup_parse_cgroup_line(char *line, const char *ctrl, const char **path);
 #endif

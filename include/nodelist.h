@@ -13,7 +13,8 @@
  * Parse a numactl-style list into out: "all" (the allowed set), "0-3,8" (OS indexes, via hwloc's list
  * parser), "!LIST" (the allowed set minus LIST), "+LIST" (indexes relative to the allowed set: "+0-1" is
  * its first two members). Indexes above NODELIST_MAX_INDEX and malformed elements ("1-", "1-2-3", "5-3")
- * are refused. No check against what exists: the planner does that, with context.
+ * are refused. No check against what exists: the planner does that, with context. allowed may be NULL,
+ * where only plain lists are taken.
  * Returns 0, or -1 with a reason in cause.
  */
 int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t out, char *cause,

@@ -34,6 +34,9 @@ struct privs_need {
 
 /* Read our capability sets and seccomp mode. */
 void privs_read(struct privs *pv);
+/* The Seccomp:, NoNewPrivs: and Cap*: lines of /proc/<pid>/status text into pv (absent ones: -1 for
+ * seccomp, 0 otherwise). */
+void privs_parse_status(const char *text, struct privs *pv);
 /* Another process's permitted capability set; all bits when it cannot be read. */
 uint64_t privs_permitted_of(pid_t pid);
 /* "CAP_SYS_NICE" (libcap's name upper-cased), into buf. */

@@ -22,6 +22,9 @@ struct target_info {
 
 /* Read a command's ELF for Go build info. Returns 0 (ti->is_go 0 for other files) or -errno. */
 int runtime_inspect(const char *path, struct target_info *ti);
+/* The same for a file's bytes already in memory (img, size): the .go.buildinfo section through the ELF
+ * section headers, else the blob where a stripped binary keeps it. Never reads outside img. */
+void runtime_inspect_image(const unsigned char *img, size_t size, struct target_info *ti);
 /*
  * Find the Go version and build settings in a file's bytes: the .go.buildinfo blob. Go >= 1.18 stores the
  * version inline (uvarint length, bytes), then the module info the same way, wrapped in 16-byte sentinels

@@ -56,6 +56,8 @@ void source_free(struct source *s);
 /* The same, with the best node chosen among the nodes best_in marks (NULL: any). */
 unsigned long source_share_in(const unsigned long *per_node, unsigned maxnode, int node, const unsigned char *best_in,
 			      double *remote, int *best);
+/* The first CPU's vendor_id ("" when absent) and cpu family (-1) from /proc/cpuinfo text. */
+void source_parse_cpuinfo(const char *text, char *vendor, size_t len, int *family);
 /* Remote share and best node from per-node counts (pure). Returns the total. */
 unsigned long source_share(const unsigned long *per_node, unsigned maxnode, int node, double *remote, int *best);
 

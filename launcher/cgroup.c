@@ -135,6 +135,36 @@ static int has_token(const char *list, const char *tok)
 	return 0;
 }
 
+int cgroup_parse_mount_line(const char *line, int v2, const char *ctrl, char *mnt, size_t mntlen, char *mroot,
+			    size_t mrootlen)
+{
+	char r[PATH_MAX], mp[PATH_MAX], fstype[64], super[1024];
+	const char *dash = strstr(line, " - ");
+	if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", r, mp) != 2 ||
+	    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
+		return 0;
+	if (v2 ? strcmp(fstype, "cgroup2") != 0 : (strcmp(fstype, "cgroup") != 0 || !has_token(super, ctrl)))
+		return 0;
+	snprintf(mnt, mntlen, "%s", mp);
+	snprintf(mroot, mrootlen, "%s", r);
+	return 1;
+}
+
+int cgroup_parse_cgroup_line(char *line, const char *ctrl, const char **path)
+{
+	line[strcspn(line, "\n")] = '\0';
+	char *c1 = strchr(line, ':');
+	char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2)
+		return 0;
+	*c1 = *c2 = '\0';
+	const char *ctrls = c1 + 1;
+	*path = c2 + 1;
+	if (strcmp(line, "0") == 0 && *ctrls == '\0')
+		return 2;
+	return has_token(ctrls, ctrl) ? 1 : 0;
+}
+
 /* Find the mount of a cgroup hierarchy: v2, or the v1 one whose super options name ctrl. */
 static int find_mount(const char *root, int v2, const char *ctrl, char *mnt, size_t mntlen, char *mroot,
 		      size_t mrootlen)
@@ -146,15 +176,7 @@ static int find_mount(const char *root, int v2, const char *ctrl, char *mnt, siz
 		return -errno;
 	int found = -ENOENT;
 	while (fgets(line, sizeof(line), f)) {
-		char r[PATH_MAX], mp[PATH_MAX], fstype[64], super[1024];
-		char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", r, mp) != 2 ||
-		    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
-			continue;
-		if (v2 ? strcmp(fstype, "cgroup2") == 0
-		       : (strcmp(fstype, "cgroup") == 0 && has_token(super, ctrl))) {
-			snprintf(mnt, mntlen, "%s", mp);
-			snprintf(mroot, mrootlen, "%s", r);
+		if (cgroup_parse_mount_line(line, v2, ctrl, mnt, mntlen, mroot, mrootlen)) {
 			found = 0;
 			break;
 		}
@@ -174,16 +196,11 @@ static int locate(const char *root, const char *ctrl, struct cg_loc *v1, struct 
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
+		const char *cg;
+		int kind = cgroup_parse_cgroup_line(line, ctrl, &cg);
+		if (!kind)
 			continue;
-		*c1 = *c2 = '\0';
-		const char *ctrls = c1 + 1, *cg = c2 + 1;
-		int is_v2 = strcmp(line, "0") == 0 && *ctrls == '\0';
-		if (!is_v2 && !has_token(ctrls, ctrl))
-			continue;
+		int is_v2 = kind == 2;
 		struct cg_loc *l = is_v2 ? v2 : v1;
 		if (l->listed)
 			continue;

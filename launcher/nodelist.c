@@ -84,6 +84,11 @@ int nodelist_parse(const char *s, hwloc_const_bitmap_t allowed, hwloc_bitmap_t o
 		relative = 1;
 		body++;
 	}
+	if (!allowed && (invert || relative || strcmp(body, "all") == 0)) {
+		/* No allowed set to take these against (a list the kernel wrote is plain). */
+		snprintf(cause, causelen, "'%s': all, ! and + need an allowed set; expected a plain list here", s);
+		return -1;
+	}
 	if (strcmp(body, "all") == 0) {
 		if (relative) {
 			snprintf(cause, causelen, "'%s': '+' cannot be combined with 'all'", s);

@@ -26,6 +26,17 @@ static int status_int(const char *text, const char *key, int dflt)
 	return p ? atoi(p + strlen(key)) : dflt;
 }
 
+void privs_parse_status(const char *text, struct privs *pv)
+{
+	pv->seccomp = status_int(text, "\nSeccomp:", -1);
+	pv->no_new_privs = status_int(text, "\nNoNewPrivs:", 0);
+	pv->inh = status_hex(text, "\nCapInh:");
+	pv->prm = status_hex(text, "\nCapPrm:");
+	pv->eff = status_hex(text, "\nCapEff:");
+	pv->bnd = status_hex(text, "\nCapBnd:");
+	pv->amb = status_hex(text, "\nCapAmb:");
+}
+
 void privs_read(struct privs *pv)
 {
 	char buf[4096];
@@ -34,13 +45,7 @@ void privs_read(struct privs *pv)
 	if (procfs_read("/proc/self/status", buf, sizeof(buf)) < 0)
 		return;
 	pv->known = 1;
-	pv->seccomp = status_int(buf, "\nSeccomp:", -1);
-	pv->no_new_privs = status_int(buf, "\nNoNewPrivs:", 0);
-	pv->inh = status_hex(buf, "\nCapInh:");
-	pv->prm = status_hex(buf, "\nCapPrm:");
-	pv->eff = status_hex(buf, "\nCapEff:");
-	pv->bnd = status_hex(buf, "\nCapBnd:");
-	pv->amb = status_hex(buf, "\nCapAmb:");
+	privs_parse_status(buf, pv);
 	pv->last_cap = 40;
 	char lc[32];
 	if (procfs_read("/proc/sys/kernel/cap_last_cap", lc, sizeof(lc)) > 0)

@@ -168,7 +168,15 @@ int runtime_parse_buildinfo(const unsigned char *buf, size_t len, struct target_
 	return 1;
 }
 
-/* Find the .go.buildinfo section in an ELF image; NULL when there is none. */
+/* Is [off, off + size) inside an image of len bytes? Compared so that nothing wraps: a crafted offset
+ * near 2^64 must not add up to a small number. */
+static int in_image(unsigned long long off, unsigned long long size, size_t len)
+{
+	return size <= len && off <= len - size;
+}
+
+/* Find the named section in an ELF image; NULL when there is none, or when the headers point outside the
+ * image. Headers are copied out (the image need not be aligned for them). */
 static const unsigned char *elf_section(const unsigned char *img, size_t size, const char *want, size_t *len)
 {
 	if (size < EI_NIDENT || memcmp(img, ELFMAG, SELFMAG) != 0)
@@ -180,28 +188,34 @@ static const unsigned char *elf_section(const unsigned char *img, size_t size, c
 	if (img[EI_DATA] != ELFDATA2MSB)
 		return NULL;
 #endif
-#define FIND(Ehdr, Shdr)                                                                        \
-	do {                                                                                    \
-		const Ehdr *eh = (const Ehdr *)img;                                             \
-		if (size < sizeof(Ehdr) || eh->e_shoff == 0 || eh->e_shentsize != sizeof(Shdr) ||  \
-		    eh->e_shoff + (size_t)eh->e_shnum * sizeof(Shdr) > size || eh->e_shstrndx >= eh->e_shnum) \
-			return NULL;                                                            \
-		const Shdr *sh = (const Shdr *)(img + eh->e_shoff);                             \
-		const Shdr *strs = &sh[eh->e_shstrndx];                                         \
-		if (strs->sh_offset + strs->sh_size > size)                                     \
-			return NULL;                                                            \
-		for (unsigned i = 0; i < eh->e_shnum; i++) {                                     \
-			if (sh[i].sh_name >= strs->sh_size || sh[i].sh_type == SHT_NOBITS)      \
-				continue;                                                       \
-			const char *name = (const char *)img + strs->sh_offset + sh[i].sh_name; \
-			size_t maxn = strs->sh_size - sh[i].sh_name;                            \
-			if (strnlen(name, maxn) == strlen(want) && strncmp(name, want, maxn) == 0 && \
-			    sh[i].sh_offset + sh[i].sh_size <= size) {                          \
-				*len = sh[i].sh_size;                                           \
-				return img + sh[i].sh_offset;                                   \
-			}                                                                       \
-		}                                                                               \
-		return NULL;                                                                    \
+	size_t wantn = strlen(want);
+#define FIND(Ehdr, Shdr)                                                                                   \
+	do {                                                                                               \
+		Ehdr eh;                                                                                   \
+		Shdr strs, sh;                                                                             \
+		if (size < sizeof(Ehdr))                                                                   \
+			return NULL;                                                                       \
+		memcpy(&eh, img, sizeof(eh));                                                              \
+		if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Shdr) || eh.e_shstrndx >= eh.e_shnum ||    \
+		    !in_image(eh.e_shoff, (unsigned long long)eh.e_shnum * sizeof(Shdr), size))             \
+			return NULL;                                                                       \
+		const unsigned char *table = img + eh.e_shoff;                                             \
+		memcpy(&strs, table + (size_t)eh.e_shstrndx * sizeof(Shdr), sizeof(strs));                \
+		if (!in_image(strs.sh_offset, strs.sh_size, size))                                         \
+			return NULL;                                                                       \
+		for (unsigned i = 0; i < eh.e_shnum; i++) {                                                \
+			memcpy(&sh, table + (size_t)i * sizeof(Shdr), sizeof(sh));                         \
+			if (sh.sh_name >= strs.sh_size || sh.sh_type == SHT_NOBITS)                        \
+				continue;                                                                  \
+			const char *name = (const char *)img + strs.sh_offset + sh.sh_name;                \
+			size_t maxn = (size_t)(strs.sh_size - sh.sh_name);                                 \
+			if (strnlen(name, maxn) == wantn && memcmp(name, want, wantn) == 0 &&              \
+			    in_image(sh.sh_offset, sh.sh_size, size)) {                                    \
+				*len = (size_t)sh.sh_size;                                                 \
+				return img + sh.sh_offset;                                                 \
+			}                                                                                  \
+		}                                                                                          \
+		return NULL;                                                                               \
 	} while (0)
 	if (img[EI_CLASS] == ELFCLASS64)
 		FIND(Elf64_Ehdr, Elf64_Shdr);
@@ -209,6 +223,21 @@ static const unsigned char *elf_section(const unsigned char *img, size_t size, c
 		FIND(Elf32_Ehdr, Elf32_Shdr);
 #undef FIND
 	return NULL;
+}
+
+void runtime_inspect_image(const unsigned char *img, size_t size, struct target_info *ti)
+{
+	size_t len = 0;
+	const unsigned char *sec = elf_section(img, size, ".go.buildinfo", &len);
+	if (sec) {
+		runtime_parse_buildinfo(sec, len, ti);
+	} else if (size >= SELFMAG && memcmp(img, ELFMAG, SELFMAG) == 0) {
+		/* Section headers stripped: the blob is 16-byte aligned somewhere in the data. */
+		for (size_t off = 0; off + 32 <= size; off += 16)
+			if (img[off] == 0xff && memcmp(img + off, go_magic, sizeof(go_magic)) == 0 &&
+			    runtime_parse_buildinfo(img + off, size - off, ti))
+				break;
+	}
 }
 
 int runtime_inspect(const char *path, struct target_info *ti)
@@ -231,18 +260,7 @@ int runtime_inspect(const char *path, struct target_info *ti)
 	if (img == MAP_FAILED)
 		return -e;
 	ti->found = 1;
-	size_t len = 0;
-	const unsigned char *sec = elf_section(img, (size_t)st.st_size, ".go.buildinfo", &len);
-	if (sec) {
-		runtime_parse_buildinfo(sec, len, ti);
-	} else if (memcmp(img, ELFMAG, SELFMAG) == 0) {
-		/* Section headers stripped: the blob is 16-byte aligned somewhere in the data. */
-		const unsigned char *p = img;
-		for (size_t off = 0; off + 32 <= (size_t)st.st_size; off += 16)
-			if (p[off] == 0xff && memcmp(p + off, go_magic, sizeof(go_magic)) == 0 &&
-			    runtime_parse_buildinfo(p + off, (size_t)st.st_size - off, ti))
-				break;
-	}
+	runtime_inspect_image(img, (size_t)st.st_size, ti);
 	munmap(img, (size_t)st.st_size);
 	return 0;
 }

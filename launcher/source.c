@@ -46,6 +46,34 @@ unsigned long source_share(const unsigned long *per_node, unsigned maxnode, int 
 	return source_share_in(per_node, maxnode, node, NULL, remote, best);
 }
 
+/* The value after "key ...:" on the line where key first appears, or NULL when that line has no colon. */
+static const char *cpuinfo_value(const char *text, const char *key)
+{
+	const char *k = strstr(text, key);
+	if (!k)
+		return NULL;
+	const char *colon = memchr(k, ':', strcspn(k, "\n"));
+	return colon ? colon + 1 + strspn(colon + 1, " \t") : NULL;
+}
+
+void source_parse_cpuinfo(const char *text, char *vendor, size_t len, int *family)
+{
+	const char *v = cpuinfo_value(text, "vendor_id"), *f = cpuinfo_value(text, "cpu family");
+	vendor[0] = '\0';
+	*family = -1;
+	if (v && len) {
+		size_t n = strcspn(v, " \t\n");
+		if (n >= len)
+			n = len - 1;
+		memcpy(vendor, v, n);
+		vendor[n] = '\0';
+	}
+	if (f) {
+		long x = strtol(f, NULL, 10);
+		*family = x < 0 || x > 0xffff ? -1 : (int)x;
+	}
+}
+
 static long perf_open(struct source *s, unsigned long long cfg, pid_t tid)
 {
 	struct perf_event_attr a;
@@ -61,17 +89,13 @@ static long perf_open(struct source *s, unsigned long long cfg, pid_t tid)
 /* Local/remote DRAM load events of this CPU, from its vendor and family. */
 static int pmu_events(struct source *s, char *why, size_t len)
 {
-	char buf[8192], vendor[64] = "";
-	int family = -1;
+	char buf[8192], vendor[64];
+	int family;
 	if (procfs_read("/proc/cpuinfo", buf, sizeof(buf)) < 0) {
 		snprintf(why, len, "PMU: /proc/cpuinfo unreadable");
 		return -1;
 	}
-	char *v = strstr(buf, "vendor_id"), *f = strstr(buf, "cpu family");
-	if (v)
-		sscanf(strchr(v, ':') + 1, "%63s", vendor);
-	if (f)
-		family = atoi(strchr(f, ':') + 1);
+	source_parse_cpuinfo(buf, vendor, sizeof(vendor), &family);
 	s->pmu_type = PERF_TYPE_RAW;
 	if (strcmp(vendor, "GenuineIntel") == 0) {
 		s->pmu_cfg[0] = 0x01D3; /* MEM_LOAD_L3_MISS_RETIRED.LOCAL_DRAM */

@@ -108,7 +108,14 @@ run_case() {
 	# shellcheck disable=SC2086
 	(
 		cd "$dir" || exit 99
-		ulimit -v 1048576 2>/dev/null # a runaway read fails instead of taking the machine's memory
+		# a runaway read fails instead of taking the machine's memory (under ASan, whose shadow needs
+		# terabytes of address space, its allocator fails past the limit)
+		if [ -n "${NUMARUN_SANITIZERS:-}" ]; then
+			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}soft_rss_limit_mb=1024:allocator_may_return_null=1"
+			export ASAN_OPTIONS
+		else
+			ulimit -v 1048576 2>/dev/null
+		fi
 		for v in $unsets; do unset "$v"; done
 		eval "for e in $envs; do export \"\$e\"; done"
 		eval "set -- $args"

@@ -75,6 +75,7 @@ static void test_hysteresis_needs_sustain(void **state)
 	assert_int_equal(b.th[t].node, 0);
 	assert_int_equal(b.slots[0], 0);
 	assert_int_equal(b.slots[1], 2);
+	balance_world_free(&b.w);
 }
 
 static void test_idle_threads_not_judged(void **state)
@@ -88,6 +89,7 @@ static void test_idle_threads_not_judged(void **state)
 		assert_int_equal(tick(&b, NULL), 0);
 	assert_int_equal(b.th[t].above, 0);
 	assert_false(b.th[t].judged);
+	balance_world_free(&b.w);
 }
 
 static void test_no_capacity_no_partner_migrates(void **state)
@@ -104,6 +106,7 @@ static void test_no_capacity_no_partner_migrates(void **state)
 	assert_int_equal(b.act[0].from, 0);
 	assert_int_equal(b.act[0].to, 1);
 	assert_int_equal(b.th[0].node, 1);
+	balance_world_free(&b.w);
 }
 
 static void test_swap_when_full(void **state)
@@ -122,6 +125,7 @@ static void test_swap_when_full(void **state)
 	assert_int_equal(b.act[0].b, 0);
 	assert_int_equal(b.th[0].node, 0);
 	assert_int_equal(b.th[1].node, 1);
+	balance_world_free(&b.w);
 }
 
 static void test_migrate_mode(void **state)
@@ -137,6 +141,7 @@ static void test_migrate_mode(void **state)
 	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
 	assert_int_equal(b.th[0].node, 1);
 	assert_int_equal(b.slots[0], 4);
+	balance_world_free(&b.w);
 }
 
 static void test_observe_only(void **state)
@@ -149,6 +154,7 @@ static void test_observe_only(void **state)
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(tick(&b, NULL), 0);
 	assert_true(b.th[0].above >= 3);
+	balance_world_free(&b.w);
 }
 
 static void test_refresh_waits_for_scan_seq(void **state)
@@ -173,6 +179,7 @@ static void test_refresh_waits_for_scan_seq(void **state)
 	b.w.scan_seq = 12;
 	tick(&b, NULL);
 	assert_true(b.th[0].judged);
+	balance_world_free(&b.w);
 }
 
 static void test_refresh_gives_up_waiting_for_a_slow_scan(void **state)
@@ -198,6 +205,7 @@ static void test_refresh_gives_up_waiting_for_a_slow_scan(void **state)
 	for (int i = 0; i < 3 && !conv; i++)
 		tick(&b, &conv);
 	assert_true(conv);
+	balance_world_free(&b.w);
 }
 
 static void test_bounce_freezes(void **state)
@@ -221,6 +229,7 @@ static void test_bounce_freezes(void **state)
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(tick(&b, NULL), 0);
 	assert_int_equal(b.th[0].moves, 1);
+	balance_world_free(&b.w);
 }
 
 static void test_rate_limit(void **state)
@@ -239,6 +248,7 @@ static void test_rate_limit(void **state)
 		assert_int_equal(tick(&b, NULL), 0);
 	b.w.now += 10;
 	assert_int_equal(tick(&b, NULL), 2);
+	balance_world_free(&b.w);
 }
 
 /* The limit holds for any max_moves_per_minute: past 256 a minute too (a fixed ring of 256 counted no
@@ -328,6 +338,7 @@ static void test_no_swap_round_the_freeze(void **state)
 	assert_int_equal(b.th[o].node, 0);
 	assert_int_equal(b.th[a].node, 1);
 	balance_world_free(&b.w);
+	balance_world_free(&b.w);
 }
 
 static void test_thread_exits_mid_sample(void **state)
@@ -343,6 +354,7 @@ static void test_thread_exits_mid_sample(void **state)
 	assert_int_equal(tick(&b, NULL), 1);
 	assert_int_equal(b.act[0].a, 0);
 	assert_int_equal(b.th[0].node, 0);
+	balance_world_free(&b.w);
 }
 
 static void test_convergence(void **state)
@@ -371,6 +383,7 @@ static void test_convergence(void **state)
 	}
 	tick(&b, &conv);
 	assert_true(conv);
+	balance_world_free(&b.w);
 }
 
 static void test_unpinned_thread_gets_memory(void **state)
@@ -385,6 +398,7 @@ static void test_unpinned_thread_gets_memory(void **state)
 	assert_int_equal(tick(&b, NULL), 1);
 	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
 	assert_non_null(strstr(b.act[0].reason, "not pinned"));
+	balance_world_free(&b.w);
 }
 
 /* The memory policy is a contract: memory bound to node 0, the plan's CPUs on node 1 only. No move (no
@@ -411,6 +425,7 @@ static void test_unfixable_within_the_policy(void **state)
 	assert_int_equal(b.th[t].node, 1);
 	assert_int_equal(b.th[t].moves, 0);
 	/* A thread numarun does not pin (--monitor alone): the same, for that reason. */
+	balance_world_free(&b.w);
 	bed_init(&b, 2, 0);
 	b.w.node_slots = node_slots;
 	b.w.mem_ok = mem_ok;
@@ -424,6 +439,7 @@ static void test_unfixable_within_the_policy(void **state)
 	/* If its memory later sits elsewhere, it is judged afresh. */
 	unsigned char mem_ok3[3] = {1, 0, 1};
 	unsigned node_slots3[3] = {0, 2, 0};
+	balance_world_free(&b.w);
 	bed_init(&b, 3, 0);
 	b.w.node_slots = node_slots3;
 	b.w.mem_ok = mem_ok3;
@@ -435,6 +451,7 @@ static void test_unfixable_within_the_policy(void **state)
 	assert_int_equal(tick(&b, NULL), 1);
 	assert_int_equal(b.act[0].kind, BAL_UNFIXABLE);
 	assert_int_equal(b.act[0].to, 2);
+	balance_world_free(&b.w);
 }
 
 /* With CPUs on the memory's node but none free, a thread whose own node is outside the policy waits for
@@ -456,6 +473,7 @@ static void test_never_migrates_outside_the_policy(void **state)
 	assert_int_equal(b.act[0].kind, BAL_MOVE);
 	assert_int_equal(b.th[t].node, 0);
 	/* Migrate mode: the memory may not come, so the thread goes to it. */
+	balance_world_free(&b.w);
 	bed_init(&b, 2, 1);
 	b.c.mode = BAL_MODE_MIGRATE;
 	b.w.node_slots = node_slots;
@@ -467,6 +485,7 @@ static void test_never_migrates_outside_the_policy(void **state)
 	assert_int_equal(b.act[0].kind, BAL_MOVE);
 	/* Both nodes in the policy (bind 0,1): migration to the thread's node is allowed. */
 	unsigned char both[2] = {1, 1};
+	balance_world_free(&b.w);
 	bed_init(&b, 2, 0);
 	b.c.mode = BAL_MODE_MIGRATE;
 	b.w.node_slots = node_slots;
@@ -477,6 +496,7 @@ static void test_never_migrates_outside_the_policy(void **state)
 	assert_int_equal(tick(&b, NULL), 1);
 	assert_int_equal(b.act[0].kind, BAL_MIGRATE);
 	assert_int_equal(b.act[0].to, 1);
+	balance_world_free(&b.w);
 }
 
 /* Interleaved memory is remote by design: nobody is a candidate, whatever the share. */
@@ -491,6 +511,7 @@ static void test_interleaved_never_acts(void **state)
 	for (int k = 0; k < 20; k++)
 		assert_int_equal(tick(&b, NULL), 0);
 	assert_int_equal(b.th[0].moves + b.th[1].moves, 0);
+	balance_world_free(&b.w);
 }
 
 /* The kernel migrates the memory too: while a thread's remote share falls from scan to scan, the kernel
@@ -528,6 +549,7 @@ static void test_kernel_migrating_is_given_its_chance(void **state)
 	assert_int_equal(ticks, 6); /* 3 scans, 2 ticks each */
 	/* No free slot on the memory's node and no partner: with the kernel migrating, no process-wide
 	 * migration (it would carry off the other threads' pages); with action = migrate, the user's choice. */
+	balance_world_free(&b.w);
 	bed_init(&b, 2, 0);
 	b.c.kernel_migrates = 1;
 	b.w.scan_seq = 1;
@@ -543,6 +565,7 @@ static void test_kernel_migrating_is_given_its_chance(void **state)
 	 * wait for, the samples count as usual and the thread is reported at once. */
 	unsigned node_slots[2] = {0, 2};
 	unsigned char mem_ok[2] = {1, 0};
+	balance_world_free(&b.w);
 	bed_init(&b, 2, 0);
 	b.c.kernel_migrates = 1;
 	b.w.node_slots = node_slots;
@@ -553,6 +576,7 @@ static void test_kernel_migrating_is_given_its_chance(void **state)
 	tick(&b, NULL);
 	assert_int_equal(tick(&b, NULL), 1);
 	assert_int_equal(b.act[0].kind, BAL_UNFIXABLE);
+	balance_world_free(&b.w);
 }
 
 int main(void)

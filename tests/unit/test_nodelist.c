@@ -197,6 +197,24 @@ static void test_error_large_and_double_ranges(void **state)
 	expect_parse("0-3,8,65535", "0-3", "0-3,8,65535");
 }
 
+/* Without an allowed set (the kernel's Mems_allowed_list): plain lists only; all, ! and + used to
+ * dereference the missing set (seen while writing fuzz_nodelist, which now tries it). */
+static void test_no_allowed_set(void **state)
+{
+	(void)state;
+	hwloc_bitmap_t out = hwloc_bitmap_alloc();
+	char cause[256];
+	assert_int_equal(nodelist_parse(" 0-1,4", NULL, out, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(out), "0-1,4");
+	const char *refused[] = {"all", "!1", "+0", "!all", " +0-1"};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		cause[0] = '\0';
+		assert_int_equal(nodelist_parse(refused[i], NULL, out, cause, sizeof(cause)), -1);
+		assert_non_null(strstr(cause, "need an allowed set"));
+	}
+	hwloc_bitmap_free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest parse[] = {
@@ -208,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_invert),
 		cmocka_unit_test(test_relative),
 		cmocka_unit_test(test_invert_relative),
+		cmocka_unit_test(test_no_allowed_set),
 	};
 	const struct CMUnitTest parse_errors[] = {
 		cmocka_unit_test(test_error_empty),

@@ -120,8 +120,10 @@ static void test_compact_uses_same_package_by_default_distances(void **state)
 	ok_plan(f);
 	/* 9 > 8 PUs of one node: two nodes of the same package. */
 	assert_int_equal(hwloc_bitmap_weight(f->pl.cpu_nodes), 2);
-	assert_true(hwloc_bitmap_isequal(f->pl.cpu_nodes, tu_set("0-1")) ||
-		    hwloc_bitmap_isequal(f->pl.cpu_nodes, tu_set("2-3")));
+	hwloc_bitmap_t a = tu_set("0-1"), b = tu_set("2-3");
+	assert_true(hwloc_bitmap_isequal(f->pl.cpu_nodes, a) || hwloc_bitmap_isequal(f->pl.cpu_nodes, b));
+	hwloc_bitmap_free(a);
+	hwloc_bitmap_free(b);
 }
 
 static void test_compact_prefers_free_memory(void **state)
@@ -149,7 +151,10 @@ static void test_compact_near_explicit_memory(void **state)
 	free(f->p.mem_nodes);
 	f->p.mem_nodes = strdup("1,3");
 	ok_plan(f);
-	assert_true(hwloc_bitmap_isequal(f->pl.cpu_nodes, tu_set("1")) || hwloc_bitmap_isequal(f->pl.cpu_nodes, tu_set("3")));
+	hwloc_bitmap_t one = tu_set("1"), three = tu_set("3");
+	assert_true(hwloc_bitmap_isequal(f->pl.cpu_nodes, one) || hwloc_bitmap_isequal(f->pl.cpu_nodes, three));
+	hwloc_bitmap_free(one);
+	hwloc_bitmap_free(three);
 }
 
 static void test_spread_one_core_per_node(void **state)

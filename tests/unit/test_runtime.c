@@ -1,5 +1,6 @@
 /* test_runtime.c - Go build info, runtime_inspect, the GOMAXPROCS/OMP decisions and their environment. */
 #include "config.h"
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -494,6 +495,131 @@ static void test_inspect_elf_without_sections(void **state)
 	assert_int_equal(ti.go_minor, 20);
 	tu_rmrf(dir);
 	free(dir);
+}
+
+/* An ELF64 image with three section headers (null, .shstrtab, .go.buildinfo) and the build info at an
+ * offset that is not 16-byte aligned, so that only the section lookup finds it (not the stripped scan).
+ * The caller then corrupts it. */
+#define CRAFT_SIZE 512
+#define CRAFT_STRTAB 256
+#define CRAFT_BLOB 280
+static void craft_elf(unsigned char *img)
+{
+	memset(img, 0, CRAFT_SIZE);
+	memcpy(img, "\x7f" "ELF", 4);
+	img[EI_CLASS] = ELFCLASS64;
+	img[EI_DATA] = ELFDATA2LSB;
+	img[EI_VERSION] = EV_CURRENT;
+	Elf64_Ehdr eh;
+	memcpy(&eh, img, sizeof(eh));
+	eh.e_type = ET_EXEC;
+	eh.e_ehsize = sizeof(Elf64_Ehdr);
+	eh.e_shoff = sizeof(Elf64_Ehdr);
+	eh.e_shentsize = sizeof(Elf64_Shdr);
+	eh.e_shnum = 3;
+	eh.e_shstrndx = 1;
+	memcpy(img, &eh, sizeof(eh));
+	Elf64_Shdr sh[3];
+	memset(sh, 0, sizeof(sh));
+	sh[1].sh_type = SHT_STRTAB;
+	sh[1].sh_offset = CRAFT_STRTAB;
+	sh[1].sh_size = 16;
+	sh[2].sh_name = 1;
+	sh[2].sh_type = SHT_PROGBITS;
+	sh[2].sh_offset = CRAFT_BLOB;
+	sh[2].sh_size = blob_inline(img + CRAFT_BLOB, "go1.21.3");
+	memcpy(img + sizeof(Elf64_Ehdr), sh, sizeof(sh));
+	memcpy(img + CRAFT_STRTAB, "\0.go.buildinfo\0", 15);
+}
+
+static void craft_shdr(unsigned char *img, unsigned i, Elf64_Shdr *sh, int set)
+{
+	unsigned char *at = img + sizeof(Elf64_Ehdr) + i * sizeof(Elf64_Shdr);
+	if (set)
+		memcpy(at, sh, sizeof(*sh));
+	else
+		memcpy(sh, at, sizeof(*sh));
+}
+
+static void inspect_image(const unsigned char *img, struct target_info *ti)
+{
+	char *dir = tu_tmpdir();
+	char path[512];
+	snprintf(path, sizeof(path), "%s/crafted", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(img, 1, CRAFT_SIZE, f), CRAFT_SIZE);
+	fclose(f);
+	ti_poison(ti);
+	assert_int_equal(runtime_inspect(path, ti), 0);
+	assert_int_equal(ti->found, 1);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* The section lookup itself: the crafted image, intact, is read through its .go.buildinfo section. */
+static void test_inspect_elf_sections(void **state)
+{
+	(void)state;
+	unsigned char img[CRAFT_SIZE];
+	struct target_info ti;
+	craft_elf(img);
+	inspect_image(img, &ti);
+	assert_int_equal(ti.is_go, 1);
+	assert_string_equal(ti.go_version, "go1.21.3");
+	assert_int_equal(ti.go_minor, 21);
+}
+
+/*
+ * Offsets and sizes whose sum wraps past 2^64 to a small number used to pass the bounds checks (numarun
+ * plan and a launch crashed reading far outside the file): the string table's, the section's own, and the
+ * section header table's. Each must be refused as out of the file (not Go: the blob is not aligned for
+ * the stripped scan), and a section that merely ends past the file too.
+ */
+static void test_inspect_elf_offsets_wrap(void **state)
+{
+	(void)state;
+	unsigned char img[CRAFT_SIZE];
+	struct target_info ti;
+	Elf64_Shdr sh;
+	Elf64_Ehdr eh;
+
+	craft_elf(img);
+	craft_shdr(img, 1, &sh, 0);
+	sh.sh_offset = 0x4000000000000000ULL;  /* far outside the mapping */
+	sh.sh_size = 0xC000000000000000ULL + 16; /* offset + size wraps to 16 */
+	craft_shdr(img, 1, &sh, 1);
+	inspect_image(img, &ti);
+	assert_int_equal(ti.is_go, 0);
+
+	craft_elf(img);
+	craft_shdr(img, 2, &sh, 0);
+	sh.sh_offset = 0x4000000000000000ULL;
+	sh.sh_size = 0xC000000000000000ULL + 64;
+	craft_shdr(img, 2, &sh, 1);
+	inspect_image(img, &ti);
+	assert_int_equal(ti.is_go, 0);
+
+	craft_elf(img);
+	memcpy(&eh, img, sizeof(eh));
+	eh.e_shoff = 0ULL - 3 * sizeof(Elf64_Shdr); /* e_shoff + 3 headers wraps to 0 */
+	memcpy(img, &eh, sizeof(eh));
+	inspect_image(img, &ti);
+	assert_int_equal(ti.is_go, 0);
+
+	craft_elf(img);
+	craft_shdr(img, 2, &sh, 0);
+	sh.sh_size = CRAFT_SIZE - CRAFT_BLOB + 1; /* one byte past the end */
+	craft_shdr(img, 2, &sh, 1);
+	inspect_image(img, &ti);
+	assert_int_equal(ti.is_go, 0);
+
+	craft_elf(img);
+	memcpy(&eh, img, sizeof(eh));
+	eh.e_shoff = CRAFT_SIZE - 2 * sizeof(Elf64_Shdr); /* the table runs past the end */
+	memcpy(img, &eh, sizeof(eh));
+	inspect_image(img, &ti);
+	assert_int_equal(ti.is_go, 0);
 }
 
 /* Run a shell command and keep the first line of its output. */
@@ -1436,6 +1562,8 @@ int main(void)
 		cmocka_unit_test(test_inspect_missing),
 		cmocka_unit_test(test_inspect_script_and_tiny),
 		cmocka_unit_test(test_inspect_elf_without_sections),
+		cmocka_unit_test(test_inspect_elf_sections),
+		cmocka_unit_test(test_inspect_elf_offsets_wrap),
 		cmocka_unit_test(test_inspect_real_go_binary),
 	};
 	const struct CMUnitTest decide[] = {

@@ -1,0 +1,2 @@
+ALL_MEMS="node0"
+SHARED_CPUS="0-3"

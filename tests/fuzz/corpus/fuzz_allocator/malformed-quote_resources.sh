@@ -1,0 +1,2 @@
+ALL_MEMS="0"
+SHARED_CPUS="0-3

@@ -1,0 +1,3 @@
+ALL_MEMS="0"
+DRAM_MEMS="0"
+SHARED_CPUS = "0-3"
