@@ -551,14 +551,14 @@ static int piece_start_ok(char c)
  * near, else between two characters where the join is exact (the piece before does not end in a blank,
  * the next does not start with a blank or a comment character). Returns 0, or -1 with nothing written
  * where the value cannot be read back as it is: blanks at its ends, control characters, a ';' after a
- * blank or at its start (comments), an end in blank + backslash or a lone backslash (continuations), or a
- * name too long for a line.
+ * blank or at its start (comments), an end in blank + backslash (a continuation), or a name too long
+ * for a line.
  */
 static int write_kv(FILE *f, const char *name, const char *v)
 {
 	size_t n = strlen(v), plen = strlen(name) + 3;
 	if (!n || isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]) || v[0] == ';' ||
-	    strcmp(v, "\\") == 0 || plen + 1 > MAXLINE - 2)
+	    plen + 1 > MAXLINE - 2)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] == ';' && i && isspace((unsigned char)v[i - 1])))

@@ -418,7 +418,8 @@ struct load_ctx {
 	size_t nseen, capseen;
 	/* a value continued on the next lines (" \" at its end): the key, its line, the value so far */
 	int pending;
-	char pending_section[64], pending_key[128];
+	char pending_section[64];
+	char *pending_key;
 	int pending_line;
 	char *pending_value;
 	size_t pending_len;
@@ -500,6 +501,8 @@ static void flush_pending(struct load_ctx *c)
 	free(c->pending_value);
 	c->pending_value = NULL;
 	c->pending_len = 0;
+	free(c->pending_key);
+	c->pending_key = NULL;
 }
 
 static void append_pending(struct load_ctx *c, const char *v, size_t n)
@@ -520,9 +523,7 @@ static long continued(const char *v)
 			n--;
 		return (long)n;
 	}
-	if (n == 1 && v[0] == '\\')
-		return 0;
-	return -1;
+	return -1; /* a lone backslash is a value, not a continuation (nothing before it to continue) */
 }
 
 static int handler(void *user, const char *section, const char *key, const char *value)
@@ -543,7 +544,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (n >= 0) {
 		c->pending = 1;
 		snprintf(c->pending_section, sizeof(c->pending_section), "%s", section);
-		snprintf(c->pending_key, sizeof(c->pending_key), "%s", key);
+		free(c->pending_key);
+		c->pending_key = strdup(key); /* a key as long as a line allows */
 		c->pending_line = c->line;
 		free(c->pending_value);
 		c->pending_value = NULL;
@@ -694,8 +696,10 @@ static int finish(struct load_ctx *c, int rc, char *cause, size_t causelen)
 		free(c->seen[i].full);
 	free(c->seen);
 	free(c->pending_value);
+	free(c->pending_key);
 	c->seen = NULL;
 	c->pending_value = NULL;
+	c->pending_key = NULL;
 	if (c->err_line) {
 		snprintf(cause, causelen, "%s:%d: %s", c->name, c->err_line, c->err);
 		return -1;

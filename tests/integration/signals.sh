@@ -397,10 +397,17 @@ if scen in ("ctrl-z", "ctrl-z-bg"):
         term.send("bg\n")
         term.expect(r"\[1\]\+? [^\r\n]*&", "report of the job in the background")
         # It reads the terminal: stopped for it (SIGTTIN), and numarun with it, the shell keeping the terminal.
-        term.until(stopped, "numarun and the target stopped for the terminal")
+        # bash prints the job line before it sends SIGCONT: the processes may still be in the ^Z stop
+        # here. Ask jobs until the job is no longer Running (the shell sees the new stop).
+        end = time.time() + WAIT
+        while True:
+            term.until(stopped, "numarun and the target stopped for the terminal")
+            term.send("jobs\n")
+            m = term.expect(r"\[1\]\+ +((?:Stopped|Running)[^\r\n]*?) +\S*numarun", "jobs line")
+            if m.group(1).startswith(b"Stopped") or time.time() >= end:
+                break
+            term.read(0.3)
         say("bg_tty", "shell" if shell_tty() else "other")
-        term.send("jobs\n")
-        m = term.expect(r"\[1\]\+ +(Stopped[^\r\n]*?) +\S*numarun", "jobs line")
         say("bg_jobs", m.group(1).decode().strip())
 if scen == "background-read":
     term.until(stopped, "numarun and the target stopped for the terminal")

@@ -415,9 +415,11 @@ static void test_writer_hard_values(void **state)
 	assert_string_equal(q.env[0].name, "OTEL_RESOURCE_ATTRIBUTES");
 	assert_string_equal(q.env[0].value, attrs);
 	assert_string_equal(q.env[1].value, hashes);
-	/* the rules that can be written, in their order */
-	assert_int_equal(q.nrules, 1);
-	assert_string_equal(q.rules[0].glob, "ok*");
+	/* the rules that can be written, in their order: a lone backslash is a value, not a continuation */
+	assert_int_equal(q.nrules, 2);
+	assert_string_equal(q.rules[0].glob, "\\");
+	assert_null(q.rules[0].nodes);
+	assert_string_equal(q.rules[1].glob, "ok*");
 	/* and writing it again is stable */
 	char *w2 = write_str(&q);
 	struct policy r;
@@ -440,6 +442,35 @@ static void test_continuation_syntax(void **state)
 	load_ok(&p, "[placement]\ncpu_list = 0-3, \\\n    8-11, \\\n12\nsmt = no\n");
 	assert_string_equal(p.cpu_list, "0-3,8-11,12");
 	assert_int_equal(p.smt, 0);
+	policy_free(&p);
+	/* a value ending in a backslash, and continued pieces that are one, keep it */
+	char *w;
+	policy_init(&p);
+	char v[300];
+	memset(v, 'v', 200);
+	strcpy(v + 200, "\\");
+	policy_setenv(&p, "TRAILING", v);
+	w = write_str(&p);
+	policy_free(&p);
+	load_ok(&p, w);
+	assert_string_equal(p.env[0].value, v);
+	free(w);
+	policy_free(&p);
+	/* a name longer than inih's own buffer for the key of a continued value (50) */
+	policy_init(&p);
+	char name[151];
+	memset(name, 'N', 150);
+	name[150] = '\0';
+	policy_setenv(&p, name, v);
+	w = write_str(&p);
+	policy_free(&p);
+	load_ok(&p, w);
+	assert_string_equal(p.env[0].name, name);
+	assert_string_equal(p.env[0].value, v);
+	free(w);
+	policy_free(&p);
+	load_ok(&p, "[env]\nA = \\\n");
+	assert_string_equal(p.env[0].value, "\\");
 	policy_free(&p);
 	/* a backslash without a blank before it is part of the value */
 	load_ok(&p, "[env]\nWIN = C:\\\nOTHER = x\n");
