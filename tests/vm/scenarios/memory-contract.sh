@@ -30,8 +30,10 @@ scenario_main() {
 			vm_not_ok "$src: -v says nothing within the plan helps" "$(tail -n 5 "$VM_ERR")"; fi
 	done
 	# The same with per-thread pinning: the plan has no CPU on node 0.
+	# (20 s: under TCG on a loaded host a worker may take 10 s to be judged; see the faults run above)
 	vm_run "$NUMARUN" -N 1 -m 0 --threads spread --monitor --interval 500ms --events /tmp/nmt.json -- \
-		workers -t 2 -m 32 -s 12
+		workers -t 2 -m 32 -s 20
+	vm_diag "$(grep -E '"event":"(move|unfixable|frozen)"' /tmp/nmt.json)"
 	vm_check_eq "-N 1 -m 0 --threads spread: no move, no migration, unfixable" "0 0 2" \
 		"$(vm_event /tmp/nmt.json exit | vm_json_get moves) $(vm_event /tmp/nmt.json exit | vm_json_get migrations) $(vm_event_count /tmp/nmt.json unfixable '"comm":"worker')"
 
