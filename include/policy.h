@@ -116,6 +116,12 @@ const char *policy_action_name(enum monitor_action a);
 /* Set (or replace) an environment entry. */
 void policy_setenv(struct policy *p, const char *name, const char *value);
 
+/* The names of each enumeration in its order, NULL-terminated (the key table parses and writes with them). */
+extern const char *const policy_strategy_names[], *const policy_mem_names[], *const policy_threads_names[],
+	*const policy_source_names[], *const policy_action_names[], *const policy_balancing_names[];
+/* The index of v in a NULL-terminated list of names, or -1. */
+int policy_match_name(const char *v, const char *const *names);
+
 /* Names for output. */
 const char *policy_strategy_name(enum strategy s);
 const char *policy_mem_name(enum mem_policy m);

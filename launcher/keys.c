@@ -49,13 +49,6 @@ static int bad(const struct policy_key *k, const char *v, char *why, size_t len)
 	return -1;
 }
 
-static int match(const char *v, const char *const *names)
-{
-	for (int i = 0; names[i]; i++)
-		if (strcmp(v, names[i]) == 0)
-			return i;
-	return -1;
-}
 
 static int parse_bool(const struct policy_key *k, struct policy *p, const char *v, const char *suffix,
 		      enum key_origin origin, char *why, size_t len)
@@ -80,7 +73,7 @@ static int parse_enum(const struct policy_key *k, struct policy *p, const char *
 {
 	(void)suffix;
 	(void)origin;
-	int i = match(v, k->names);
+	int i = policy_match_name(v, k->names);
 	if (i < 0)
 		return bad(k, v, why, len);
 	*FIELD(p, k, int) = i;
@@ -398,11 +391,6 @@ static int parse_env(const struct policy_key *k, struct policy *p, const char *v
 
 /* ---- the table ---- */
 
-static const char *const strategy_names[] = {"compact", "spread", NULL};
-static const char *const mem_names[] = {"local", "bind", "interleave", "preferred", "default", NULL};
-static const char *const threads_names[] = {"none", "spread", "compact", NULL};
-static const char *const source_names[] = {"auto", "pmu", "faults", "pages", NULL};
-static const char *const action_names[] = {"move", "migrate", "none", NULL};
 static const char *const kw_auto[] = {"auto", NULL};
 static const char *const kw_plan[] = {"plan", NULL};
 
@@ -422,19 +410,19 @@ const struct policy_key policy_keys[] = {
 	{"placement", "planned_nodes", KT_PLAIN, "a list such as 0-3,8", parse_plain, fmt_plain, NULL, 0, NULL, 0, NULL,
 	 0, 0, OFF(planned_nodes)},
 	{"placement", "strategy", KT_ENUM, "compact or spread", parse_enum, fmt_enum, "placement", 0, NULL, 0,
-	 strategy_names, 0, 0, OFF(strategy)},
+	 policy_strategy_names, 0, 0, OFF(strategy)},
 	{"placement", "smt", KT_BOOL, "yes or no", parse_bool, fmt_bool, "smt", 0, NULL, 0, NULL, 0, 0, OFF(smt)},
 	{"placement", "strict", KT_BOOL, "yes or no", parse_bool, fmt_bool, "strict", 0, "yes", 0, NULL, 0, 0,
 	 OFF(strict)},
 	/* [memory] */
 	{"memory", "policy", KT_ENUM, "local, bind, interleave, preferred or default", parse_enum, fmt_enum, NULL, 0,
-	 NULL, 0, mem_names, 0, 0, OFF(mem)},
+	 NULL, 0, policy_mem_names, 0, 0, OFF(mem)},
 	{"memory", "nodes", KT_LIST, "plan or " LIST_FORMS, parse_list, fmt_list, NULL, 0, NULL, 0, kw_plan, 0, 0,
 	 OFF(mem_nodes)},
 	{"memory", "include_cpuless", KT_BOOL, "yes or no", parse_bool, fmt_bool, NULL, 0, NULL, 0, NULL, 0, 0,
 	 OFF(include_cpuless)},
 	{"memory", "balancing", KT_ENUM, "auto, yes or no", parse_balancing, fmt_enum, "balancing", 'b', "yes", 1,
-	 (const char *const[]){"auto", "yes", "no", NULL}, 0, 0, OFF(balancing)},
+	 policy_balancing_names, 0, 0, OFF(balancing)},
 	/* [runtime] */
 	{"runtime", "gomaxprocs", KT_KNOB, "auto, always, keep, off or a number of threads", parse_knob, fmt_knob,
 	 "gomaxprocs", 0, NULL, 0, NULL, 1, 0, OFF(gomaxprocs)},
@@ -448,9 +436,9 @@ const struct policy_key policy_keys[] = {
 	{"monitor", "interval", KT_DURATION, "a duration such as 1s or 500ms, from 10ms to 1h", parse_duration,
 	 fmt_duration, "interval", 0, NULL, 0, NULL, 0, 0, OFF(interval_ms)},
 	{"monitor", "source", KT_ENUM, "auto, pmu, faults or pages", parse_enum, fmt_enum, "source", 0, NULL, 0,
-	 source_names, 0, 0, OFF(source)},
+	 policy_source_names, 0, 0, OFF(source)},
 	{"monitor", "action", KT_ENUM, "move, migrate or none", parse_enum, fmt_enum, "action", 0, NULL, 0,
-	 action_names, 0, 0, OFF(action)},
+	 policy_action_names, 0, 0, OFF(action)},
 	{"monitor", "threshold", KT_SHARE, "a share such as 30% or 0.3", parse_share, fmt_share, NULL, 0, NULL, 0,
 	 NULL, 0, 0, OFF(threshold)},
 	{"monitor", "sustain", KT_COUNT, "a count from 1 to 100000", parse_count, fmt_count, NULL, 0, NULL, 0, NULL, 1,
@@ -465,7 +453,7 @@ const struct policy_key policy_keys[] = {
 	 OFF(descendants)},
 	/* [threads] */
 	{"threads", "placement", KT_ENUM, "none, spread or compact", parse_enum, fmt_enum, "threads", 0, NULL, 0,
-	 threads_names, 0, 0, OFF(threads)},
+	 policy_threads_names, 0, 0, OFF(threads)},
 	{"threads", "exclude", KT_GLOBS, "thread-name globs such as gc*,sysmon", parse_globs, NULL, NULL, 0, NULL, 0,
 	 NULL, 0, 0, OFF(rules)},
 	{"threads", "node.", KT_RULE, "nodes such as 0 or 0-1", parse_rule, NULL, NULL, 0, NULL, 0, NULL, 0, 0,

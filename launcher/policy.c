@@ -161,8 +161,7 @@ int policy_parse_cpus(const char *v, enum cpus_kind *kind, double *value, char *
 	return -1;
 }
 
-/* Match v against a NULL-terminated list of names; index or -1. */
-static int match(const char *v, const char *const *names)
+int policy_match_name(const char *v, const char *const *names)
 {
 	for (int i = 0; names[i]; i++)
 		if (strcmp(v, names[i]) == 0)
@@ -170,17 +169,19 @@ static int match(const char *v, const char *const *names)
 	return -1;
 }
 
-static const char *const strategy_names[] = {"compact", "spread", NULL};
-static const char *const mem_names[] = {"local", "bind", "interleave", "preferred", "default", NULL};
+/* The names of the enumerations, in their order: the key table (keys.c) parses and writes with them. */
+const char *const policy_strategy_names[] = {"compact", "spread", NULL};
+const char *const policy_mem_names[] = {"local", "bind", "interleave", "preferred", "default", NULL};
 static const char *const knob_names[] = {"auto", "always", "keep", "off", NULL};
-static const char *const threads_names[] = {"none", "spread", "compact", NULL};
-static const char *const source_names[] = {"auto", "pmu", "faults", "pages", NULL};
-static const char *const action_names[] = {"move", "migrate", "none", NULL};
+const char *const policy_threads_names[] = {"none", "spread", "compact", NULL};
+const char *const policy_source_names[] = {"auto", "pmu", "faults", "pages", NULL};
+const char *const policy_action_names[] = {"move", "migrate", "none", NULL};
+const char *const policy_balancing_names[] = {"auto", "yes", "no", NULL};
 
 #define DEFINE_ENUM_PARSER(fn, type, names, key, expected)                                        \
 	int fn(const char *v, type *out, char *cause, size_t causelen)                              \
 	{                                                                                           \
-		int i = match(v, names);                                                            \
+		int i = policy_match_name(v, names);                                                            \
 		if (i < 0) {                                                                        \
 			snprintf(cause, causelen, "bad value '%s' for '" key "' (expected " expected ")", v); \
 			return -1;                                                                  \
@@ -191,7 +192,7 @@ static const char *const action_names[] = {"move", "migrate", "none", NULL};
 
 int policy_parse_strategy(const char *v, enum strategy *s, char *cause, size_t causelen)
 {
-	int i = match(v, strategy_names);
+	int i = policy_match_name(v, policy_strategy_names);
 	if (i < 0) {
 		snprintf(cause, causelen, "bad value '%s' for 'strategy' (expected compact or spread)", v);
 		return -1;
@@ -204,9 +205,9 @@ int policy_parse_bool(const char *v, int *b, char *cause, size_t causelen)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1", NULL};
 	static const char *const no[] = {"no", "false", "off", "0", NULL};
-	if (match(v, yes) >= 0)
+	if (policy_match_name(v, yes) >= 0)
 		*b = 1;
-	else if (match(v, no) >= 0)
+	else if (policy_match_name(v, no) >= 0)
 		*b = 0;
 	else {
 		snprintf(cause, causelen, "bad value '%s' (expected yes or no)", v);
@@ -217,7 +218,7 @@ int policy_parse_bool(const char *v, int *b, char *cause, size_t causelen)
 
 int policy_parse_mem(const char *v, enum mem_policy *m, char *cause, size_t causelen)
 {
-	int i = match(v, mem_names);
+	int i = policy_match_name(v, policy_mem_names);
 	if (i < 0) {
 		snprintf(cause, causelen,
 			 "bad value '%s' for 'policy' (expected local, bind, interleave, preferred or default)", v);
@@ -229,7 +230,7 @@ int policy_parse_mem(const char *v, enum mem_policy *m, char *cause, size_t caus
 
 int policy_parse_knob(const char *v, int allow_always, struct knob *k, char *cause, size_t causelen)
 {
-	int i = match(v, knob_names);
+	int i = policy_match_name(v, knob_names);
 	long n;
 	if (i >= 0 && (allow_always || i != KNOB_ALWAYS)) {
 		k->mode = (enum knob_mode)i;
@@ -246,11 +247,10 @@ int policy_parse_knob(const char *v, int allow_always, struct knob *k, char *cau
 	return -1;
 }
 
-static const char *const balancing_names[] = {"auto", "yes", "no", NULL};
 
 int policy_parse_balancing(const char *v, enum balancing_mode *b, char *cause, size_t causelen)
 {
-	int i = match(v, balancing_names), yn;
+	int i = policy_match_name(v, policy_balancing_names), yn;
 	if (i < 0 && policy_parse_bool(v, &yn, cause, causelen) == 0)
 		i = yn ? BALANCING_YES : BALANCING_NO;
 	if (i < 0) {
@@ -263,7 +263,7 @@ int policy_parse_balancing(const char *v, enum balancing_mode *b, char *cause, s
 
 const char *policy_balancing_name(enum balancing_mode b)
 {
-	return balancing_names[b];
+	return policy_balancing_names[b];
 }
 
 int policy_parse_memlimit(const char *v, struct knob *k, char *cause, size_t causelen)
@@ -273,7 +273,7 @@ int policy_parse_memlimit(const char *v, struct knob *k, char *cause, size_t cau
 		double mult;
 	} units[] = {{"", 1}, {"B", 1}, {"K", 1024.0}, {"KiB", 1024.0}, {"M", 1048576.0}, {"MiB", 1048576.0},
 		     {"G", 1073741824.0}, {"GiB", 1073741824.0}, {"T", 1099511627776.0}, {"TiB", 1099511627776.0}};
-	int i = match(v, knob_names);
+	int i = policy_match_name(v, knob_names);
 	if (i == KNOB_AUTO || i == KNOB_KEEP || i == KNOB_OFF) {
 		k->mode = (enum knob_mode)i;
 		k->value = 0;
@@ -309,10 +309,10 @@ const char *policy_memlimit_str(const struct knob *k, char *buf, size_t len)
 	return buf;
 }
 
-DEFINE_ENUM_PARSER(policy_parse_threads, enum thread_placement, threads_names, "placement",
+DEFINE_ENUM_PARSER(policy_parse_threads, enum thread_placement, policy_threads_names, "placement",
 		   "none, spread or compact")
-DEFINE_ENUM_PARSER(policy_parse_source, enum source_kind, source_names, "source", "auto, pmu, faults or pages")
-DEFINE_ENUM_PARSER(policy_parse_action, enum monitor_action, action_names, "action", "move, migrate or none")
+DEFINE_ENUM_PARSER(policy_parse_source, enum source_kind, policy_source_names, "source", "auto, pmu, faults or pages")
+DEFINE_ENUM_PARSER(policy_parse_action, enum monitor_action, policy_action_names, "action", "move, migrate or none")
 
 int policy_parse_duration_ms(const char *v, unsigned *ms, char *cause, size_t causelen)
 {
@@ -355,27 +355,27 @@ int policy_parse_share(const char *v, double *out)
 
 const char *policy_threads_name(enum thread_placement t)
 {
-	return threads_names[t];
+	return policy_threads_names[t];
 }
 
 const char *policy_source_name(enum source_kind s)
 {
-	return source_names[s];
+	return policy_source_names[s];
 }
 
 const char *policy_action_name(enum monitor_action a)
 {
-	return action_names[a];
+	return policy_action_names[a];
 }
 
 const char *policy_strategy_name(enum strategy s)
 {
-	return strategy_names[s];
+	return policy_strategy_names[s];
 }
 
 const char *policy_mem_name(enum mem_policy m)
 {
-	return mem_names[m];
+	return policy_mem_names[m];
 }
 
 const char *policy_knob_str(const struct knob *k, char *buf, size_t len)
@@ -560,7 +560,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 static int known_section(const char *name)
 {
 	static const char *const sections[] = {"placement", "memory", "runtime", "env", "monitor", "threads", NULL};
-	return match(name, sections) >= 0;
+	return policy_match_name(name, sections) >= 0;
 }
 
 /*
