@@ -579,14 +579,14 @@ static char *next_line(struct load_ctx *c, char *buf, size_t len, size_t *full)
 		if (ch == EOF)
 			break;
 		any = 1;
+		if (++c->bytes > POLICY_MAX_BYTES) { /* newlines count: an endless stream of them is not a policy */
+			set_error_at(c, c->line + 1, "the file is over %d bytes: not a policy", POLICY_MAX_BYTES);
+			return NULL;
+		}
 		if (ch == '\n')
 			break;
 		if (ch == '\0') {
 			set_error_at(c, c->line + 1, "a NUL byte at column %zu (not a text file)", total + 1);
-			return NULL;
-		}
-		if (++c->bytes > POLICY_MAX_BYTES) {
-			set_error_at(c, c->line + 1, "the file is over %d bytes: not a policy", POLICY_MAX_BYTES);
 			return NULL;
 		}
 		if (n + 1 < len)
