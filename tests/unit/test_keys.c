@@ -531,6 +531,59 @@ static void test_number_parser(void **state)
 	assert_int_equal(number_parse("4294967297", 1, 65536, &n), -1);
 }
 
+/* Every key of the table is documented in numarun.ini(5), with its option where it has one in numarun(1). */
+static char *slurp(const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("%s: cannot open", path);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int ch;
+	while ((ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+static void test_every_key_documented(void **state)
+{
+	(void)state;
+	char *ini5 = slurp("man/numarun.ini.5"), *one = slurp("man/numarun.1");
+	for (const struct policy_key *k = policy_keys; k->section; k++) {
+		char want[128];
+		if (k->type == KT_ENV)
+			snprintf(want, sizeof(want), "SECTION [%s]", k->section);
+		else if (k->type == KT_RULE)
+			snprintf(want, sizeof(want), ".BR %s \\fIGLOB", k->name);
+		else
+			snprintf(want, sizeof(want), "%s \" = ", k->name);
+		if (!strstr(ini5, want))
+			fail_msg("numarun.ini.5 does not document [%s] %s (looked for: %s)", k->section, k->name, want);
+		if (k->option) {
+			snprintf(want, sizeof(want), "\\-\\-");
+			char opt[96];
+			size_t o = 0;
+			for (const char *c = k->option; *c && o + 3 < sizeof(opt); c++) {
+				if (*c == '-')
+					opt[o++] = '\\';
+				opt[o++] = *c;
+			}
+			opt[o] = '\0';
+			snprintf(want, sizeof(want), "\\-\\-%s", opt);
+			if (!strstr(one, want))
+				fail_msg("numarun.1 does not document --%s (the option of [%s] %s)", k->option, k->section, k->name);
+		}
+	}
+	free(ini5);
+	free(one);
+}
+
 /* ---- plan --ini reproduces the plan ---- */
 
 static void plan_or_fail(const struct topo *t, const struct policy *p, struct plan *pl, const char *what)
@@ -670,6 +723,7 @@ int main(void)
 		cmocka_unit_test(test_writer_hard_values),
 		cmocka_unit_test(test_duplicates_past_64_keys),
 		cmocka_unit_test(test_number_parser),
+		cmocka_unit_test(test_every_key_documented),
 		cmocka_unit_test(test_plan_ini_round_trip_synthetic),
 		cmocka_unit_test(test_plan_ini_round_trip_shared),
 	};
