@@ -276,6 +276,21 @@ static void free_slots(struct monitor *m)
 	m->cpu_node = NULL;
 }
 
+/* The directory part of path into dir ("." when it has none, "/" for the root); returns the name part. */
+static const char *split_dir(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, len, ".");
+		return path;
+	}
+	if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+	return slash + 1;
+}
+
 /*
  * Where a path leads: the file itself when it exists, else its directory's real path and its name, with
  * a dangling symbolic link followed (up to 8 links), so that "./F" and "F", or a link to F, compare equal
@@ -293,15 +308,8 @@ static int resolve(const char *path, char *out, size_t len)
 			return 0;
 		}
 		char dir[PATH_MAX], target[PATH_MAX];
-		snprintf(dir, sizeof(dir), "%s", cur);
-		char *slash = strrchr(dir, '/');
-		const char *base = slash ? slash + 1 : cur;
-		if (slash == dir)
-			dir[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		else
-			snprintf(dir, sizeof(dir), ".");
+		const char *base = split_dir(cur, dir, sizeof(dir));
+		int has_dir = base != cur;
 		ssize_t n = readlink(cur, target, sizeof(target) - 1);
 		if (n < 0) {
 			char *rd = realpath(dir, NULL);
@@ -312,7 +320,7 @@ static int resolve(const char *path, char *out, size_t len)
 			return w < 0 || (size_t)w >= len ? -1 : 0;
 		}
 		target[n] = '\0';
-		if (target[0] == '/' || !slash)
+		if (target[0] == '/' || !has_dir)
 			snprintf(cur, sizeof(cur), "%s", target);
 		else {
 			char next[PATH_MAX];
@@ -411,15 +419,8 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	}
 	if (save_path) {
 		/* Found out now, not at convergence. */
-		char dir[4096];
-		snprintf(dir, sizeof(dir), "%s", save_path);
-		char *slash = strrchr(dir, '/');
-		if (!slash)
-			snprintf(dir, sizeof(dir), ".");
-		else if (slash == dir)
-			dir[1] = '\0';
-		else
-			*slash = '\0';
+		char dir[PATH_MAX];
+		split_dir(save_path, dir, sizeof(dir));
 		struct stat st;
 		int e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK) < 0 ? errno : 0;
 		if (e) {
