@@ -35,6 +35,8 @@ struct topo {
 	struct topo_node *nodes;  /* sorted by os_index */
 	unsigned ncores;
 	struct topo_core *cores;  /* logical order; only cores with allowed PUs */
+	int *pu_core;             /* by PU OS index (< npu_core): the index into cores of the core that holds it, or -1 */
+	unsigned npu_core;
 	hwloc_bitmap_t cpus;      /* online PUs */
 	hwloc_bitmap_t allowed_cpus; /* cgroup cpuset ∩ our affinity ∩ online */
 	hwloc_bitmap_t affinity;  /* our own affinity mask (live), else all */

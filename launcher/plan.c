@@ -20,19 +20,39 @@ static void note(struct plan *pl, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The level-th PU (0: the core's first PU, 1: its first sibling...) of a core, or -1. */
-static int core_pu(const struct topo_core *c, unsigned level)
+/* Every core's PUs in order, flat: core c's are pu[off[c]] .. pu[off[c + 1] - 1]. Built once per plan, so
+ * that taking a core's L-th PU costs one lookup, not a walk of a bitmap as long as the machine. */
+struct core_pus {
+	unsigned *off, *pu;
+};
+
+static void index_pus(const struct topo *t, struct core_pus *cp)
 {
-	unsigned k = 0, pu;
-	hwloc_bitmap_foreach_begin(pu, c->pus) {
-		if (k++ == level)
-			return (int)pu;
+	unsigned total = 0;
+	for (unsigned c = 0; c < t->ncores; c++)
+		total += t->cores[c].npus;
+	cp->off = calloc(t->ncores + 1, sizeof(unsigned));
+	cp->pu = calloc(total ? total : 1, sizeof(unsigned));
+	unsigned *fillp = calloc(t->ncores + 1, sizeof(unsigned));
+	for (unsigned c = 0; c < t->ncores; c++)
+		cp->off[c + 1] = cp->off[c] + t->cores[c].npus;
+	memcpy(fillp, cp->off, (t->ncores + 1) * sizeof(unsigned));
+	/* In OS index order within each core, as its bitmap has them. */
+	for (unsigned pu = 0; pu < t->npu_core; pu++) {
+		int c = t->pu_core[pu];
+		if (c >= 0 && fillp[c] < cp->off[c + 1])
+			cp->pu[fillp[c]++] = pu;
 	}
-	hwloc_bitmap_foreach_end();
-	return -1;
+	free(fillp);
 }
 
-/* Per node (array index): its allowed cores, as indexes into t->cores. */
+/* The level-th PU (0: the core's first PU, 1: its first sibling...) of core c, or -1. */
+static int core_pu(const struct core_pus *cp, unsigned c, unsigned level)
+{
+	return cp->off[c] + level < cp->off[c + 1] ? (int)cp->pu[cp->off[c] + level] : -1;
+}
+
+/* Per node (array index): its allowed cores, as indexes into t->cores; and every core's PUs. */
 struct node_cores {
 	unsigned *idx;
 	unsigned n;
@@ -40,14 +60,19 @@ struct node_cores {
 
 static struct node_cores *index_cores(const struct topo *t)
 {
-	struct node_cores *nc = calloc(t->nnodes, sizeof(*nc));
+	struct node_cores *nc = calloc(t->nnodes ? t->nnodes : 1, sizeof(*nc));
+	unsigned *count = calloc(t->nnodes ? t->nnodes : 1, sizeof(unsigned));
+	for (unsigned c = 0; c < t->ncores; c++)
+		if (t->cores[c].node >= 0)
+			count[t->cores[c].node]++;
+	for (unsigned i = 0; i < t->nnodes; i++)
+		nc[i].idx = calloc(count[i] ? count[i] : 1, sizeof(unsigned));
 	for (unsigned c = 0; c < t->ncores; c++) {
 		int n = t->cores[c].node;
-		if (n < 0)
-			continue;
-		nc[n].idx = realloc(nc[n].idx, (nc[n].n + 1) * sizeof(unsigned));
-		nc[n].idx[nc[n].n++] = c;
+		if (n >= 0)
+			nc[n].idx[nc[n].n++] = c;
 	}
+	free(count);
 	return nc;
 }
 
@@ -78,28 +103,33 @@ static unsigned max_smt(const struct topo *t)
 	return m;
 }
 
-static void take(struct plan *pl, const struct topo *t, unsigned pu)
+static void take(struct plan *pl, unsigned pu)
 {
 	hwloc_bitmap_set(pl->cpus, pu);
 	pl->order[pl->ncpus++] = pu;
+}
+
+/* The nodes whose CPUs the plan uses, once the CPUs are taken. */
+static void set_cpu_nodes(struct plan *pl, const struct topo *t)
+{
 	for (unsigned i = 0; i < t->nnodes; i++)
-		if (hwloc_bitmap_isset(t->nodes[i].cpus, pu))
+		if (hwloc_bitmap_intersects(t->nodes[i].cpus, pl->cpus))
 			hwloc_bitmap_set(pl->cpu_nodes, t->nodes[i].os_index);
 }
 
 /* Fill n PUs from the nodes in nl (array indexes, in preference order), whole cores first.
  * compact takes a node's cores before the next node's; spread deals cores round-robin over nodes. */
-static void fill(struct plan *pl, const struct topo *t, const struct node_cores *nc, const unsigned *nl,
-		 unsigned nnl, unsigned n, int smt, enum strategy s)
+static void fill(struct plan *pl, const struct topo *t, const struct node_cores *nc, const struct core_pus *cp,
+		 const unsigned *nl, unsigned nnl, unsigned n, int smt, enum strategy s)
 {
 	unsigned levels = smt ? max_smt(t) : 1;
 	for (unsigned L = 0; L < levels && pl->ncpus < n; L++) {
 		if (s == STRATEGY_COMPACT) {
 			for (unsigned j = 0; j < nnl && pl->ncpus < n; j++)
 				for (unsigned k = 0; k < nc[nl[j]].n && pl->ncpus < n; k++) {
-					int pu = core_pu(&t->cores[nc[nl[j]].idx[k]], L);
+					int pu = core_pu(cp, nc[nl[j]].idx[k], L);
 					if (pu >= 0)
-						take(pl, t, (unsigned)pu);
+						take(pl, (unsigned)pu);
 				}
 		} else {
 			for (unsigned k = 0;; k++) {
@@ -108,9 +138,9 @@ static void fill(struct plan *pl, const struct topo *t, const struct node_cores 
 					if (k >= nc[nl[j]].n)
 						continue;
 					any = 1;
-					int pu = core_pu(&t->cores[nc[nl[j]].idx[k]], L);
+					int pu = core_pu(cp, nc[nl[j]].idx[k], L);
 					if (pu >= 0)
-						take(pl, t, (unsigned)pu);
+						take(pl, (unsigned)pu);
 				}
 				if (!any || pl->ncpus >= n)
 					break;
@@ -120,15 +150,167 @@ static void fill(struct plan *pl, const struct topo *t, const struct node_cores 
 }
 
 /* Order an explicit CPU set: whole cores first, in logical order. */
-static void order_explicit(struct plan *pl, const struct topo *t, hwloc_const_bitmap_t want)
+static void order_explicit(struct plan *pl, const struct topo *t, const struct core_pus *cp,
+			   hwloc_const_bitmap_t want)
 {
 	unsigned levels = max_smt(t);
 	for (unsigned L = 0; L < levels; L++)
 		for (unsigned c = 0; c < t->ncores; c++) {
-			int pu = core_pu(&t->cores[c], L);
+			int pu = core_pu(cp, c, L);
 			if (pu >= 0 && hwloc_bitmap_isset(want, (unsigned)pu))
-				take(pl, t, (unsigned)pu);
+				take(pl, (unsigned)pu);
 		}
+}
+
+/* Sets of nodes seen while growing, by two 64-bit Zobrist hashes (the XOR of a fixed random key per node):
+ * the next node the growth picks depends on the set alone, so a start that reaches a set an earlier start
+ * reached ends in the same set with the same score, and the earlier one wins the tie. */
+struct seen_sets {
+	uint64_t (*slot)[2];
+	size_t mask, used, max; /* slots - 1, slots used, the most slots it may grow to */
+};
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Whether the set (a, b) was seen; remember it if not (while there is room: past that, nothing is skipped). */
+static int seen_before(struct seen_sets *ss, uint64_t a, uint64_t b)
+{
+	if (!ss->slot || (a == 0 && b == 0))
+		return 0;
+	if (ss->used * 2 >= ss->mask && ss->mask + 1 < ss->max) {
+		/* Half full: twice the slots. */
+		size_t n = (ss->mask + 1) * 2;
+		uint64_t(*ns)[2] = calloc(n, sizeof(*ns));
+		if (ns) {
+			for (size_t j = 0; j <= ss->mask; j++) {
+				if (ss->slot[j][0] == 0 && ss->slot[j][1] == 0)
+					continue;
+				size_t k = (size_t)ss->slot[j][0] & (n - 1);
+				while (ns[k][0] || ns[k][1])
+					k = (k + 1) & (n - 1);
+				ns[k][0] = ss->slot[j][0];
+				ns[k][1] = ss->slot[j][1];
+			}
+			free(ss->slot);
+			ss->slot = ns;
+			ss->mask = n - 1;
+		}
+	}
+	for (size_t i = (size_t)a & ss->mask;; i = (i + 1) & ss->mask) {
+		if (ss->slot[i][0] == 0 && ss->slot[i][1] == 0) {
+			if (ss->used * 2 >= ss->mask)
+				return 0;
+			ss->slot[i][0] = a;
+			ss->slot[i][1] = b;
+			ss->used++;
+			return 0;
+		}
+		if (ss->slot[i][0] == a && ss->slot[i][1] == b)
+			return 1;
+	}
+}
+
+/* The sum of the m smallest of v[0..n) (reordered): quickselect, O(n) expected. */
+static uint64_t sum_smallest(uint64_t *v, unsigned n, unsigned m)
+{
+	uint64_t sum = 0;
+	unsigned lo = 0, hi = n, need = m < n ? m : n;
+	while (need > 0) {
+		if (need >= hi - lo) {
+			for (unsigned j = lo; j < hi; j++)
+				sum += v[j];
+			break;
+		}
+		uint64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+		uint64_t piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		/* v[lo..hi) into < piv [lo, lt), == piv [lt, gt), > piv [gt, hi). */
+		unsigned lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			uint64_t x = v[i];
+			if (x < piv) {
+				v[i++] = v[lt];
+				v[lt++] = x;
+			} else if (x > piv) {
+				v[i] = v[--gt];
+				v[gt] = x;
+			} else {
+				i++;
+			}
+		}
+		unsigned nl = lt - lo, ne = gt - lt;
+		if (need <= nl) {
+			hi = lt;
+			continue;
+		}
+		for (unsigned j = lo; j < lt; j++)
+			sum += v[j];
+		if (need <= nl + ne)
+			return sum + (uint64_t)(need - nl) * piv;
+		sum += (uint64_t)ne * piv;
+		need -= nl + ne;
+		lo = gt;
+	}
+	return sum;
+}
+
+/* The growth's tie-breaks: larger capacity, then more free memory, then lower index first. */
+struct rank_key {
+	unsigned cap;
+	uint64_t free;
+	unsigned node;
+};
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct rank_key *x = a, *y = b;
+	if (x->cap != y->cap)
+		return x->cap > y->cap ? -1 : 1;
+	if (x->free != y->free)
+		return x->free > y->free ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/* Whether no set of k candidates (alive, nalive of them) can score better than (m, d, f): its distance to
+ * the memory is at least the k smallest md, the sum of distances between its nodes at least half the k
+ * smallest sums of a node's k-1 nearest, its free memory at most the k largest. A later start then only
+ * ties, and the first found wins a tie. */
+static int unbeatable(const struct topo *t, const unsigned *alive, unsigned nalive, const uint64_t *both,
+		      const uint64_t *md, unsigned k, uint64_t m, uint64_t d, uint64_t f)
+{
+	unsigned N = t->nnodes;
+	if (k < 1 || k > nalive)
+		return 0;
+	uint64_t *v = calloc(nalive, sizeof(*v)), *w = calloc(nalive, sizeof(*w)), lb = 0;
+	for (unsigned a = 0; a < nalive; a++)
+		v[a] = md[alive[a]];
+	int ok = m <= sum_smallest(v, nalive, k);
+	for (unsigned a = 0; ok && a < nalive; a++) {
+		unsigned x = alive[a], nw = 0;
+		for (unsigned b = 0; b < nalive; b++)
+			if (alive[b] != x)
+				w[nw++] = both[(size_t)x * N + alive[b]];
+		v[a] = sum_smallest(w, nw, k - 1);
+	}
+	if (ok) {
+		lb = sum_smallest(v, nalive, k);
+		ok = d <= (lb + 1) / 2;
+	}
+	if (ok) {
+		/* The k largest free memories: the total less the nalive - k smallest. */
+		uint64_t all = 0;
+		for (unsigned a = 0; a < nalive; a++)
+			all += v[a] = t->nodes[alive[a]].free_memory;
+		ok = f >= all - sum_smallest(v, nalive, nalive - k);
+	}
+	free(v);
+	free(w);
+	return ok;
 }
 
 /*
@@ -143,52 +325,129 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 {
 	unsigned N = t->nnodes, bestk = 0;
 	uint64_t bestd = 0, bestfree = 0, bestm = 0;
-	unsigned *cur = calloc(N, sizeof(*cur));
-	int *in = calloc(N, sizeof(*in));
+	unsigned *cur = calloc(N ? N : 1, sizeof(*cur));
+	/* to[x]: the sum of distances, both ways, from x to the nodes chosen so far, kept as nodes are added
+	 * (O(N) a step, O(N^3) in all, where summing afresh was O(N^4)); md[x]: x's distance to the memory. */
+	uint64_t *to = calloc(N ? N : 1, sizeof(*to)), *md = calloc(N ? N : 1, sizeof(*md));
+	uint64_t *both = malloc(N ? (size_t)N * N * sizeof(*both) : 1); /* d(x, y) + d(y, x) */
+	const uint64_t *dist = t->dist;
+	int anymem = 0;
+	for (unsigned y = 0; y < N; y++)
+		anymem |= memnode[y];
+	for (unsigned x = 0; x < N; x++) {
+		for (unsigned y = 0; y < N; y++)
+			both[(size_t)x * N + y] = dist[(size_t)x * N + y] + dist[(size_t)y * N + x];
+		for (unsigned y = 0; anymem && y < N; y++)
+			if (memnode[y])
+				md[x] += dist[(size_t)x * N + y];
+	}
 
-	for (unsigned s = 0; s < N; s++) {
-		if (!cand[s] || cap[s] == 0)
-			continue;
-		memset(in, 0, N * sizeof(*in));
-		unsigned k = 0, have = 0;
-		uint64_t dsum = 0, freesum = 0;
+	/* The set's score (its size, its distance to the memory, the sum of distances between its nodes both
+	 * ways, its free memory) depends on the set alone, not on the order it grew in: where every candidate
+	 * is needed, every start grows the same set and the first start is the answer. */
+	uint64_t total = 0, mincap = UINT64_MAX;
+	for (unsigned x = 0; x < N; x++)
+		if (cand[x] && cap[x]) {
+			total += cap[x];
+			if (cap[x] < mincap)
+				mincap = cap[x];
+		}
+	int every = total >= n && total - mincap < n;
+	/* Allocated after the first start, where the first start was not already the answer. */
+	struct seen_sets ss = {.max = (size_t)1 << 16};
+	size_t slots = 64;
+
+	/* The tie-breaks of the growth (larger capacity, more free memory, lower index) as one rank; the
+	 * candidates as a list that each start copies and shrinks. */
+	unsigned *rank = calloc(N ? N : 1, sizeof(*rank)), *alive = calloc(N ? N : 1, sizeof(*alive));
+	unsigned *rem = calloc(N ? N : 1, sizeof(*rem)), nalive = 0;
+	for (unsigned x = 0; x < N; x++)
+		if (cand[x] && cap[x])
+			alive[nalive++] = x;
+	struct rank_key *rk = malloc((nalive ? nalive : 1) * sizeof(*rk));
+	for (unsigned a = 0; a < nalive; a++)
+		rk[a] = (struct rank_key){cap[alive[a]], t->nodes[alive[a]].free_memory, alive[a]};
+	qsort(rk, nalive, sizeof(*rk), cmp_rank);
+	for (unsigned a = 0; a < nalive; a++)
+		rank[rk[a].node] = a;
+	free(rk);
+
+	int done = 0;
+	unsigned firstk = 0;
+	for (unsigned si = 0; si < nalive && !done; si++) {
+		unsigned s = alive[si];
+		if (si == 1) {
+			/* The sets the first start grew through (cur still holds them). */
+			ss.slot = calloc(slots, sizeof(*ss.slot));
+			ss.mask = ss.slot ? slots - 1 : 0;
+			uint64_t a = 0, b = 0;
+			for (unsigned j = 0; j < firstk; j++) {
+				a ^= mix64(2 * (uint64_t)cur[j]);
+				b ^= mix64(2 * (uint64_t)cur[j] + 1);
+				if (j > 0)
+					seen_before(&ss, a, b);
+			}
+		}
+		unsigned k = 0, have = 0, nrem = 0;
+		uint64_t dsum = 0, freesum = 0, msum = md[s];
 		cur[k++] = s;
-		in[s] = 1;
 		have = cap[s];
 		freesum = t->nodes[s].free_memory;
-		while (have < n) {
-			int pick = -1;
-			uint64_t pickd = 0;
-			for (unsigned x = 0; x < N; x++) {
-				if (!cand[x] || in[x] || cap[x] == 0)
-					continue;
-				uint64_t d = 0;
-				for (unsigned j = 0; j < k; j++)
-					d += topology_distance(t, x, cur[j]) + topology_distance(t, cur[j], x);
-				if (pick < 0 || d < pickd ||
-				    (d == pickd && (cap[x] > cap[pick] ||
-						    (cap[x] == cap[pick] &&
-						     t->nodes[x].free_memory > t->nodes[pick].free_memory)))) {
-					pick = (int)x;
-					pickd = d;
-				}
+		uint64_t ha = mix64(2 * (uint64_t)s), hb = mix64(2 * (uint64_t)s + 1);
+		int again = 0, pick = -1;
+		uint64_t pickd = 0;
+		const uint64_t *row = both + (size_t)s * N;
+		/* One pass a step: add the last node's distances, and find the nearest remaining node. */
+		for (unsigned a = 0; a < nalive; a++) {
+			unsigned x = alive[a];
+			if (x == s)
+				continue;
+			rem[nrem++] = x;
+			to[x] = row[x];
+			if (pick < 0 || to[x] < pickd || (to[x] == pickd && rank[x] < rank[pick])) {
+				pick = (int)x;
+				pickd = to[x];
 			}
+		}
+		while (have < n) {
+			/* Another node would make a larger set than the best one: no better from here. */
+			if (bestk && k >= bestk)
+				break;
 			if (pick < 0)
 				break;
-			cur[k++] = (unsigned)pick;
-			in[pick] = 1;
-			have += cap[pick];
+			ha ^= mix64(2 * (uint64_t)pick);
+			hb ^= mix64(2 * (uint64_t)pick + 1);
+			if (seen_before(&ss, ha, hb)) {
+				again = 1;
+				break;
+			}
+			unsigned p = (unsigned)pick;
+			cur[k++] = p;
+			have += cap[p];
 			dsum += pickd;
-			freesum += t->nodes[pick].free_memory;
+			msum += md[p];
+			freesum += t->nodes[p].free_memory;
+			row = both + (size_t)p * N;
+			pick = -1;
+			for (unsigned a = 0; a < nrem;) {
+				unsigned x = rem[a];
+				if (x == p) {
+					rem[a] = rem[--nrem];
+					continue;
+				}
+				to[x] += row[x];
+				if (pick < 0 || to[x] < pickd || (to[x] == pickd && rank[x] < rank[pick])) {
+					pick = (int)x;
+					pickd = to[x];
+				}
+				a++;
+			}
 		}
-		if (have < n)
+		if (si == 0)
+			firstk = k;
+		if (again || have < n)
 			continue;
-		/* How far the set is from the memory the policy names (0 when it names none). */
-		uint64_t msum = 0;
-		for (unsigned j = 0; j < k; j++)
-			for (unsigned y = 0; y < N; y++)
-				if (memnode[y])
-					msum += topology_distance(t, cur[j], y);
+		/* msum: how far the set is from the memory the policy names (0 when it names none). */
 		if (!bestk || k < bestk ||
 		    (k == bestk && (msum < bestm || (msum == bestm && (dsum < bestd ||
 								   (dsum == bestd && freesum > bestfree)))))) {
@@ -197,10 +456,17 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 			bestm = msum;
 			bestfree = freesum;
 			memcpy(best, cur, k * sizeof(*cur));
+			done = every || unbeatable(t, alive, nalive, both, md, bestk, bestm, bestd, bestfree);
 		}
 	}
 	free(cur);
-	free(in);
+	free(to);
+	free(md);
+	free(both);
+	free(ss.slot);
+	free(rank);
+	free(alive);
+	free(rem);
 	return bestk;
 }
 
@@ -261,6 +527,8 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 	char a[LIST_LEN], b[LIST_LEN];
 	hwloc_bitmap_t universe = hwloc_bitmap_alloc(), cand = hwloc_bitmap_alloc();
 	struct node_cores *nc = index_cores(t);
+	struct core_pus cp;
+	index_pus(t, &cp);
 	int rc = -1;
 
 	for (unsigned i = 0; i < t->nnodes; i++)
@@ -328,9 +596,9 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 			int nw = nodelist_written_order(p->cpu_list, want, written, w);
 			if (nw == (int)w)
 				for (unsigned i = 0; i < w; i++)
-					take(pl, t, written[i]);
+					take(pl, written[i]);
 			else
-				order_explicit(pl, t, want);
+				order_explicit(pl, t, &cp, want);
 			free(written);
 			if (p->cpus_kind != CPUS_ALL && !p->planned_cpus)
 				note(pl, "an explicit CPU list is given: the CPU count request is not used");
@@ -407,13 +675,17 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		}
 	}
 	pl->order = calloc(want, sizeof(unsigned));
-	fill(pl, t, nc, nl, nnl, want, p->smt, p->strategy);
+	fill(pl, t, nc, &cp, nl, nnl, want, p->smt, p->strategy);
 	free(nl);
 	free(cap);
 	free(isc);
 	rc = 0;
 out:
+	if (rc == 0)
+		set_cpu_nodes(pl, t);
 	free_cores(nc, t->nnodes);
+	free(cp.off);
+	free(cp.pu);
 	hwloc_bitmap_free(universe);
 	hwloc_bitmap_free(cand);
 	return rc;

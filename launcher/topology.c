@@ -199,6 +199,12 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 	/* Cores in logical order, each with its allowed PUs; a PU without a Core object is its own core. */
 	int npu = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PU);
 	t->cores = calloc(npu > 0 ? (size_t)npu : 1, sizeof(*t->cores));
+	/* Which core holds each PU, by OS index, for the planner (a core's bitmap is as long as the machine). */
+	int lastpu = hwloc_bitmap_last(t->allowed_cpus);
+	t->npu_core = lastpu >= 0 ? (unsigned)lastpu + 1 : 0;
+	t->pu_core = malloc((t->npu_core ? t->npu_core : 1) * sizeof(int));
+	for (unsigned i = 0; i < t->npu_core; i++)
+		t->pu_core[i] = -1;
 	hwloc_obj_t prev = NULL;
 	for (hwloc_obj_t p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, NULL); p;
 	     p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, p)) {
@@ -220,6 +226,8 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 		struct topo_core *c = &t->cores[t->ncores - 1];
 		hwloc_bitmap_set(c->pus, p->os_index);
 		c->npus++;
+		if (p->os_index < t->npu_core)
+			t->pu_core[p->os_index] = (int)(t->ncores - 1);
 	}
 
 	load_distances(t, objs);
@@ -435,18 +443,25 @@ void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bi
 			t->nodes[i].ncores = 0;
 		}
 		unsigned k = 0;
+		int *moved = malloc((t->ncores ? t->ncores : 1) * sizeof(int));
 		for (unsigned c = 0; c < t->ncores; c++) {
 			hwloc_bitmap_and(t->cores[c].pus, t->cores[c].pus, cpus);
 			t->cores[c].npus = hwloc_bitmap_weight(t->cores[c].pus);
+			moved[c] = -1;
 			if (t->cores[c].npus == 0) {
 				hwloc_bitmap_free(t->cores[c].pus);
 				continue;
 			}
+			moved[c] = (int)k;
 			t->cores[k++] = t->cores[c];
 			if (t->cores[c].node >= 0)
 				t->nodes[t->cores[c].node].ncores++;
 		}
 		t->ncores = k;
+		for (unsigned pu = 0; pu < t->npu_core; pu++)
+			if (t->pu_core[pu] >= 0)
+				t->pu_core[pu] = hwloc_bitmap_isset(cpus, pu) ? moved[t->pu_core[pu]] : -1;
+		free(moved);
 	}
 	if (nodes) {
 		hwloc_bitmap_and(t->allowed_nodes, t->allowed_nodes, nodes);
@@ -465,6 +480,7 @@ void topology_free(struct topo *t)
 		hwloc_bitmap_free(t->cores[c].pus);
 	free(t->nodes);
 	free(t->cores);
+	free(t->pu_core);
 	free(t->dist);
 	hwloc_bitmap_free(t->cpus);
 	hwloc_bitmap_free(t->allowed_cpus);

@@ -77,6 +77,23 @@ static unsigned node_pus(const struct topo *t, unsigned i)
 }
 
 /* Generic checks run on every shared topology. */
+/* pu_core says, for every PU, the core whose PUs hold it, and nothing for a PU no core holds. */
+static void check_pu_core(const struct topo *t)
+{
+	unsigned held = 0;
+	for (unsigned c = 0; c < t->ncores; c++) {
+		held += t->cores[c].npus;
+		for (int pu = hwloc_bitmap_first(t->cores[c].pus); pu >= 0; pu = hwloc_bitmap_next(t->cores[c].pus, pu)) {
+			assert_true((unsigned)pu < t->npu_core);
+			assert_int_equal(t->pu_core[pu], (int)c);
+		}
+	}
+	unsigned mapped = 0;
+	for (unsigned pu = 0; pu < t->npu_core; pu++)
+		mapped += t->pu_core[pu] >= 0;
+	assert_int_equal(mapped, held);
+}
+
 static void check_generic(const char *name)
 {
 	struct topo t;
@@ -87,6 +104,7 @@ static void check_generic(const char *name)
 		skip();
 	policy_init(&p);
 
+	check_pu_core(&t);
 	/* Default: everything allowed. */
 	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
 	check_plan_shape(&t, &pl);
@@ -169,6 +187,22 @@ static void check_generic(const char *name)
 		plan_free(&pl);
 	}
 	hwloc_bitmap_free(cpu_node_cpus);
+
+	/* Restricted to every other allowed PU (as a CPU allocator's hand-off is): the index follows, and the
+	 * plan uses only what is left. */
+	hwloc_bitmap_t half = hwloc_bitmap_alloc();
+	unsigned k = 0;
+	for (int pu = hwloc_bitmap_first(t.allowed_cpus); pu >= 0; pu = hwloc_bitmap_next(t.allowed_cpus, pu))
+		if (k++ % 2 == 0)
+			hwloc_bitmap_set(half, (unsigned)pu);
+	topology_restrict(&t, half, NULL);
+	check_pu_core(&t);
+	if (plan_compute(&t, &p, &pl, cause, sizeof(cause)) == 0) {
+		assert_true(hwloc_bitmap_isincluded(pl.cpus, half));
+		check_plan_shape(&t, &pl);
+		plan_free(&pl);
+	}
+	hwloc_bitmap_free(half);
 	policy_free(&p);
 	topology_free(&t);
 }
