@@ -121,11 +121,13 @@ vm_tuner_scenarios() {
 
 # ---- measuring a workload from outside, the same way for every variant (bench/vm) ----
 
-# Print "SECONDS REMOTE..." once a second while process $1 lives: each worker thread's remote share of
+# Print "SECONDS SHARE@NODE..." once a second while process $1 lives: each worker thread's remote share of
 # NUMA hinting faults (/proc/PID/task/TID/sched, decayed per scan as the kernel keeps them), "-" while it
-# has too few faults.
+# has too few faults, and the node it runs on; then "# migrated N": the pages the kernel migrated meanwhile
+# (numa_pages_migrated in /proc/vmstat, the whole guest).
 vm_measure_workers() {
 	_start=$(date +%s)
+	_mig0=$(awk '$1 == "numa_pages_migrated" { print $2 }' /proc/vmstat)
 	while [ -d "/proc/$1" ]; do
 		_line=$(($(date +%s) - _start))
 		for _t in /proc/"$1"/task/*; do
@@ -133,21 +135,38 @@ vm_measure_workers() {
 			_r=$(awk '/^current_node=/ { split($1, c, "="); cur = c[2] + 0 }
 				/^numa_faults node=/ { split($2, n, "="); split($3, p, "="); split($4, s, "=")
 					f[n[2] + 0] = p[2] + s[2]; tot += p[2] + s[2] }
-				END { if (tot < 8) print "-"; else printf "%.3f", 1 - f[cur] / tot }' "$_t/sched" 2>/dev/null)
-			_line="$_line ${_r:--}"
+				END { if (tot < 8) printf "-"; else printf "%.3f", 1 - f[cur] / tot; printf "@%d", cur }' "$_t/sched" 2>/dev/null)
+			_line="$_line ${_r:--@-}"
 		done
 		echo "$_line"
 		sleep 1
 	done
+	echo "# migrated $(($(awk '$1 == "numa_pages_migrated" { print $2 }' /proc/vmstat) - ${_mig0:-0}))"
 }
 
 # Summarise a vm_measure_workers log $2 for variant $1 (with $3 workers): the first second from which
-# every worker stays under 10% remote, and the mean remote share at the end.
+# every worker stays under 10% remote, the mean remote share at the end, how many times a worker was seen
+# on another node than a second before (whoever moved it: numarun, numad or the kernel's scheduler), and
+# the pages the kernel migrated.
 vm_measure_summary() {
 	awk -v name="$1" -v want="$3" '
+		$1 == "#" && $2 == "migrated" { migrated = $3; next }
 		NF - 1 >= want {
 			all = 1; sum = 0; k = 0
-			for (i = 2; i <= NF; i++) { if ($i == "-") { all = 0; continue } sum += $i; k++; if ($i >= 0.1) all = 0 }
+			for (i = 2; i <= NF; i++) {
+				split($i, f, "@")
+				if (f[2] != "-" && (i in node) && node[i] != f[2]) moves++
+				if (f[2] != "-") node[i] = f[2]
+				if (f[1] == "-") { all = 0; continue }
+				sum += f[1]; k++; if (f[1] >= 0.1) all = 0
+			}
+			if (k) lastr = sum / k
+			if (all) { if (first == "") first = $1 } else first = ""
+		}
+		END { printf "# FIGURE %-30s time-to-under-10%%: %s s   final remote share: %s   node changes: %d   pages migrated: %s\n", name,
+			(first == "" ? "never" : first), (lastr == "" ? "n/a" : sprintf("%.3f", lastr)), moves,
+			(migrated == "" ? "n/a" : migrated) }' "$2"
+}
 			if (k) lastr = sum / k
 			if (all) { if (first == "") first = $1 } else first = ""
 		}
