@@ -18,6 +18,11 @@ struct topo_node {
 	uint64_t memory;          /* bytes */
 	uint64_t free_memory;     /* bytes free now (live), or == memory (XML) */
 	char subtype[32];         /* "DRAM", "HBM", "MCDRAM", "NVM"... or "" */
+	/* A memory-only node: the CPU nodes (OS indexes) it belongs to, and how that was decided (hwloc's
+	 * locality, then its memory attributes, then distances; see topology_memory_locality()). Empty for
+	 * a CPU node. */
+	hwloc_bitmap_t near_nodes;
+	char near_why[256];
 };
 
 struct topo_core {

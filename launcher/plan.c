@@ -419,20 +419,39 @@ out:
 	return rc;
 }
 
-/* The CPU-less nodes whose nearest CPU node is in the plan. */
-static void add_cpuless(const struct topo *t, hwloc_bitmap_t nodes, hwloc_const_bitmap_t cpu_nodes)
+/* include_cpuless: the allowed memory-only nodes that belong to one of the plan's CPU nodes (topology.c's
+ * memory_locality(): hwloc's locality, then memory attributes, then distances), added to nodes; one note
+ * per reason says which were added and why. */
+static void add_cpuless(const struct topo *t, struct plan *pl, hwloc_bitmap_t nodes, hwloc_const_bitmap_t cpu_nodes)
 {
+	int *done = calloc(t->nnodes, sizeof(*done));
 	for (unsigned i = 0; i < t->nnodes; i++) {
-		if (t->nodes[i].has_cpus || !t->nodes[i].allowed)
+		const struct topo_node *m = &t->nodes[i];
+		if (done[i] || m->has_cpus || !m->allowed || !hwloc_bitmap_intersects(m->near_nodes, cpu_nodes))
 			continue;
-		int near = -1;
-		for (unsigned j = 0; j < t->nnodes; j++)
-			if (t->nodes[j].has_cpus &&
-			    (near < 0 || topology_distance(t, i, j) < topology_distance(t, i, (unsigned)near)))
-				near = (int)j;
-		if (near >= 0 && hwloc_bitmap_isset(cpu_nodes, t->nodes[near].os_index))
-			hwloc_bitmap_set(nodes, t->nodes[i].os_index);
+		/* This node and the others added for the same reason. */
+		hwloc_bitmap_t same = hwloc_bitmap_alloc();
+		char subtypes[64] = "";
+		for (unsigned j = i; j < t->nnodes; j++) {
+			const struct topo_node *o = &t->nodes[j];
+			if (done[j] || o->has_cpus || !o->allowed || !hwloc_bitmap_intersects(o->near_nodes, cpu_nodes) ||
+			    strcmp(o->near_why, m->near_why) != 0)
+				continue;
+			done[j] = 1;
+			hwloc_bitmap_set(same, o->os_index);
+			hwloc_bitmap_set(nodes, o->os_index);
+			if (o->subtype[0] && !strstr(subtypes, o->subtype) &&
+			    strlen(subtypes) + strlen(o->subtype) + 3 < sizeof(subtypes))
+				snprintf(subtypes + strlen(subtypes), sizeof(subtypes) - strlen(subtypes), "%s%s",
+					 subtypes[0] ? ", " : "", o->subtype);
+		}
+		char a[LIST_LEN];
+		note(pl, "include_cpuless: memory-only node%s %s%s%s%s added: %s", hwloc_bitmap_weight(same) > 1 ? "s" : "",
+		     nodelist_format(same, a, sizeof(a)), subtypes[0] ? " (" : "", subtypes, subtypes[0] ? ")" : "",
+		     m->near_why);
+		hwloc_bitmap_free(same);
 	}
+	free(done);
 }
 
 /* Whether the kernel's NUMA balancing will scan and migrate the target's memory, and the
@@ -511,7 +530,7 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 	if (!p->mem_nodes) {
 		hwloc_bitmap_copy(pl->mem_nodes, pl->cpu_nodes);
 		if (p->include_cpuless)
-			add_cpuless(t, pl->mem_nodes, pl->cpu_nodes);
+			add_cpuless(t, pl, pl->mem_nodes, pl->cpu_nodes);
 	} else {
 		hwloc_bitmap_t allowed = hwloc_bitmap_alloc();
 		for (unsigned i = 0; i < t->nnodes; i++)

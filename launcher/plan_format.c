@@ -296,6 +296,10 @@ void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *
 		if (n->has_cpus)
 			fprintf(f, " CPUs %s (%u cores allowed, allowed PUs %s)", nodelist_format(n->cpus, a, sizeof(a)),
 				n->ncores, nodelist_format(n->allowed_cpus, b, sizeof(b)));
+		else if (n->near_nodes && !hwloc_bitmap_iszero(n->near_nodes))
+			fprintf(f, " no CPUs (memory only; with node%s %s: %s)",
+				hwloc_bitmap_weight(n->near_nodes) == 1 ? "" : "s",
+				nodelist_format(n->near_nodes, a, sizeof(a)), n->near_why);
 		else
 			fputs(" no CPUs (memory only)", f);
 		fprintf(f, ", memory %s", m1);

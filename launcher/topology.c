@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <numa.h>
+#include "nodelist.h"
 #include "topology.h"
 
 /* Plugins numarun never needs; loading them costs most of hwloc's start-up (dlopen of GL, OpenCL...). */
@@ -127,6 +128,134 @@ static void load_distances(struct topo *t, hwloc_obj_t *objs)
 		hwloc_distances_release(t->h, d[i]);
 }
 
+/* The values of a memory attribute of node m from each candidate CPU node's CPUs (initiator: the node's
+ * cpuset); keeps in cand those with the best value when the values tell them apart (higher is better
+ * unless low_best). Returns 1 when it narrowed cand, 0 when the attribute says nothing here. */
+static int narrow_by_memattr(struct topo *t, hwloc_obj_t *objs, unsigned m, hwloc_memattr_id_t id, int low_best,
+			     hwloc_bitmap_t cand)
+{
+	hwloc_uint64_t best = 0, v;
+	int have = 0;
+	unsigned c;
+	hwloc_bitmap_t keep = hwloc_bitmap_alloc();
+	hwloc_bitmap_foreach_begin(c, cand) {
+		struct hwloc_location loc = {.type = HWLOC_LOCATION_TYPE_CPUSET};
+		loc.location.cpuset = objs[topology_node_index(t, c)]->cpuset;
+		if (hwloc_memattr_get_value(t->h, id, objs[m], &loc, 0, &v) < 0)
+			continue; /* no value from there: worse than any value */
+		if (!have || (low_best ? v < best : v > best)) {
+			best = v;
+			hwloc_bitmap_only(keep, c);
+		} else if (v == best) {
+			hwloc_bitmap_set(keep, c);
+		}
+		have = 1;
+	}
+	hwloc_bitmap_foreach_end();
+	int narrowed = have && !hwloc_bitmap_isequal(keep, cand);
+	if (narrowed)
+		hwloc_bitmap_copy(cand, keep);
+	hwloc_bitmap_free(keep);
+	return narrowed;
+}
+
+/*
+ * Which CPU nodes each memory-only node belongs to (the rule of numarun.ini(5), include_cpuless):
+ * 1. hwloc's locality: the CPU nodes whose local NUMA nodes (hwloc_get_local_numanode_objs() on the node's
+ *    cpuset, with larger localities) include it, that is those within the part of the tree it is attached
+ *    to (a memory-only node's cpuset is its parent's);
+ * 2. when that is several: the best by hwloc's memory attributes from each one's CPUs (bandwidth, then
+ *    latency: ACPI HMAT where the machine has it);
+ * 3. then the nearest by distance, ties kept: a node equally near several CPU nodes belongs to each;
+ * without any CPU node in its locality, the nearest CPU nodes by distance.
+ */
+static void memory_locality(struct topo *t, hwloc_obj_t *objs)
+{
+	unsigned n = t->nnodes;
+	hwloc_obj_t *local = calloc(n, sizeof(*local));
+	hwloc_bitmap_t *of = calloc(n, sizeof(*of)); /* per node: the CPU nodes whose local nodes include it */
+	for (unsigned i = 0; i < n; i++) {
+		t->nodes[i].near_nodes = hwloc_bitmap_alloc();
+		of[i] = hwloc_bitmap_alloc();
+	}
+	for (unsigned c = 0; c < n; c++) {
+		if (!t->nodes[c].has_cpus || !objs[c]->cpuset)
+			continue;
+		struct hwloc_location loc = {.type = HWLOC_LOCATION_TYPE_CPUSET};
+		loc.location.cpuset = objs[c]->cpuset;
+		unsigned nr = n;
+		if (hwloc_get_local_numanode_objs(t->h, &loc, &nr, local, HWLOC_LOCAL_NUMANODE_FLAG_LARGER_LOCALITY) < 0)
+			continue;
+		for (unsigned k = 0; k < nr && k < n; k++) {
+			int j = topology_node_index(t, local[k]->os_index);
+			if (j >= 0)
+				hwloc_bitmap_set(of[j], t->nodes[c].os_index);
+		}
+	}
+	char a[64], b[64];
+	for (unsigned i = 0; i < n; i++) {
+		struct topo_node *m = &t->nodes[i];
+		if (m->has_cpus)
+			continue;
+		hwloc_bitmap_t cand = m->near_nodes;
+		hwloc_bitmap_copy(cand, of[i]);
+		int in_locality = !hwloc_bitmap_iszero(cand);
+		snprintf(a, sizeof(a), "%s", nodelist_format(cand, b, sizeof(b)));
+		const char *how = NULL;
+		if (hwloc_bitmap_weight(cand) > 1) {
+			if (narrow_by_memattr(t, objs, i, HWLOC_MEMATTR_ID_BANDWIDTH, 0, cand))
+				how = "highest bandwidth";
+			else if (narrow_by_memattr(t, objs, i, HWLOC_MEMATTR_ID_LATENCY, 1, cand))
+				how = "lowest latency";
+		}
+		if (!in_locality) /* no CPU node in its locality: every CPU node, by distance */
+			for (unsigned c = 0; c < n; c++)
+				if (t->nodes[c].has_cpus)
+					hwloc_bitmap_set(cand, t->nodes[c].os_index);
+		uint64_t dmin = UINT64_MAX;
+		int equal = 1;
+		if (!how && hwloc_bitmap_weight(cand) > 1) {
+			unsigned c;
+			hwloc_bitmap_foreach_begin(c, cand) {
+				uint64_t d = topology_distance(t, i, (unsigned)topology_node_index(t, c));
+				if (dmin != UINT64_MAX && d != dmin)
+					equal = 0;
+				if (d < dmin)
+					dmin = d;
+			}
+			hwloc_bitmap_foreach_end();
+			hwloc_bitmap_t keep = hwloc_bitmap_alloc();
+			hwloc_bitmap_foreach_begin(c, cand) {
+				if (topology_distance(t, i, (unsigned)topology_node_index(t, c)) == dmin)
+					hwloc_bitmap_set(keep, c);
+			}
+			hwloc_bitmap_foreach_end();
+			hwloc_bitmap_copy(cand, keep);
+			hwloc_bitmap_free(keep);
+		}
+		nodelist_format(cand, b, sizeof(b));
+		int several = hwloc_bitmap_weight(cand) > 1;
+		if (!in_locality)
+			snprintf(m->near_why, sizeof(m->near_why), "no CPU node in its hwloc locality; nearest by "
+				 "distance: node%s %s", several ? "s" : "", b);
+		else if (how)
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of nodes %s; %s from node%s %s "
+				 "(memory attributes)", a, how, several ? "s" : "", b);
+		else if (hwloc_bitmap_weight(of[i]) == 1)
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of node %s's CPUs", b);
+		else if (equal)
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of nodes %s, at the same "
+				 "distance from each: shared by them", a);
+		else
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of nodes %s; nearest by "
+				 "distance: node%s %s", a, several ? "s" : "", b);
+	}
+	for (unsigned i = 0; i < n; i++)
+		hwloc_bitmap_free(of[i]);
+	free(of);
+	free(local);
+}
+
 static int finish_load(struct topo *t, char *cause, size_t causelen)
 {
 	hwloc_topology_t h = t->h;
@@ -223,6 +352,7 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 	}
 
 	load_distances(t, objs);
+	memory_locality(t, objs);
 	free(objs);
 	return 0;
 }
@@ -460,6 +590,7 @@ void topology_free(struct topo *t)
 	for (unsigned i = 0; i < t->nnodes; i++) {
 		hwloc_bitmap_free(t->nodes[i].cpus);
 		hwloc_bitmap_free(t->nodes[i].allowed_cpus);
+		hwloc_bitmap_free(t->nodes[i].near_nodes);
 	}
 	for (unsigned c = 0; c < t->ncores; c++)
 		hwloc_bitmap_free(t->cores[c].pus);
