@@ -24,6 +24,7 @@ struct plan {
 	unsigned *order;          /* the same PUs in fill order: whole cores first, then siblings */
 	unsigned ncpus;
 	hwloc_bitmap_t cpu_nodes; /* nodes whose CPUs are used (OS indexes) */
+	hwloc_bitmap_t nodeless_mem; /* the memory nodes of the planned CPUs that are in no node (OS indexes) */
 	enum mem_policy mem;
 	hwloc_bitmap_t mem_nodes; /* memory policy nodes (OS indexes); empty for local/default */
 	int balancing;            /* MPOL_F_NUMA_BALANCING on the memory policy numarun sets */

@@ -29,6 +29,16 @@ struct topo_core {
 	hwloc_bitmap_t pus;       /* allowed PUs of this core, OS indexes */
 	unsigned npus;
 	int node;                 /* index into topo.nodes of its home node, -1 if none */
+	int group;                /* in no NUMA node: index into topo.groups, else -1 */
+};
+
+/* CPUs that are in no NUMA node (their node is offline or absent: hwloc gives their part of the tree an
+ * empty nodeset), one group per such part of the tree, with the nodes whose memory serves them. */
+struct topo_group {
+	hwloc_bitmap_t cpus;      /* its online PUs */
+	hwloc_bitmap_t mem_nodes; /* OS indexes: the nodes of its nearest ancestor that has memory */
+	int near;                 /* index into topo.nodes of the first of them (for distances) */
+	unsigned ncores;          /* cores with at least one allowed PU */
 };
 
 struct topo {
@@ -40,6 +50,8 @@ struct topo {
 	struct topo_node *nodes;  /* sorted by os_index */
 	unsigned ncores;
 	struct topo_core *cores;  /* logical order; only cores with allowed PUs */
+	unsigned ngroups;
+	struct topo_group *groups; /* CPUs in no NUMA node */
 	hwloc_bitmap_t cpus;      /* online PUs */
 	hwloc_bitmap_t allowed_cpus; /* cgroup cpuset ∩ our affinity ∩ online */
 	hwloc_bitmap_t affinity;  /* our own affinity mask (live), else all */

@@ -32,7 +32,9 @@ static int core_pu(const struct topo_core *c, unsigned level)
 	return -1;
 }
 
-/* Per node (array index): its allowed cores, as indexes into t->cores. */
+/* Per place to run: its allowed cores, as indexes into t->cores. The places are the nodes (by array index)
+ * and after them the groups of CPUs in no NUMA node (index t->nnodes + group): NPLACES of them. */
+#define NPLACES(t) ((t)->nnodes + (t)->ngroups)
 struct node_cores {
 	unsigned *idx;
 	unsigned n;
@@ -40,9 +42,11 @@ struct node_cores {
 
 static struct node_cores *index_cores(const struct topo *t)
 {
-	struct node_cores *nc = calloc(t->nnodes, sizeof(*nc));
+	struct node_cores *nc = calloc(NPLACES(t), sizeof(*nc));
 	for (unsigned c = 0; c < t->ncores; c++) {
 		int n = t->cores[c].node;
+		if (n < 0 && t->cores[c].group >= 0)
+			n = (int)t->nnodes + t->cores[c].group;
 		if (n < 0)
 			continue;
 		nc[n].idx = realloc(nc[n].idx, (nc[n].n + 1) * sizeof(unsigned));
@@ -85,6 +89,27 @@ static void take(struct plan *pl, const struct topo *t, unsigned pu)
 	for (unsigned i = 0; i < t->nnodes; i++)
 		if (hwloc_bitmap_isset(t->nodes[i].cpus, pu))
 			hwloc_bitmap_set(pl->cpu_nodes, t->nodes[i].os_index);
+	for (unsigned g = 0; g < t->ngroups; g++)
+		if (hwloc_bitmap_isset(t->groups[g].cpus, pu))
+			hwloc_bitmap_or(pl->nodeless_mem, pl->nodeless_mem, t->groups[g].mem_nodes);
+}
+
+/* The node a place stands for in distances: itself, or a group's first memory node. */
+static unsigned place_node(const struct topo *t, unsigned x)
+{
+	return x < t->nnodes ? x : (unsigned)t->groups[x - t->nnodes].near;
+}
+
+/* Distance between two places: CPUs in no node count as being where their memory is. */
+static uint64_t place_distance(const struct topo *t, unsigned a, unsigned b)
+{
+	return topology_distance(t, place_node(t, a), place_node(t, b));
+}
+
+/* A place's own free memory: none for CPUs in no node. */
+static uint64_t place_free(const struct topo *t, unsigned x)
+{
+	return x < t->nnodes ? t->nodes[x].free_memory : 0;
 }
 
 /* Fill n PUs from the nodes in nl (array indexes, in preference order), whole cores first.
@@ -141,7 +166,7 @@ static void order_explicit(struct plan *pl, const struct topo *t, hwloc_const_bi
 static unsigned choose_compact(const struct topo *t, const unsigned *cap, const int *cand, const int *memnode,
 			       unsigned n, unsigned *best)
 {
-	unsigned N = t->nnodes, bestk = 0;
+	unsigned N = NPLACES(t), bestk = 0;
 	uint64_t bestd = 0, bestfree = 0, bestm = 0;
 	unsigned *cur = calloc(N, sizeof(*cur));
 	int *in = calloc(N, sizeof(*in));
@@ -155,7 +180,7 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 		cur[k++] = s;
 		in[s] = 1;
 		have = cap[s];
-		freesum = t->nodes[s].free_memory;
+		freesum = place_free(t, s);
 		while (have < n) {
 			int pick = -1;
 			uint64_t pickd = 0;
@@ -164,11 +189,11 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 					continue;
 				uint64_t d = 0;
 				for (unsigned j = 0; j < k; j++)
-					d += topology_distance(t, x, cur[j]) + topology_distance(t, cur[j], x);
+					d += place_distance(t, x, cur[j]) + place_distance(t, cur[j], x);
 				if (pick < 0 || d < pickd ||
 				    (d == pickd && (cap[x] > cap[pick] ||
 						    (cap[x] == cap[pick] &&
-						     t->nodes[x].free_memory > t->nodes[pick].free_memory)))) {
+						     place_free(t, x) > place_free(t, (unsigned)pick))))) {
 					pick = (int)x;
 					pickd = d;
 				}
@@ -179,16 +204,16 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 			in[pick] = 1;
 			have += cap[pick];
 			dsum += pickd;
-			freesum += t->nodes[pick].free_memory;
+			freesum += place_free(t, (unsigned)pick);
 		}
 		if (have < n)
 			continue;
 		/* How far the set is from the memory the policy names (0 when it names none). */
 		uint64_t msum = 0;
 		for (unsigned j = 0; j < k; j++)
-			for (unsigned y = 0; y < N; y++)
+			for (unsigned y = 0; y < t->nnodes; y++)
 				if (memnode[y])
-					msum += topology_distance(t, cur[j], y);
+					msum += topology_distance(t, place_node(t, cur[j]), y);
 		if (!bestk || k < bestk ||
 		    (k == bestk && (msum < bestm || (msum == bestm && (dsum < bestd ||
 								   (dsum == bestd && freesum > bestfree)))))) {
@@ -256,17 +281,49 @@ static int check_nodes(const struct topo *t, hwloc_const_bitmap_t set, int for_c
 	return rc;
 }
 
-static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
+/* The allowed CPUs that are in no NUMA node, as a list. */
+static char *nodeless_list(const struct topo *t, char *buf, size_t len)
+{
+	hwloc_bitmap_t s = hwloc_bitmap_alloc();
+	for (unsigned g = 0; g < t->ngroups; g++)
+		hwloc_bitmap_or(s, s, t->groups[g].cpus);
+	hwloc_bitmap_and(s, s, t->allowed_cpus);
+	nodelist_format(s, buf, len);
+	hwloc_bitmap_free(s);
+	return buf;
+}
+
+/* The plan uses CPUs in no NUMA node: say which, and whose memory serves them. */
+static void note_nodeless(const struct topo *t, struct plan *pl)
 {
 	char a[LIST_LEN], b[LIST_LEN];
+	hwloc_bitmap_t s = hwloc_bitmap_alloc();
+	for (unsigned g = 0; g < t->ngroups; g++)
+		hwloc_bitmap_or(s, s, t->groups[g].cpus);
+	hwloc_bitmap_and(s, s, pl->cpus);
+	if (!hwloc_bitmap_iszero(s))
+		note(pl, "CPUs %s are in no NUMA node (their node is offline or absent): planned, with the memory of "
+			 "node%s %s, the nearest with memory by hwloc's locality (a memory policy that follows the "
+			 "plan's nodes includes %s)", nodelist_format(s, a, sizeof(a)),
+		     hwloc_bitmap_weight(pl->nodeless_mem) == 1 ? "" : "s", nodelist_format(pl->nodeless_mem, b, sizeof(b)),
+		     hwloc_bitmap_weight(pl->nodeless_mem) == 1 ? "it" : "them");
+	hwloc_bitmap_free(s);
+}
+
+static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
+{
+	char a[LIST_LEN], b[LIST_LEN], c[LIST_LEN];
 	hwloc_bitmap_t universe = hwloc_bitmap_alloc(), cand = hwloc_bitmap_alloc();
 	struct node_cores *nc = index_cores(t);
 	int rc = -1;
 
+	int nodeless = 0; /* allowed CPUs in no NUMA node */
 	for (unsigned i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].has_cpus && !hwloc_bitmap_iszero(t->nodes[i].allowed_cpus))
 			hwloc_bitmap_set(universe, t->nodes[i].os_index);
-	if (hwloc_bitmap_iszero(universe)) {
+	for (unsigned g = 0; g < t->ngroups; g++)
+		nodeless |= t->groups[g].ncores > 0;
+	if (hwloc_bitmap_iszero(universe) && !nodeless) {
 		err(cause, len, "no allowed CPU on any node (allowed CPUs: %s)",
 		    nodelist_format(t->allowed_cpus, a, sizeof(a)));
 		goto out;
@@ -341,11 +398,12 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 	}
 
 	/* How many PUs, from what the candidate nodes offer. */
-	unsigned *cap = calloc(t->nnodes, sizeof(*cap));
-	int *isc = calloc(t->nnodes, sizeof(*isc));
+	unsigned *cap = calloc(NPLACES(t), sizeof(*cap));
+	int *isc = calloc(NPLACES(t), sizeof(*isc));
 	unsigned total = 0, maxcap = 0, cores = 0, pus = 0;
-	for (unsigned i = 0; i < t->nnodes; i++) {
-		if (!hwloc_bitmap_isset(cand, t->nodes[i].os_index))
+	for (unsigned i = 0; i < NPLACES(t); i++) {
+		/* CPUs in no node are used when no nodes are named (they are on none of them). */
+		if (i < t->nnodes ? !hwloc_bitmap_isset(cand, t->nodes[i].os_index) : p->nodes != NULL)
 			continue;
 		isc[i] = 1;
 		cap[i] = node_capacity(nc, t, i, p->smt);
@@ -371,18 +429,20 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		snprintf(wb, sizeof(wb), "%.0f", wantd);
 		policy_cpus_str(p->cpus_kind, p->cpus_value, b, sizeof(b));
 		err(cause, len,
-		    "asked for %s CPUs (cpus = %s%s); only %u are available on nodes %s "
+		    "asked for %s CPUs (cpus = %s%s); only %u are available on nodes %s%s%s "
 		    "(%u cores, %u PUs%s)",
 		    wb, b, p->nodes ? ", on the given nodes" : "", total, nodelist_format(cand, a, sizeof(a)),
+		    nodeless && !p->nodes ? " and in no node: CPUs " : "",
+		    nodeless && !p->nodes ? nodeless_list(t, c, sizeof(c)) : "",
 		    cores, pus, p->smt ? "" : "; smt = no uses one PU per core");
 		free(cap);
 		free(isc);
 		goto out;
 	}
 
-	unsigned *nl = calloc(t->nnodes, sizeof(*nl)), nnl = 0;
+	unsigned *nl = calloc(NPLACES(t), sizeof(*nl)), nnl = 0;
 	if (p->strategy == STRATEGY_SPREAD) {
-		for (unsigned i = 0; i < t->nnodes; i++)
+		for (unsigned i = 0; i < NPLACES(t); i++)
 			if (isc[i] && cap[i])
 				nl[nnl++] = i;
 	} else {
@@ -397,11 +457,17 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		}
 		nnl = choose_compact(t, cap, isc, memnode, want, nl);
 		free(memnode);
-		if (nnl > 1) {
+		int with_nodeless = 0;
+		for (unsigned x = 0; x < nnl; x++)
+			with_nodeless |= nl[x] >= t->nnodes;
+		if (nnl > 1 && with_nodeless) {
+			note(pl, "compact: %u CPUs need %u nodes, counting the CPUs in no node of each part of the machine as "
+				 "one", want, nnl);
+		} else if (nnl > 1) {
 			uint64_t d = 0;
 			for (unsigned x = 0; x < nnl; x++)
 				for (unsigned y = x + 1; y < nnl; y++)
-					d = topology_distance(t, nl[x], nl[y]) > d ? topology_distance(t, nl[x], nl[y]) : d;
+					d = place_distance(t, nl[x], nl[y]) > d ? place_distance(t, nl[x], nl[y]) : d;
 			note(pl, "compact: %u CPUs need %u nodes; the nearest set has largest distance %llu", want,
 			     nnl, (unsigned long long)d);
 		}
@@ -413,7 +479,7 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 	free(isc);
 	rc = 0;
 out:
-	free_cores(nc, t->nnodes);
+	free_cores(nc, NPLACES(t));
 	hwloc_bitmap_free(universe);
 	hwloc_bitmap_free(cand);
 	return rc;
@@ -528,7 +594,7 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 		return 0;
 	}
 	if (!p->mem_nodes) {
-		hwloc_bitmap_copy(pl->mem_nodes, pl->cpu_nodes);
+		hwloc_bitmap_or(pl->mem_nodes, pl->cpu_nodes, pl->nodeless_mem);
 		if (p->include_cpuless)
 			add_cpuless(t, pl, pl->mem_nodes, pl->cpu_nodes);
 	} else {
@@ -759,6 +825,7 @@ static int plan_compute_exact(const struct topo *t, struct policy *p, struct pla
 	memset(pl, 0, sizeof(*pl));
 	pl->cpus = hwloc_bitmap_alloc();
 	pl->cpu_nodes = hwloc_bitmap_alloc();
+	pl->nodeless_mem = hwloc_bitmap_alloc();
 	pl->mem_nodes = hwloc_bitmap_alloc();
 	pl->strategy = p->strategy;
 	pl->smt = p->smt;
@@ -769,6 +836,7 @@ static int plan_compute_exact(const struct topo *t, struct policy *p, struct pla
 		plan_free(pl);
 		return -1;
 	}
+	note_nodeless(t, pl);
 	return 0;
 }
 
@@ -798,6 +866,7 @@ void plan_free(struct plan *pl)
 {
 	hwloc_bitmap_free(pl->cpus);
 	hwloc_bitmap_free(pl->cpu_nodes);
+	hwloc_bitmap_free(pl->nodeless_mem);
 	hwloc_bitmap_free(pl->mem_nodes);
 	free(pl->order);
 	memset(pl, 0, sizeof(*pl));

@@ -256,6 +256,71 @@ static void memory_locality(struct topo *t, hwloc_obj_t *objs)
 	free(local);
 }
 
+/*
+ * An online PU in no NUMA node (its node offline or absent): its group, made on first sight. The group is
+ * the highest ancestor whose nodeset is empty (a package whose node is offline); its memory is the nodes of
+ * the nearest ancestor that has some (hwloc's locality: for a package, the machine's nodes), the CPU nodes
+ * among them when there are any, narrowed by hwloc's memory attributes from the group's CPUs where those
+ * tell them apart. Returns the group's index, or -1.
+ */
+static int nodeless_group(struct topo *t, hwloc_obj_t *objs, hwloc_obj_t pu, hwloc_obj_t *keys)
+{
+	hwloc_obj_t child = pu, a = pu->parent;
+	while (a && (!a->nodeset || hwloc_bitmap_iszero(a->nodeset))) {
+		child = a;
+		a = a->parent;
+	}
+	if (!a)
+		return -1;
+	for (unsigned g = 0; g < t->ngroups; g++)
+		if (keys[g] == child)
+			return (int)g;
+	struct topo_group *g = &t->groups[t->ngroups];
+	g->cpus = hwloc_bitmap_alloc();
+	g->mem_nodes = hwloc_bitmap_alloc();
+	hwloc_bitmap_and(g->cpus, child->cpuset, t->cpus);
+	int cpu_nodes = 0;
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].has_cpus && hwloc_bitmap_isset(a->nodeset, t->nodes[i].os_index))
+			cpu_nodes = 1;
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (hwloc_bitmap_isset(a->nodeset, t->nodes[i].os_index) && (t->nodes[i].has_cpus || !cpu_nodes))
+			hwloc_bitmap_set(g->mem_nodes, t->nodes[i].os_index);
+	static const struct { hwloc_memattr_id_t id; int low_best; } attrs[] = {
+		{HWLOC_MEMATTR_ID_BANDWIDTH, 0}, {HWLOC_MEMATTR_ID_LATENCY, 1}};
+	for (size_t k = 0; k < 2 && hwloc_bitmap_weight(g->mem_nodes) > 1; k++) {
+		struct hwloc_location loc = {.type = HWLOC_LOCATION_TYPE_CPUSET};
+		loc.location.cpuset = child->cpuset;
+		hwloc_bitmap_t keep = hwloc_bitmap_alloc();
+		hwloc_uint64_t best = 0, v;
+		int have = 0;
+		unsigned n;
+		hwloc_bitmap_foreach_begin(n, g->mem_nodes) {
+			if (hwloc_memattr_get_value(t->h, attrs[k].id, objs[topology_node_index(t, n)], &loc, 0, &v) < 0)
+				continue;
+			if (!have || (attrs[k].low_best ? v < best : v > best)) {
+				best = v;
+				hwloc_bitmap_only(keep, n);
+			} else if (v == best) {
+				hwloc_bitmap_set(keep, n);
+			}
+			have = 1;
+		}
+		hwloc_bitmap_foreach_end();
+		if (have)
+			hwloc_bitmap_copy(g->mem_nodes, keep);
+		hwloc_bitmap_free(keep);
+	}
+	if (hwloc_bitmap_iszero(g->mem_nodes)) {
+		hwloc_bitmap_free(g->cpus);
+		hwloc_bitmap_free(g->mem_nodes);
+		return -1;
+	}
+	g->near = topology_node_index(t, (unsigned)hwloc_bitmap_first(g->mem_nodes));
+	keys[t->ngroups] = child;
+	return (int)t->ngroups++;
+}
+
 static int finish_load(struct topo *t, char *cause, size_t causelen)
 {
 	hwloc_topology_t h = t->h;
@@ -328,6 +393,8 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 	/* Cores in logical order, each with its allowed PUs; a PU without a Core object is its own core. */
 	int npu = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_PU);
 	t->cores = calloc(npu > 0 ? (size_t)npu : 1, sizeof(*t->cores));
+	t->groups = calloc(npu > 0 ? (size_t)npu : 1, sizeof(*t->groups));
+	hwloc_obj_t *group_keys = calloc(npu > 0 ? (size_t)npu : 1, sizeof(*group_keys));
 	hwloc_obj_t prev = NULL;
 	for (hwloc_obj_t p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, NULL); p;
 	     p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, p)) {
@@ -339,11 +406,14 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 			struct topo_core *c = &t->cores[t->ncores++];
 			c->pus = hwloc_bitmap_alloc();
 			c->node = -1;
+			c->group = -1;
 			for (unsigned i = 0; i < t->nnodes; i++)
 				if (hwloc_bitmap_isset(t->nodes[i].cpus, p->os_index))
 					c->node = (int)i;
 			if (c->node >= 0)
 				t->nodes[c->node].ncores++;
+			else if ((c->group = nodeless_group(t, objs, p, group_keys)) >= 0)
+				t->groups[c->group].ncores++;
 			prev = key;
 		}
 		struct topo_core *c = &t->cores[t->ncores - 1];
@@ -351,6 +421,7 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 		c->npus++;
 	}
 
+	free(group_keys);
 	load_distances(t, objs);
 	memory_locality(t, objs);
 	free(objs);
@@ -564,6 +635,8 @@ void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bi
 			hwloc_bitmap_and(t->nodes[i].allowed_cpus, t->nodes[i].allowed_cpus, cpus);
 			t->nodes[i].ncores = 0;
 		}
+		for (unsigned g = 0; g < t->ngroups; g++)
+			t->groups[g].ncores = 0;
 		unsigned k = 0;
 		for (unsigned c = 0; c < t->ncores; c++) {
 			hwloc_bitmap_and(t->cores[c].pus, t->cores[c].pus, cpus);
@@ -575,6 +648,8 @@ void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bi
 			t->cores[k++] = t->cores[c];
 			if (t->cores[c].node >= 0)
 				t->nodes[t->cores[c].node].ncores++;
+			if (t->cores[c].group >= 0)
+				t->groups[t->cores[c].group].ncores++;
 		}
 		t->ncores = k;
 	}
@@ -594,6 +669,11 @@ void topology_free(struct topo *t)
 	}
 	for (unsigned c = 0; c < t->ncores; c++)
 		hwloc_bitmap_free(t->cores[c].pus);
+	for (unsigned g = 0; g < t->ngroups; g++) {
+		hwloc_bitmap_free(t->groups[g].cpus);
+		hwloc_bitmap_free(t->groups[g].mem_nodes);
+	}
+	free(t->groups);
 	free(t->nodes);
 	free(t->cores);
 	free(t->dist);

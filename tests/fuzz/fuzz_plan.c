@@ -149,7 +149,9 @@ static void check_plan(const struct topo *t, const struct policy *p, const struc
 			unsigned offer = 0;
 			for (unsigned c = 0; c < t->ncores; c++) {
 				const struct topo_core *co = &t->cores[c];
-				if (co->node < 0 || !hwloc_bitmap_isset(cand, t->nodes[co->node].os_index))
+				/* CPUs in no NUMA node are offered when no nodes are named */
+				if (co->node < 0 ? co->group < 0 || p->nodes
+						 : !hwloc_bitmap_isset(cand, t->nodes[co->node].os_index))
 					continue;
 				offer += p->smt ? co->npus : 1;
 			}

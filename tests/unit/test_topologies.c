@@ -525,11 +525,66 @@ static void test_bad_xml_files(void **state)
 	free(dir);
 }
 
+/* A machine whose node 0 is offline: package 0's 9 CPUs are in no NUMA node. They are planned (with node
+ * 1's memory), not dropped: a default launch gets all 17 CPUs. */
+static void test_cpus_in_no_node(void **state)
+{
+	(void)state;
+	struct topo t;
+	struct policy p;
+	struct plan pl;
+	char cause[2048];
+	tu_load_data(&t, "offline-node0-17c.xml");
+	assert_int_equal(t.ngroups, 1);
+	assert_string_equal(tu_list(t.groups[0].cpus), "0-8");
+	assert_string_equal(tu_list(t.groups[0].mem_nodes), "1");
+	policy_init(&p);
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-16");
+	assert_note(&pl, "CPUs 0-8 are in no NUMA node");
+	plan_free(&pl);
+	/* 9 CPUs: the 9 in no node hold them (one place, as compact wants) */
+	p.cpus_kind = CPUS_COUNT;
+	p.cpus_value = 9;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-8");
+	plan_free(&pl);
+	p.cpus_value = 18;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), -1);
+	assert_non_null(strstr(cause, "only 17 are available on nodes 1 and in no node: CPUs 0-8"));
+	/* spread: round-robin over node 1 and the CPUs in no node */
+	p.cpus_value = 4;
+	p.strategy = STRATEGY_SPREAD;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-1,9-10");
+	plan_free(&pl);
+	/* -C of them, memory bound to the plan: node 1's */
+	p.strategy = STRATEGY_COMPACT;
+	p.cpus_kind = CPUS_ALL;
+	p.cpu_list = strdup("0-3");
+	p.mem = MEM_BIND;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-3");
+	assert_true(hwloc_bitmap_iszero(pl.cpu_nodes));
+	assert_string_equal(tu_list(pl.mem_nodes), "1");
+	plan_free(&pl);
+	/* -N 1 names node 1: its CPUs only */
+	free(p.cpu_list);
+	p.cpu_list = NULL;
+	p.nodes = strdup("1");
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "9-16");
+	plan_free(&pl);
+	policy_free(&p);
+	topology_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_shared_topology),
 		cmocka_unit_test(test_cpuless_locality),
+		cmocka_unit_test(test_cpus_in_no_node),
 		cmocka_unit_test(test_cgroup_restricted_opteron),
 		cmocka_unit_test(test_sparse_node_numbers),
 		cmocka_unit_test(test_memory_only_nodes),
