@@ -551,7 +551,8 @@ static int plan_balancing(const struct topo *t, const struct policy *p, struct p
 				 k->inherited_mode > 0 ? "with MPOL_F_NUMA_BALANCING" : "the task default");
 		return 0;
 	}
-	int accepts = mempolicy_accepts_balancing(k, p->mem);
+	int accepts = pl->mpol == MPOL_PREFERRED_MANY ? mempolicy_accepts_balancing_mode(k, pl->mpol)
+						     : mempolicy_accepts_balancing(k, p->mem);
 	if (p->balancing == BALANCING_YES && !accepts)
 		return err(cause, len, "balancing: %s does not take MPOL_F_NUMA_BALANCING with the %s memory policy "
 				       "(it does with %s)",
@@ -585,9 +586,10 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 {
 	char a[LIST_LEN];
 	pl->mem = p->mem;
-	if (plan_balancing(t, p, pl, cause, len) < 0)
-		return -1;
+	pl->mpol = mempolicy_mode(p->mem);
 	if (p->mem == MEM_LOCAL || p->mem == MEM_DEFAULT) {
+		if (plan_balancing(t, p, pl, cause, len) < 0)
+			return -1;
 		if (p->mem_nodes)
 			return err(cause, len, "memory nodes '%s' are only used with bind, interleave or preferred "
 					       "(memory policy is %s)", p->mem_nodes, policy_mem_name(p->mem));
@@ -626,13 +628,33 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 	if (hwloc_bitmap_iszero(pl->mem_nodes))
 		return err(cause, len, "memory policy %s selects no node", policy_mem_name(p->mem));
 	if (p->mem == MEM_PREFERRED && hwloc_bitmap_weight(pl->mem_nodes) > 1) {
-		if (p->mem_nodes)
-			return err(cause, len, "preferred takes one node, not '%s'", p->mem_nodes);
+		/* Several nodes: MPOL_PREFERRED_MANY (Linux 5.15); a kernel without it prefers the first. */
 		unsigned first = (unsigned)hwloc_bitmap_first(pl->mem_nodes);
-		hwloc_bitmap_only(pl->mem_nodes, first);
-		note(pl, "preferred memory: node %u, the first node of the plan", first);
+		char a[128];
+		nodelist_format(pl->mem_nodes, a, sizeof(a));
+		if (t->kmem.known && t->kmem.preferred_many == 0) {
+			if (p->strict)
+				return err(cause, len, "preferred on nodes %s: this kernel refuses MPOL_PREFERRED_MANY "
+					   "(set_mempolicy: Invalid argument; Linux 5.15 has it); --strict: not planned on the "
+					   "first node alone", a);
+			hwloc_bitmap_only(pl->mem_nodes, first);
+			snprintf(pl->preferred_fallback, sizeof(pl->preferred_fallback), "preferred on nodes %s: this kernel "
+				 "refuses MPOL_PREFERRED_MANY (set_mempolicy: Invalid argument; Linux 5.15 has it): node %u "
+				 "only, the first of them", a, first);
+			note(pl, "%s", pl->preferred_fallback);
+			char what[320];
+			snprintf(what, sizeof(what), "MPOL_PREFERRED_MANY on nodes %s (this kernel refuses it): preferred "
+				 "node %u only", a, first);
+			plan_note_dropped(pl, what);
+		} else if (t->kmem.known && t->kmem.preferred_many == 1) {
+			note(pl, "preferred on nodes %s: MPOL_PREFERRED_MANY (this kernel takes it)", a);
+		} else {
+			note(pl, "preferred on nodes %s: MPOL_PREFERRED_MANY (Linux 5.15 and later); a kernel without it is "
+				 "given node %u only, the first, and numarun says so at launch", a, first);
+		}
 	}
-	return 0;
+	pl->mpol = mempolicy_mode_nodes(p->mem, pl->mem_nodes);
+	return plan_balancing(t, p, pl, cause, len);
 }
 
 static int plan_compute_exact(const struct topo *t, struct policy *p, struct plan *pl, char *cause, size_t causelen);
@@ -856,6 +878,7 @@ void plan_drop_memory(const struct topo *t, struct plan *pl, const char *why)
 	struct policy q;
 	policy_init(&q);
 	pl->mem = MEM_DEFAULT;
+	pl->mpol = -1;
 	hwloc_bitmap_zero(pl->mem_nodes);
 	char cause[256];
 	plan_balancing(t, &q, pl, cause, sizeof(cause));

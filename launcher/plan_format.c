@@ -77,8 +77,9 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 	else if (pl->mem == MEM_DEFAULT)
 		fprintf(f, "  %-16s not set: the target keeps the memory policy it inherits\n", "memory:");
 	else
-		fprintf(f, "  %-16s %s on node%s %s%s\n", "memory:", policy_mem_name(pl->mem),
+		fprintf(f, "  %-16s %s on node%s %s%s%s\n", "memory:", policy_mem_name(pl->mem),
 			hwloc_bitmap_weight(pl->mem_nodes) == 1 ? "" : "s", nodelist_format(pl->mem_nodes, a, sizeof(a)),
+			pl->mpol == MPOL_PREFERRED_MANY ? " (MPOL_PREFERRED_MANY)" : "",
 			pl->balancing ? ", with NUMA balancing (MPOL_F_NUMA_BALANCING)" : "");
 	hwloc_bitmap_free(local);
 	fprintf(f, "  %-16s %s\n", "NUMA balancing:", pl->kernel_balancing_why);
