@@ -363,6 +363,25 @@ void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *
 			json_string(f, n->subtype);
 		else
 			fputs("null", f);
+		/* a memory-only node: the CPU nodes it belongs to (include_cpuless), and why */
+		fputs(",\"belongs_to\":", f);
+		if (n->has_cpus || !n->near_nodes) {
+			fputs("null", f);
+		} else {
+			fputs("{\"nodes\":", f);
+			json_set_array(f, n->near_nodes);
+			fputs(",\"reason\":", f);
+			json_string(f, n->near_why);
+			fputc('}', f);
+		}
+		fputc('}', f);
+	}
+	fputs("],\"cpus_in_no_node\":[", f);
+	for (unsigned g = 0; g < t->ngroups; g++) {
+		fprintf(f, "%s{\"cpus\":", g ? "," : "");
+		json_string(f, nodelist_format(t->groups[g].cpus, a, sizeof(a)));
+		fputs(",\"memory_nodes\":", f);
+		json_set_array(f, t->groups[g].mem_nodes);
 		fputc('}', f);
 	}
 	fprintf(f, "],\"distances\":{\"source\":\"%s\",\"nodes\":[", t->dist_from_matrix ? "matrix" : "tree");
