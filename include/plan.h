@@ -24,7 +24,10 @@ struct plan {
 	unsigned *order;          /* the same PUs in fill order: whole cores first, then siblings */
 	unsigned ncpus;
 	hwloc_bitmap_t cpu_nodes; /* nodes whose CPUs are used (OS indexes) */
+	hwloc_bitmap_t nodeless_mem; /* the memory nodes of the planned CPUs that are in no node (OS indexes) */
 	enum mem_policy mem;
+	int mpol;                 /* the kernel mode numarun sets (MPOL_*: MPOL_PREFERRED_MANY for preferred on several
+				   * nodes), -1 for none (default) */
 	hwloc_bitmap_t mem_nodes; /* memory policy nodes (OS indexes); empty for local/default */
 	int balancing;            /* MPOL_F_NUMA_BALANCING on the memory policy numarun sets */
 	int kernel_balancing;     /* the kernel's NUMA balancing will scan and migrate the target's memory:
@@ -45,6 +48,8 @@ struct plan {
 	char planned_cpus[256], planned_nodes[256]; /* as the policy recorded them, "" when it did not */
 	int strict;               /* refuse rather than drop what the kernel refuses */
 	char dropped[768];        /* what the kernel refused and numarun launches without, "" when nothing */
+	char preferred_fallback[320]; /* preferred on several nodes where the kernel has no MPOL_PREFERRED_MANY: what
+				       * is applied instead (said at launch), "" otherwise */
 	char notes[PLAN_MAX_NOTES][256];
 	int nnotes;
 };

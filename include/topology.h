@@ -18,12 +18,27 @@ struct topo_node {
 	uint64_t memory;          /* bytes */
 	uint64_t free_memory;     /* bytes free now (live), or == memory (XML) */
 	char subtype[32];         /* "DRAM", "HBM", "MCDRAM", "NVM"... or "" */
+	/* A memory-only node: the CPU nodes (OS indexes) it belongs to, and how that was decided (hwloc's
+	 * locality, then its memory attributes, then distances; see topology_memory_locality()). Empty for
+	 * a CPU node. */
+	hwloc_bitmap_t near_nodes;
+	char near_why[256];
 };
 
 struct topo_core {
 	hwloc_bitmap_t pus;       /* allowed PUs of this core, OS indexes */
 	unsigned npus;
 	int node;                 /* index into topo.nodes of its home node, -1 if none */
+	int group;                /* in no NUMA node: index into topo.groups, else -1 */
+};
+
+/* CPUs that are in no NUMA node (their node is offline or absent: hwloc gives their part of the tree an
+ * empty nodeset), one group per such part of the tree, with the nodes whose memory serves them. */
+struct topo_group {
+	hwloc_bitmap_t cpus;      /* its online PUs */
+	hwloc_bitmap_t mem_nodes; /* OS indexes: the nodes of its nearest ancestor that has memory */
+	int near;                 /* index into topo.nodes of the first of them (for distances) */
+	unsigned ncores;          /* cores with at least one allowed PU */
 };
 
 struct topo {
@@ -37,6 +52,8 @@ struct topo {
 	struct topo_core *cores;  /* logical order; only cores with allowed PUs */
 	int *pu_core;             /* by PU OS index (< npu_core): the index into cores of the core that holds it, or -1 */
 	unsigned npu_core;
+	unsigned ngroups;
+	struct topo_group *groups; /* CPUs in no NUMA node */
 	hwloc_bitmap_t cpus;      /* online PUs */
 	hwloc_bitmap_t allowed_cpus; /* cgroup cpuset ∩ our affinity ∩ online */
 	hwloc_bitmap_t affinity;  /* our own affinity mask (live), else all */

@@ -105,7 +105,7 @@ void cli_usage(FILE *f)
 	      "  -C, --physcpubind=CPUS    run on exactly CPUS\n"
 	      "  -m, --membind=NODES       allocate memory only on NODES\n"
 	      "  -i, --interleave=NODES    interleave memory over NODES\n"
-	      "      --preferred=NODE      prefer memory on NODE\n"
+	      "      --preferred=NODES     prefer memory on NODES (several: MPOL_PREFERRED_MANY)\n"
 	      "  -l, --localalloc          allocate on the local node\n"
 	      "  -b, --balancing[=auto|yes|no]  MPOL_F_NUMA_BALANCING on the memory policy numarun sets\n"
 	      "                            (default auto: wherever the kernel balances and accepts it)\n"

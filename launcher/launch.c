@@ -243,18 +243,31 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 			return rc;
 		}
 	}
-	int mode = mempolicy_mode(pl->mem);
+	int mode = pl->mpol;
 	if (mode < 0)
 		return 0;
 	unsigned long *mask = NULL;
 	unsigned long maxnode = 0;
 	if (mode != MPOL_LOCAL)
 		mask = pin_nodemask(pl->mem_nodes, &maxnode);
-	if (pl->balancing)
-		mode |= MPOL_F_NUMA_BALANCING;
-	int rc = set_mempolicy(mode, mask, maxnode);
+	int rc = set_mempolicy(mode | (pl->balancing ? MPOL_F_NUMA_BALANCING : 0), mask, maxnode);
 	int e = errno;
 	free(mask);
+	if (rc < 0 && e == EINVAL && mode == MPOL_PREFERRED_MANY) {
+		/* A kernel before 5.15 (the plan could not ask it): prefer the first node, as MPOL_PREFERRED. */
+		hwloc_bitmap_t first = hwloc_bitmap_alloc();
+		hwloc_bitmap_only(first, (unsigned)hwloc_bitmap_first(pl->mem_nodes));
+		maxnode = 0;
+		mask = pin_nodemask(first, &maxnode);
+		rc = set_mempolicy(MPOL_PREFERRED, mask, maxnode);
+		e = errno;
+		free(mask);
+		if (rc == 0)
+			log_warn("the kernel refuses MPOL_PREFERRED_MANY (set_mempolicy preferred_many nodes %s: %s; Linux "
+				 "5.15 has it): preferring node %d only, the first of them", nodelist_format(pl->mem_nodes, list,
+				 sizeof(list)), strerror(EINVAL), hwloc_bitmap_first(first));
+		hwloc_bitmap_free(first);
+	}
 	if (rc < 0) {
 		/* Refused though the probe did not say so (it could not run): the CPU binding stands. */
 		struct privs pv;
@@ -267,7 +280,7 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 			launch_warn_memory_dropped(why);
 			return 0;
 		}
-		snprintf(cause, causelen, "set_mempolicy %s%s nodes %s: %s%s", policy_mem_name(pl->mem),
+		snprintf(cause, causelen, "set_mempolicy %s%s nodes %s: %s%s", mempolicy_mode_name(mode),
 			 pl->balancing ? "|balancing" : "",
 			 pl->mem == MEM_LOCAL ? "local" : nodelist_format(pl->mem_nodes, list, sizeof(list)),
 			 refused ? why : strerror(e), refused ? "; --strict: not launched without it" : "");

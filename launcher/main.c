@@ -125,6 +125,8 @@ static int run(struct opts *o)
 			mempolicy_probe_set(&topo.kmem);
 		if (pol.mem != MEM_DEFAULT && pol.balancing != BALANCING_NO && topo.kmem.set_errno == 0)
 			mempolicy_probe_balancing(&topo.kmem, topo.allowed_nodes);
+		if (pol.mem == MEM_PREFERRED && topo.kmem.set_errno == 0)
+			mempolicy_probe_preferred_many(&topo.kmem, topo.allowed_nodes);
 		int e = cgroup_cpu_limit("", &limit);
 		if (e < 0)
 			log_info("cannot read /proc/self/cgroup: %s; no CPU quota assumed", strerror(-e));
@@ -175,6 +177,8 @@ static int run(struct opts *o)
 	}
 	if (plan.relocated[0] && o->cmd == CMD_RUN)
 		log_notice("%s", plan.relocated);
+	if (plan.preferred_fallback[0] && o->cmd == CMD_RUN)
+		log_warn("%s", plan.preferred_fallback);
 
 	memset(&target, 0, sizeof(target));
 	if (o->argc > 0) {

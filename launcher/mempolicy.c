@@ -45,7 +45,7 @@ const char *mempolicy_mode_name(int mode)
 	case MPOL_BIND: return "bind";
 	case MPOL_INTERLEAVE: return "interleave";
 	case MPOL_LOCAL: return "local";
-	case 5: return "preferred_many";
+	case MPOL_PREFERRED_MANY: return "preferred_many";
 	case 6: return "weighted_interleave";
 	}
 	return "unknown";
@@ -62,6 +62,7 @@ void mempolicy_read_kernel(struct kernel_mem *k)
 	unsigned long mask[MASK_WORDS];
 	k->inherited_mode = -1;
 	k->set_errno = -1;
+	k->preferred_many = -1;
 	if (get_mempolicy(&mode, mask, MASK_BITS + 1, NULL, 0) == 0) {
 		k->inherited_mode = mode & ~MODE_FLAGS;
 		k->inherited_mof = !!(mode & MPOL_F_NUMA_BALANCING);
@@ -106,6 +107,44 @@ void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowe
 	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
 	set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
 	k->probed_modes = 1;
+}
+
+int mempolicy_mode_nodes(enum mem_policy m, hwloc_const_bitmap_t nodes)
+{
+	if (m == MEM_PREFERRED && hwloc_bitmap_weight(nodes) > 1)
+		return MPOL_PREFERRED_MANY;
+	return mempolicy_mode(m);
+}
+
+void mempolicy_probe_preferred_many(struct kernel_mem *k, hwloc_const_bitmap_t allowed)
+{
+	int old;
+	unsigned long oldmask[MASK_WORDS], mask[MASK_WORDS];
+	int first = hwloc_bitmap_first(allowed);
+	if (first < 0 || first >= MASK_BITS || get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
+		return;
+	memset(mask, 0, sizeof(mask));
+	mask[(unsigned)first / (8 * sizeof(long))] = 1UL << ((unsigned)first % (8 * sizeof(long)));
+	if (set_mempolicy(MPOL_PREFERRED_MANY, mask, MASK_BITS + 1) == 0)
+		k->preferred_many = 1;
+	else
+		k->preferred_many = errno == EINVAL ? 0 : -1;
+	k->preferred_many_balancing = k->preferred_many == 1 &&
+				      set_mempolicy(MPOL_PREFERRED_MANY | MPOL_F_NUMA_BALANCING, mask, MASK_BITS + 1) == 0;
+	int oldmode = old & ~MODE_FLAGS;
+	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
+	set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
+}
+
+int mempolicy_accepts_balancing_mode(const struct kernel_mem *k, int mode)
+{
+	static const enum mem_policy of[] = {[MPOL_BIND] = MEM_BIND, [MPOL_INTERLEAVE] = MEM_INTERLEAVE,
+					     [MPOL_PREFERRED] = MEM_PREFERRED, [MPOL_LOCAL] = MEM_LOCAL};
+	if (mode == MPOL_PREFERRED_MANY)
+		return k->preferred_many == 1 && k->preferred_many_balancing;
+	if (mode == MPOL_BIND || mode == MPOL_INTERLEAVE || mode == MPOL_PREFERRED || mode == MPOL_LOCAL)
+		return mempolicy_accepts_balancing(k, of[mode]);
+	return 0;
 }
 
 int mempolicy_accepts_balancing(const struct kernel_mem *k, enum mem_policy m)

@@ -52,7 +52,9 @@ static int core_pu(const struct core_pus *cp, unsigned c, unsigned level)
 	return cp->off[c] + level < cp->off[c + 1] ? (int)cp->pu[cp->off[c] + level] : -1;
 }
 
-/* Per node (array index): its allowed cores, as indexes into t->cores; and every core's PUs. */
+/* Per place to run: its allowed cores, as indexes into t->cores. The places are the nodes (by array index)
+ * and after them the groups of CPUs in no NUMA node (index t->nnodes + group): NPLACES of them. */
+#define NPLACES(t) ((t)->nnodes + (t)->ngroups)
 struct node_cores {
 	unsigned *idx;
 	unsigned n;
@@ -60,19 +62,25 @@ struct node_cores {
 
 static struct node_cores *index_cores(const struct topo *t)
 {
-	struct node_cores *nc = calloc(t->nnodes ? t->nnodes : 1, sizeof(*nc));
-	unsigned *count = calloc(t->nnodes ? t->nnodes : 1, sizeof(unsigned));
-	for (unsigned c = 0; c < t->ncores; c++)
-		if (t->cores[c].node >= 0)
-			count[t->cores[c].node]++;
-	for (unsigned i = 0; i < t->nnodes; i++)
-		nc[i].idx = calloc(count[i] ? count[i] : 1, sizeof(unsigned));
+	unsigned np = NPLACES(t);
+	struct node_cores *nc = calloc(np ? np : 1, sizeof(*nc));
+	unsigned *count = calloc(np ? np : 1, sizeof(unsigned));
+	int *place = malloc((t->ncores ? t->ncores : 1) * sizeof(int));
 	for (unsigned c = 0; c < t->ncores; c++) {
 		int n = t->cores[c].node;
+		if (n < 0 && t->cores[c].group >= 0)
+			n = (int)t->nnodes + t->cores[c].group;
+		place[c] = n;
 		if (n >= 0)
-			nc[n].idx[nc[n].n++] = c;
+			count[n]++;
 	}
+	for (unsigned i = 0; i < np; i++)
+		nc[i].idx = calloc(count[i] ? count[i] : 1, sizeof(unsigned));
+	for (unsigned c = 0; c < t->ncores; c++)
+		if (place[c] >= 0)
+			nc[place[c]].idx[nc[place[c]].n++] = c;
 	free(count);
+	free(place);
 	return nc;
 }
 
@@ -109,12 +117,33 @@ static void take(struct plan *pl, unsigned pu)
 	pl->order[pl->ncpus++] = pu;
 }
 
-/* The nodes whose CPUs the plan uses, once the CPUs are taken. */
+/* The nodes whose CPUs the plan uses, and the memory of the CPUs in no node it uses, once the CPUs are taken. */
 static void set_cpu_nodes(struct plan *pl, const struct topo *t)
 {
 	for (unsigned i = 0; i < t->nnodes; i++)
 		if (hwloc_bitmap_intersects(t->nodes[i].cpus, pl->cpus))
 			hwloc_bitmap_set(pl->cpu_nodes, t->nodes[i].os_index);
+	for (unsigned g = 0; g < t->ngroups; g++)
+		if (hwloc_bitmap_intersects(t->groups[g].cpus, pl->cpus))
+			hwloc_bitmap_or(pl->nodeless_mem, pl->nodeless_mem, t->groups[g].mem_nodes);
+}
+
+/* The node a place stands for in distances: itself, or a group's first memory node. */
+static unsigned place_node(const struct topo *t, unsigned x)
+{
+	return x < t->nnodes ? x : (unsigned)t->groups[x - t->nnodes].near;
+}
+
+/* Distance between two places: CPUs in no node count as being where their memory is. */
+static uint64_t place_distance(const struct topo *t, unsigned a, unsigned b)
+{
+	return topology_distance(t, place_node(t, a), place_node(t, b));
+}
+
+/* A place's own free memory: none for CPUs in no node. */
+static uint64_t place_free(const struct topo *t, unsigned x)
+{
+	return x < t->nnodes ? t->nodes[x].free_memory : 0;
 }
 
 /* Fill n PUs from the nodes in nl (array indexes, in preference order), whole cores first.
@@ -281,12 +310,21 @@ static int cmp_rank(const void *a, const void *b)
  * smallest sums of a node's k-1 nearest, its free memory at most the k largest. A later start then only
  * ties, and the first found wins a tie. */
 static int unbeatable(const struct topo *t, const unsigned *alive, unsigned nalive, const uint64_t *both,
-		      const uint64_t *md, unsigned k, uint64_t m, uint64_t d, uint64_t f)
+		      const uint64_t *md, const unsigned *cap, unsigned n, unsigned k, uint64_t m, uint64_t d, uint64_t f)
 {
-	unsigned N = t->nnodes;
+	unsigned N = NPLACES(t);
 	if (k < 1 || k > nalive)
 		return 0;
 	uint64_t *v = calloc(nalive, sizeof(*v)), *w = calloc(nalive, sizeof(*w)), lb = 0;
+	/* Fewer nodes would do where the k - 1 largest capacities hold n: a smaller set wins outright. */
+	uint64_t capall = 0;
+	for (unsigned a = 0; a < nalive; a++)
+		capall += v[a] = cap[alive[a]];
+	if (k > 1 && capall - sum_smallest(v, nalive, nalive - (k - 1)) >= n) {
+		free(v);
+		free(w);
+		return 0;
+	}
 	for (unsigned a = 0; a < nalive; a++)
 		v[a] = md[alive[a]];
 	int ok = m <= sum_smallest(v, nalive, k);
@@ -305,7 +343,7 @@ static int unbeatable(const struct topo *t, const unsigned *alive, unsigned nali
 		/* The k largest free memories: the total less the nalive - k smallest. */
 		uint64_t all = 0;
 		for (unsigned a = 0; a < nalive; a++)
-			all += v[a] = t->nodes[alive[a]].free_memory;
+			all += v[a] = place_free(t, alive[a]);
 		ok = f >= all - sum_smallest(v, nalive, nalive - k);
 	}
 	free(v);
@@ -323,7 +361,7 @@ static int unbeatable(const struct topo *t, const unsigned *alive, unsigned nali
 static unsigned choose_compact(const struct topo *t, const unsigned *cap, const int *cand, const int *memnode,
 			       unsigned n, unsigned *best)
 {
-	unsigned N = t->nnodes, bestk = 0;
+	unsigned N = NPLACES(t), bestk = 0;
 	uint64_t bestd = 0, bestfree = 0, bestm = 0;
 	unsigned *cur = calloc(N ? N : 1, sizeof(*cur));
 	/* to[x]: the sum of distances, both ways, from x to the nodes chosen so far, kept as nodes are added
@@ -331,16 +369,20 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 	uint64_t *to = calloc(N ? N : 1, sizeof(*to)), *md = calloc(N ? N : 1, sizeof(*md));
 	uint64_t *both = malloc(N ? (size_t)N * N * sizeof(*both) : 1); /* d(x, y) + d(y, x) */
 	const uint64_t *dist = t->dist;
+	unsigned M = t->nnodes, *pn = malloc((N ? N : 1) * sizeof(*pn));
 	int anymem = 0;
-	for (unsigned y = 0; y < N; y++)
+	for (unsigned y = 0; y < M; y++)
 		anymem |= memnode[y];
+	for (unsigned x = 0; x < N; x++)
+		pn[x] = place_node(t, x);
 	for (unsigned x = 0; x < N; x++) {
 		for (unsigned y = 0; y < N; y++)
-			both[(size_t)x * N + y] = dist[(size_t)x * N + y] + dist[(size_t)y * N + x];
-		for (unsigned y = 0; anymem && y < N; y++)
+			both[(size_t)x * N + y] = dist[(size_t)pn[x] * M + pn[y]] + dist[(size_t)pn[y] * M + pn[x]];
+		for (unsigned y = 0; anymem && y < M; y++)
 			if (memnode[y])
-				md[x] += dist[(size_t)x * N + y];
+				md[x] += dist[(size_t)pn[x] * M + y];
 	}
+	free(pn);
 
 	/* The set's score (its size, its distance to the memory, the sum of distances between its nodes both
 	 * ways, its free memory) depends on the set alone, not on the order it grew in: where every candidate
@@ -366,7 +408,7 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 			alive[nalive++] = x;
 	struct rank_key *rk = malloc((nalive ? nalive : 1) * sizeof(*rk));
 	for (unsigned a = 0; a < nalive; a++)
-		rk[a] = (struct rank_key){cap[alive[a]], t->nodes[alive[a]].free_memory, alive[a]};
+		rk[a] = (struct rank_key){cap[alive[a]], place_free(t, alive[a]), alive[a]};
 	qsort(rk, nalive, sizeof(*rk), cmp_rank);
 	for (unsigned a = 0; a < nalive; a++)
 		rank[rk[a].node] = a;
@@ -392,7 +434,7 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 		uint64_t dsum = 0, freesum = 0, msum = md[s];
 		cur[k++] = s;
 		have = cap[s];
-		freesum = t->nodes[s].free_memory;
+		freesum = place_free(t, s);
 		uint64_t ha = mix64(2 * (uint64_t)s), hb = mix64(2 * (uint64_t)s + 1);
 		int again = 0, pick = -1;
 		uint64_t pickd = 0;
@@ -426,7 +468,7 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 			have += cap[p];
 			dsum += pickd;
 			msum += md[p];
-			freesum += t->nodes[p].free_memory;
+			freesum += place_free(t, p);
 			row = both + (size_t)p * N;
 			pick = -1;
 			for (unsigned a = 0; a < nrem;) {
@@ -456,7 +498,7 @@ static unsigned choose_compact(const struct topo *t, const unsigned *cap, const 
 			bestm = msum;
 			bestfree = freesum;
 			memcpy(best, cur, k * sizeof(*cur));
-			done = every || unbeatable(t, alive, nalive, both, md, bestk, bestm, bestd, bestfree);
+			done = every || unbeatable(t, alive, nalive, both, md, cap, n, bestk, bestm, bestd, bestfree);
 		}
 	}
 	free(cur);
@@ -522,19 +564,51 @@ static int check_nodes(const struct topo *t, hwloc_const_bitmap_t set, int for_c
 	return rc;
 }
 
-static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
+/* The allowed CPUs that are in no NUMA node, as a list. */
+static char *nodeless_list(const struct topo *t, char *buf, size_t len)
+{
+	hwloc_bitmap_t s = hwloc_bitmap_alloc();
+	for (unsigned g = 0; g < t->ngroups; g++)
+		hwloc_bitmap_or(s, s, t->groups[g].cpus);
+	hwloc_bitmap_and(s, s, t->allowed_cpus);
+	nodelist_format(s, buf, len);
+	hwloc_bitmap_free(s);
+	return buf;
+}
+
+/* The plan uses CPUs in no NUMA node: say which, and whose memory serves them. */
+static void note_nodeless(const struct topo *t, struct plan *pl)
 {
 	char a[LIST_LEN], b[LIST_LEN];
+	hwloc_bitmap_t s = hwloc_bitmap_alloc();
+	for (unsigned g = 0; g < t->ngroups; g++)
+		hwloc_bitmap_or(s, s, t->groups[g].cpus);
+	hwloc_bitmap_and(s, s, pl->cpus);
+	if (!hwloc_bitmap_iszero(s))
+		note(pl, "CPUs %s are in no NUMA node (their node is offline or absent): planned, with the memory of "
+			 "node%s %s, the nearest with memory by hwloc's locality (a memory policy that follows the "
+			 "plan's nodes includes %s)", nodelist_format(s, a, sizeof(a)),
+		     hwloc_bitmap_weight(pl->nodeless_mem) == 1 ? "" : "s", nodelist_format(pl->nodeless_mem, b, sizeof(b)),
+		     hwloc_bitmap_weight(pl->nodeless_mem) == 1 ? "it" : "them");
+	hwloc_bitmap_free(s);
+}
+
+static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *pl, char *cause, size_t len)
+{
+	char a[LIST_LEN], b[LIST_LEN], c[LIST_LEN];
 	hwloc_bitmap_t universe = hwloc_bitmap_alloc(), cand = hwloc_bitmap_alloc();
 	struct node_cores *nc = index_cores(t);
 	struct core_pus cp;
 	index_pus(t, &cp);
 	int rc = -1;
 
+	int nodeless = 0; /* allowed CPUs in no NUMA node */
 	for (unsigned i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].has_cpus && !hwloc_bitmap_iszero(t->nodes[i].allowed_cpus))
 			hwloc_bitmap_set(universe, t->nodes[i].os_index);
-	if (hwloc_bitmap_iszero(universe)) {
+	for (unsigned g = 0; g < t->ngroups; g++)
+		nodeless |= t->groups[g].ncores > 0;
+	if (hwloc_bitmap_iszero(universe) && !nodeless) {
 		err(cause, len, "no allowed CPU on any node (allowed CPUs: %s)",
 		    nodelist_format(t->allowed_cpus, a, sizeof(a)));
 		goto out;
@@ -609,11 +683,12 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 	}
 
 	/* How many PUs, from what the candidate nodes offer. */
-	unsigned *cap = calloc(t->nnodes, sizeof(*cap));
-	int *isc = calloc(t->nnodes, sizeof(*isc));
+	unsigned *cap = calloc(NPLACES(t), sizeof(*cap));
+	int *isc = calloc(NPLACES(t), sizeof(*isc));
 	unsigned total = 0, maxcap = 0, cores = 0, pus = 0;
-	for (unsigned i = 0; i < t->nnodes; i++) {
-		if (!hwloc_bitmap_isset(cand, t->nodes[i].os_index))
+	for (unsigned i = 0; i < NPLACES(t); i++) {
+		/* CPUs in no node are used when no nodes are named (they are on none of them). */
+		if (i < t->nnodes ? !hwloc_bitmap_isset(cand, t->nodes[i].os_index) : p->nodes != NULL)
 			continue;
 		isc[i] = 1;
 		cap[i] = node_capacity(nc, t, i, p->smt);
@@ -639,18 +714,20 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		snprintf(wb, sizeof(wb), "%.0f", wantd);
 		policy_cpus_str(p->cpus_kind, p->cpus_value, b, sizeof(b));
 		err(cause, len,
-		    "asked for %s CPUs (cpus = %s%s); only %u are available on nodes %s "
+		    "asked for %s CPUs (cpus = %s%s); only %u are available on nodes %s%s%s "
 		    "(%u cores, %u PUs%s)",
 		    wb, b, p->nodes ? ", on the given nodes" : "", total, nodelist_format(cand, a, sizeof(a)),
+		    nodeless && !p->nodes ? " and in no node: CPUs " : "",
+		    nodeless && !p->nodes ? nodeless_list(t, c, sizeof(c)) : "",
 		    cores, pus, p->smt ? "" : "; smt = no uses one PU per core");
 		free(cap);
 		free(isc);
 		goto out;
 	}
 
-	unsigned *nl = calloc(t->nnodes, sizeof(*nl)), nnl = 0;
+	unsigned *nl = calloc(NPLACES(t), sizeof(*nl)), nnl = 0;
 	if (p->strategy == STRATEGY_SPREAD) {
-		for (unsigned i = 0; i < t->nnodes; i++)
+		for (unsigned i = 0; i < NPLACES(t); i++)
 			if (isc[i] && cap[i])
 				nl[nnl++] = i;
 	} else {
@@ -665,11 +742,17 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 		}
 		nnl = choose_compact(t, cap, isc, memnode, want, nl);
 		free(memnode);
-		if (nnl > 1) {
+		int with_nodeless = 0;
+		for (unsigned x = 0; x < nnl; x++)
+			with_nodeless |= nl[x] >= t->nnodes;
+		if (nnl > 1 && with_nodeless) {
+			note(pl, "compact: %u CPUs need %u nodes, counting the CPUs in no node of each part of the machine as "
+				 "one", want, nnl);
+		} else if (nnl > 1) {
 			uint64_t d = 0;
 			for (unsigned x = 0; x < nnl; x++)
 				for (unsigned y = x + 1; y < nnl; y++)
-					d = topology_distance(t, nl[x], nl[y]) > d ? topology_distance(t, nl[x], nl[y]) : d;
+					d = place_distance(t, nl[x], nl[y]) > d ? place_distance(t, nl[x], nl[y]) : d;
 			note(pl, "compact: %u CPUs need %u nodes; the nearest set has largest distance %llu", want,
 			     nnl, (unsigned long long)d);
 		}
@@ -683,7 +766,7 @@ static int plan_cpus(const struct topo *t, const struct policy *p, struct plan *
 out:
 	if (rc == 0)
 		set_cpu_nodes(pl, t);
-	free_cores(nc, t->nnodes);
+	free_cores(nc, NPLACES(t));
 	free(cp.off);
 	free(cp.pu);
 	hwloc_bitmap_free(universe);
@@ -691,20 +774,39 @@ out:
 	return rc;
 }
 
-/* The CPU-less nodes whose nearest CPU node is in the plan. */
-static void add_cpuless(const struct topo *t, hwloc_bitmap_t nodes, hwloc_const_bitmap_t cpu_nodes)
+/* include_cpuless: the allowed memory-only nodes that belong to one of the plan's CPU nodes (topology.c's
+ * memory_locality(): hwloc's locality, then memory attributes, then distances), added to nodes; one note
+ * per reason says which were added and why. */
+static void add_cpuless(const struct topo *t, struct plan *pl, hwloc_bitmap_t nodes, hwloc_const_bitmap_t cpu_nodes)
 {
+	int *done = calloc(t->nnodes, sizeof(*done));
 	for (unsigned i = 0; i < t->nnodes; i++) {
-		if (t->nodes[i].has_cpus || !t->nodes[i].allowed)
+		const struct topo_node *m = &t->nodes[i];
+		if (done[i] || m->has_cpus || !m->allowed || !hwloc_bitmap_intersects(m->near_nodes, cpu_nodes))
 			continue;
-		int near = -1;
-		for (unsigned j = 0; j < t->nnodes; j++)
-			if (t->nodes[j].has_cpus &&
-			    (near < 0 || topology_distance(t, i, j) < topology_distance(t, i, (unsigned)near)))
-				near = (int)j;
-		if (near >= 0 && hwloc_bitmap_isset(cpu_nodes, t->nodes[near].os_index))
-			hwloc_bitmap_set(nodes, t->nodes[i].os_index);
+		/* This node and the others added for the same reason. */
+		hwloc_bitmap_t same = hwloc_bitmap_alloc();
+		char subtypes[64] = "";
+		for (unsigned j = i; j < t->nnodes; j++) {
+			const struct topo_node *o = &t->nodes[j];
+			if (done[j] || o->has_cpus || !o->allowed || !hwloc_bitmap_intersects(o->near_nodes, cpu_nodes) ||
+			    strcmp(o->near_why, m->near_why) != 0)
+				continue;
+			done[j] = 1;
+			hwloc_bitmap_set(same, o->os_index);
+			hwloc_bitmap_set(nodes, o->os_index);
+			if (o->subtype[0] && !strstr(subtypes, o->subtype) &&
+			    strlen(subtypes) + strlen(o->subtype) + 3 < sizeof(subtypes))
+				snprintf(subtypes + strlen(subtypes), sizeof(subtypes) - strlen(subtypes), "%s%s",
+					 subtypes[0] ? ", " : "", o->subtype);
+		}
+		char a[LIST_LEN];
+		note(pl, "include_cpuless: memory-only node%s %s%s%s%s added: %s", hwloc_bitmap_weight(same) > 1 ? "s" : "",
+		     nodelist_format(same, a, sizeof(a)), subtypes[0] ? " (" : "", subtypes, subtypes[0] ? ")" : "",
+		     m->near_why);
+		hwloc_bitmap_free(same);
 	}
+	free(done);
 }
 
 /* Whether the kernel's NUMA balancing will scan and migrate the target's memory, and the
@@ -738,7 +840,8 @@ static int plan_balancing(const struct topo *t, const struct policy *p, struct p
 				 k->inherited_mode > 0 ? "with MPOL_F_NUMA_BALANCING" : "the task default");
 		return 0;
 	}
-	int accepts = mempolicy_accepts_balancing(k, p->mem);
+	int accepts = pl->mpol == MPOL_PREFERRED_MANY ? mempolicy_accepts_balancing_mode(k, pl->mpol)
+						     : mempolicy_accepts_balancing(k, p->mem);
 	if (p->balancing == BALANCING_YES && !accepts)
 		return err(cause, len, "balancing: %s does not take MPOL_F_NUMA_BALANCING with the %s memory policy "
 				       "(it does with %s)",
@@ -772,18 +875,19 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 {
 	char a[LIST_LEN];
 	pl->mem = p->mem;
-	if (plan_balancing(t, p, pl, cause, len) < 0)
-		return -1;
+	pl->mpol = mempolicy_mode(p->mem);
 	if (p->mem == MEM_LOCAL || p->mem == MEM_DEFAULT) {
+		if (plan_balancing(t, p, pl, cause, len) < 0)
+			return -1;
 		if (p->mem_nodes)
 			return err(cause, len, "memory nodes '%s' are only used with bind, interleave or preferred "
 					       "(memory policy is %s)", p->mem_nodes, policy_mem_name(p->mem));
 		return 0;
 	}
 	if (!p->mem_nodes) {
-		hwloc_bitmap_copy(pl->mem_nodes, pl->cpu_nodes);
+		hwloc_bitmap_or(pl->mem_nodes, pl->cpu_nodes, pl->nodeless_mem);
 		if (p->include_cpuless)
-			add_cpuless(t, pl->mem_nodes, pl->cpu_nodes);
+			add_cpuless(t, pl, pl->mem_nodes, pl->cpu_nodes);
 	} else {
 		hwloc_bitmap_t allowed = hwloc_bitmap_alloc();
 		for (unsigned i = 0; i < t->nnodes; i++)
@@ -813,13 +917,33 @@ static int plan_memory(const struct topo *t, const struct policy *p, struct plan
 	if (hwloc_bitmap_iszero(pl->mem_nodes))
 		return err(cause, len, "memory policy %s selects no node", policy_mem_name(p->mem));
 	if (p->mem == MEM_PREFERRED && hwloc_bitmap_weight(pl->mem_nodes) > 1) {
-		if (p->mem_nodes)
-			return err(cause, len, "preferred takes one node, not '%s'", p->mem_nodes);
+		/* Several nodes: MPOL_PREFERRED_MANY (Linux 5.15); a kernel without it prefers the first. */
 		unsigned first = (unsigned)hwloc_bitmap_first(pl->mem_nodes);
-		hwloc_bitmap_only(pl->mem_nodes, first);
-		note(pl, "preferred memory: node %u, the first node of the plan", first);
+		char a[128];
+		nodelist_format(pl->mem_nodes, a, sizeof(a));
+		if (t->kmem.known && t->kmem.preferred_many == 0) {
+			if (p->strict)
+				return err(cause, len, "preferred on nodes %s: this kernel refuses MPOL_PREFERRED_MANY "
+					   "(set_mempolicy: Invalid argument; Linux 5.15 has it); --strict: not planned on the "
+					   "first node alone", a);
+			hwloc_bitmap_only(pl->mem_nodes, first);
+			snprintf(pl->preferred_fallback, sizeof(pl->preferred_fallback), "preferred on nodes %s: this kernel "
+				 "refuses MPOL_PREFERRED_MANY (set_mempolicy: Invalid argument; Linux 5.15 has it): node %u "
+				 "only, the first of them", a, first);
+			note(pl, "%s", pl->preferred_fallback);
+			char what[320];
+			snprintf(what, sizeof(what), "MPOL_PREFERRED_MANY on nodes %s (this kernel refuses it): preferred "
+				 "node %u only", a, first);
+			plan_note_dropped(pl, what);
+		} else if (t->kmem.known && t->kmem.preferred_many == 1) {
+			note(pl, "preferred on nodes %s: MPOL_PREFERRED_MANY (this kernel takes it)", a);
+		} else {
+			note(pl, "preferred on nodes %s: MPOL_PREFERRED_MANY (Linux 5.15 and later); a kernel without it is "
+				 "given node %u only, the first, and numarun says so at launch", a, first);
+		}
 	}
-	return 0;
+	pl->mpol = mempolicy_mode_nodes(p->mem, pl->mem_nodes);
+	return plan_balancing(t, p, pl, cause, len);
 }
 
 static int plan_compute_exact(const struct topo *t, struct policy *p, struct plan *pl, char *cause, size_t causelen);
@@ -1012,6 +1136,7 @@ static int plan_compute_exact(const struct topo *t, struct policy *p, struct pla
 	memset(pl, 0, sizeof(*pl));
 	pl->cpus = hwloc_bitmap_alloc();
 	pl->cpu_nodes = hwloc_bitmap_alloc();
+	pl->nodeless_mem = hwloc_bitmap_alloc();
 	pl->mem_nodes = hwloc_bitmap_alloc();
 	pl->strategy = p->strategy;
 	pl->smt = p->smt;
@@ -1022,6 +1147,7 @@ static int plan_compute_exact(const struct topo *t, struct policy *p, struct pla
 		plan_free(pl);
 		return -1;
 	}
+	note_nodeless(t, pl);
 	return 0;
 }
 
@@ -1041,6 +1167,7 @@ void plan_drop_memory(const struct topo *t, struct plan *pl, const char *why)
 	struct policy q;
 	policy_init(&q);
 	pl->mem = MEM_DEFAULT;
+	pl->mpol = -1;
 	hwloc_bitmap_zero(pl->mem_nodes);
 	char cause[256];
 	plan_balancing(t, &q, pl, cause, sizeof(cause));
@@ -1051,6 +1178,7 @@ void plan_free(struct plan *pl)
 {
 	hwloc_bitmap_free(pl->cpus);
 	hwloc_bitmap_free(pl->cpu_nodes);
+	hwloc_bitmap_free(pl->nodeless_mem);
 	hwloc_bitmap_free(pl->mem_nodes);
 	free(pl->order);
 	memset(pl, 0, sizeof(*pl));

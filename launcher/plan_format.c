@@ -60,21 +60,28 @@ void plan_print_text(FILE *f, const struct plan *pl, const struct topo *t, char 
 		nodelist_format(t->allowed_nodes, b, sizeof(b)));
 	fprintf(f, "  %-16s %s, %s\n", "strategy:", policy_strategy_name(pl->strategy),
 		pl->smt ? "whole cores first, then SMT siblings" : "one PU per core (no SMT siblings)");
-	fprintf(f, "  %-16s %s (%u) on node%s %s\n", "cpus:", nodelist_format(pl->cpus, a, sizeof(a)), pl->ncpus,
-		hwloc_bitmap_weight(pl->cpu_nodes) == 1 ? "" : "s", nodelist_format(pl->cpu_nodes, b, sizeof(b)));
+	if (hwloc_bitmap_iszero(pl->cpu_nodes))
+		fprintf(f, "  %-16s %s (%u) in no NUMA node\n", "cpus:", nodelist_format(pl->cpus, a, sizeof(a)), pl->ncpus);
+	else
+		fprintf(f, "  %-16s %s (%u) on node%s %s\n", "cpus:", nodelist_format(pl->cpus, a, sizeof(a)), pl->ncpus,
+			hwloc_bitmap_weight(pl->cpu_nodes) == 1 ? "" : "s", nodelist_format(pl->cpu_nodes, b, sizeof(b)));
+	hwloc_bitmap_t local = hwloc_bitmap_alloc(); /* where local memory comes from */
+	hwloc_bitmap_or(local, pl->cpu_nodes, pl->nodeless_mem);
 	fprintf(f, "  %-16s", "order:");
 	for (unsigned i = 0; i < pl->ncpus; i++)
 		fprintf(f, " %u", pl->order[i]);
 	fputc('\n', f);
 	if (pl->mem == MEM_LOCAL)
-		fprintf(f, "  %-16s local (node%s %s)\n", "memory:", hwloc_bitmap_weight(pl->cpu_nodes) == 1 ? "" : "s",
-			nodelist_format(pl->cpu_nodes, a, sizeof(a)));
+		fprintf(f, "  %-16s local (node%s %s)\n", "memory:", hwloc_bitmap_weight(local) == 1 ? "" : "s",
+			nodelist_format(local, a, sizeof(a)));
 	else if (pl->mem == MEM_DEFAULT)
 		fprintf(f, "  %-16s not set: the target keeps the memory policy it inherits\n", "memory:");
 	else
-		fprintf(f, "  %-16s %s on node%s %s%s\n", "memory:", policy_mem_name(pl->mem),
+		fprintf(f, "  %-16s %s on node%s %s%s%s\n", "memory:", policy_mem_name(pl->mem),
 			hwloc_bitmap_weight(pl->mem_nodes) == 1 ? "" : "s", nodelist_format(pl->mem_nodes, a, sizeof(a)),
+			pl->mpol == MPOL_PREFERRED_MANY ? " (MPOL_PREFERRED_MANY)" : "",
 			pl->balancing ? ", with NUMA balancing (MPOL_F_NUMA_BALANCING)" : "");
+	hwloc_bitmap_free(local);
 	fprintf(f, "  %-16s %s\n", "NUMA balancing:", pl->kernel_balancing_why);
 	knob_text(f, "GOMAXPROCS:", &pl->gomaxprocs);
 	if (pl->gomaxprocs_managed >= 0)
@@ -154,7 +161,10 @@ void plan_print_json(FILE *f, const struct plan *pl, const struct topo *t, const
 	fputs("],\"nodes\":", f);
 	json_set_array(f, pl->cpu_nodes);
 	fprintf(f, ",\"memory\":{\"policy\":\"%s\",\"nodes\":", policy_mem_name(pl->mem));
-	json_set_array(f, pl->mem == MEM_LOCAL ? pl->cpu_nodes : pl->mem_nodes);
+	hwloc_bitmap_t local = hwloc_bitmap_alloc(); /* where local memory comes from */
+	hwloc_bitmap_or(local, pl->cpu_nodes, pl->nodeless_mem);
+	json_set_array(f, pl->mem == MEM_LOCAL ? local : pl->mem_nodes);
+	hwloc_bitmap_free(local);
 	fprintf(f, ",\"balancing\":%s,\"kernel_balancing\":%s,\"kernel_balancing_reason\":", pl->balancing ? "true" : "false",
 		pl->kernel_balancing < 0 ? "null" : pl->kernel_balancing ? "true" : "false");
 	json_string(f, pl->kernel_balancing_why);
@@ -296,6 +306,10 @@ void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *
 		if (n->has_cpus)
 			fprintf(f, " CPUs %s (%u cores allowed, allowed PUs %s)", nodelist_format(n->cpus, a, sizeof(a)),
 				n->ncores, nodelist_format(n->allowed_cpus, b, sizeof(b)));
+		else if (n->near_nodes && !hwloc_bitmap_iszero(n->near_nodes))
+			fprintf(f, " no CPUs (memory only; with node%s %s: %s)",
+				hwloc_bitmap_weight(n->near_nodes) == 1 ? "" : "s",
+				nodelist_format(n->near_nodes, a, sizeof(a)), n->near_why);
 		else
 			fputs(" no CPUs (memory only)", f);
 		fprintf(f, ", memory %s", m1);
@@ -303,6 +317,10 @@ void topology_print_text(FILE *f, const struct topo *t, const struct cpu_limit *
 			fprintf(f, " (free %s)", m2);
 		fprintf(f, "%s\n", n->allowed ? "" : ", not allowed");
 	}
+	for (unsigned g = 0; g < t->ngroups; g++)
+		fprintf(f, "  CPUs %s: in no NUMA node (offline or absent), memory from node%s %s\n",
+			nodelist_format(t->groups[g].cpus, a, sizeof(a)), hwloc_bitmap_weight(t->groups[g].mem_nodes) == 1 ? "" : "s",
+			nodelist_format(t->groups[g].mem_nodes, b, sizeof(b)));
 	fprintf(f, "  distances (%s):\n      ", t->dist_from_matrix ? "distance matrix" : "derived from the topology tree");
 	for (unsigned j = 0; j < t->nnodes; j++)
 		fprintf(f, " %4u", t->nodes[j].os_index);
@@ -345,6 +363,25 @@ void topology_print_json(FILE *f, const struct topo *t, const struct cpu_limit *
 			json_string(f, n->subtype);
 		else
 			fputs("null", f);
+		/* a memory-only node: the CPU nodes it belongs to (include_cpuless), and why */
+		fputs(",\"belongs_to\":", f);
+		if (n->has_cpus || !n->near_nodes) {
+			fputs("null", f);
+		} else {
+			fputs("{\"nodes\":", f);
+			json_set_array(f, n->near_nodes);
+			fputs(",\"reason\":", f);
+			json_string(f, n->near_why);
+			fputc('}', f);
+		}
+		fputc('}', f);
+	}
+	fputs("],\"cpus_in_no_node\":[", f);
+	for (unsigned g = 0; g < t->ngroups; g++) {
+		fprintf(f, "%s{\"cpus\":", g ? "," : "");
+		json_string(f, nodelist_format(t->groups[g].cpus, a, sizeof(a)));
+		fputs(",\"memory_nodes\":", f);
+		json_set_array(f, t->groups[g].mem_nodes);
 		fputc('}', f);
 	}
 	fprintf(f, "],\"distances\":{\"source\":\"%s\",\"nodes\":[", t->dist_from_matrix ? "matrix" : "tree");

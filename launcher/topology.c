@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <numa.h>
+#include "nodelist.h"
 #include "topology.h"
 
 /* Plugins numarun never needs; loading them costs most of hwloc's start-up (dlopen of GL, OpenCL...). */
@@ -127,6 +128,199 @@ static void load_distances(struct topo *t, hwloc_obj_t *objs)
 		hwloc_distances_release(t->h, d[i]);
 }
 
+/* The values of a memory attribute of node m from each candidate CPU node's CPUs (initiator: the node's
+ * cpuset); keeps in cand those with the best value when the values tell them apart (higher is better
+ * unless low_best). Returns 1 when it narrowed cand, 0 when the attribute says nothing here. */
+static int narrow_by_memattr(struct topo *t, hwloc_obj_t *objs, unsigned m, hwloc_memattr_id_t id, int low_best,
+			     hwloc_bitmap_t cand)
+{
+	hwloc_uint64_t best = 0, v;
+	int have = 0;
+	unsigned c;
+	hwloc_bitmap_t keep = hwloc_bitmap_alloc();
+	hwloc_bitmap_foreach_begin(c, cand) {
+		struct hwloc_location loc = {.type = HWLOC_LOCATION_TYPE_CPUSET};
+		loc.location.cpuset = objs[topology_node_index(t, c)]->cpuset;
+		if (hwloc_memattr_get_value(t->h, id, objs[m], &loc, 0, &v) < 0)
+			continue; /* no value from there: worse than any value */
+		if (!have || (low_best ? v < best : v > best)) {
+			best = v;
+			hwloc_bitmap_only(keep, c);
+		} else if (v == best) {
+			hwloc_bitmap_set(keep, c);
+		}
+		have = 1;
+	}
+	hwloc_bitmap_foreach_end();
+	int narrowed = have && !hwloc_bitmap_isequal(keep, cand);
+	if (narrowed)
+		hwloc_bitmap_copy(cand, keep);
+	hwloc_bitmap_free(keep);
+	return narrowed;
+}
+
+/*
+ * Which CPU nodes each memory-only node belongs to (the rule of numarun.ini(5), include_cpuless):
+ * 1. hwloc's locality: the CPU nodes whose local NUMA nodes (hwloc_get_local_numanode_objs() on the node's
+ *    cpuset, with larger localities) include it, that is those within the part of the tree it is attached
+ *    to (a memory-only node's cpuset is its parent's);
+ * 2. when that is several: the best by hwloc's memory attributes from each one's CPUs (bandwidth, then
+ *    latency: ACPI HMAT where the machine has it);
+ * 3. then the nearest by distance, ties kept: a node equally near several CPU nodes belongs to each;
+ * without any CPU node in its locality, the nearest CPU nodes by distance.
+ */
+static void memory_locality(struct topo *t, hwloc_obj_t *objs)
+{
+	unsigned n = t->nnodes;
+	hwloc_obj_t *local = calloc(n, sizeof(*local));
+	hwloc_bitmap_t *of = calloc(n, sizeof(*of)); /* per node: the CPU nodes whose local nodes include it */
+	for (unsigned i = 0; i < n; i++) {
+		t->nodes[i].near_nodes = hwloc_bitmap_alloc();
+		of[i] = hwloc_bitmap_alloc();
+	}
+	for (unsigned c = 0; c < n; c++) {
+		if (!t->nodes[c].has_cpus || !objs[c]->cpuset)
+			continue;
+		struct hwloc_location loc = {.type = HWLOC_LOCATION_TYPE_CPUSET};
+		loc.location.cpuset = objs[c]->cpuset;
+		unsigned nr = n;
+		if (hwloc_get_local_numanode_objs(t->h, &loc, &nr, local, HWLOC_LOCAL_NUMANODE_FLAG_LARGER_LOCALITY) < 0)
+			continue;
+		for (unsigned k = 0; k < nr && k < n; k++) {
+			int j = topology_node_index(t, local[k]->os_index);
+			if (j >= 0)
+				hwloc_bitmap_set(of[j], t->nodes[c].os_index);
+		}
+	}
+	char a[64], b[64];
+	for (unsigned i = 0; i < n; i++) {
+		struct topo_node *m = &t->nodes[i];
+		if (m->has_cpus)
+			continue;
+		hwloc_bitmap_t cand = m->near_nodes;
+		hwloc_bitmap_copy(cand, of[i]);
+		int in_locality = !hwloc_bitmap_iszero(cand);
+		snprintf(a, sizeof(a), "%s", nodelist_format(cand, b, sizeof(b)));
+		const char *how = NULL;
+		if (hwloc_bitmap_weight(cand) > 1) {
+			if (narrow_by_memattr(t, objs, i, HWLOC_MEMATTR_ID_BANDWIDTH, 0, cand))
+				how = "highest bandwidth";
+			else if (narrow_by_memattr(t, objs, i, HWLOC_MEMATTR_ID_LATENCY, 1, cand))
+				how = "lowest latency";
+		}
+		if (!in_locality) /* no CPU node in its locality: every CPU node, by distance */
+			for (unsigned c = 0; c < n; c++)
+				if (t->nodes[c].has_cpus)
+					hwloc_bitmap_set(cand, t->nodes[c].os_index);
+		uint64_t dmin = UINT64_MAX;
+		int equal = 1;
+		if (!how && hwloc_bitmap_weight(cand) > 1) {
+			unsigned c;
+			hwloc_bitmap_foreach_begin(c, cand) {
+				uint64_t d = topology_distance(t, i, (unsigned)topology_node_index(t, c));
+				if (dmin != UINT64_MAX && d != dmin)
+					equal = 0;
+				if (d < dmin)
+					dmin = d;
+			}
+			hwloc_bitmap_foreach_end();
+			hwloc_bitmap_t keep = hwloc_bitmap_alloc();
+			hwloc_bitmap_foreach_begin(c, cand) {
+				if (topology_distance(t, i, (unsigned)topology_node_index(t, c)) == dmin)
+					hwloc_bitmap_set(keep, c);
+			}
+			hwloc_bitmap_foreach_end();
+			hwloc_bitmap_copy(cand, keep);
+			hwloc_bitmap_free(keep);
+		}
+		nodelist_format(cand, b, sizeof(b));
+		int several = hwloc_bitmap_weight(cand) > 1;
+		if (!in_locality)
+			snprintf(m->near_why, sizeof(m->near_why), "no CPU node in its hwloc locality; nearest by "
+				 "distance: node%s %s", several ? "s" : "", b);
+		else if (how)
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of nodes %s; %s from node%s %s "
+				 "(memory attributes)", a, how, several ? "s" : "", b);
+		else if (hwloc_bitmap_weight(of[i]) == 1)
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of node %s's CPUs", b);
+		else if (equal)
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of nodes %s, at the same "
+				 "distance from each: shared by them", a);
+		else
+			snprintf(m->near_why, sizeof(m->near_why), "in the hwloc locality of nodes %s; nearest by "
+				 "distance: node%s %s", a, several ? "s" : "", b);
+	}
+	for (unsigned i = 0; i < n; i++)
+		hwloc_bitmap_free(of[i]);
+	free(of);
+	free(local);
+}
+
+/*
+ * An online PU in no NUMA node (its node offline or absent): its group, made on first sight. The group is
+ * the highest ancestor whose nodeset is empty (a package whose node is offline); its memory is the nodes of
+ * the nearest ancestor that has some (hwloc's locality: for a package, the machine's nodes), the CPU nodes
+ * among them when there are any, narrowed by hwloc's memory attributes from the group's CPUs where those
+ * tell them apart. Returns the group's index, or -1.
+ */
+static int nodeless_group(struct topo *t, hwloc_obj_t *objs, hwloc_obj_t pu, hwloc_obj_t *keys)
+{
+	hwloc_obj_t child = pu, a = pu->parent;
+	while (a && (!a->nodeset || hwloc_bitmap_iszero(a->nodeset))) {
+		child = a;
+		a = a->parent;
+	}
+	if (!a)
+		return -1;
+	for (unsigned g = 0; g < t->ngroups; g++)
+		if (keys[g] == child)
+			return (int)g;
+	struct topo_group *g = &t->groups[t->ngroups];
+	g->cpus = hwloc_bitmap_alloc();
+	g->mem_nodes = hwloc_bitmap_alloc();
+	hwloc_bitmap_and(g->cpus, child->cpuset, t->cpus);
+	int cpu_nodes = 0;
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].has_cpus && hwloc_bitmap_isset(a->nodeset, t->nodes[i].os_index))
+			cpu_nodes = 1;
+	for (unsigned i = 0; i < t->nnodes; i++)
+		if (hwloc_bitmap_isset(a->nodeset, t->nodes[i].os_index) && (t->nodes[i].has_cpus || !cpu_nodes))
+			hwloc_bitmap_set(g->mem_nodes, t->nodes[i].os_index);
+	static const struct { hwloc_memattr_id_t id; int low_best; } attrs[] = {
+		{HWLOC_MEMATTR_ID_BANDWIDTH, 0}, {HWLOC_MEMATTR_ID_LATENCY, 1}};
+	for (size_t k = 0; k < 2 && hwloc_bitmap_weight(g->mem_nodes) > 1; k++) {
+		struct hwloc_location loc = {.type = HWLOC_LOCATION_TYPE_CPUSET};
+		loc.location.cpuset = child->cpuset;
+		hwloc_bitmap_t keep = hwloc_bitmap_alloc();
+		hwloc_uint64_t best = 0, v;
+		int have = 0;
+		unsigned n;
+		hwloc_bitmap_foreach_begin(n, g->mem_nodes) {
+			if (hwloc_memattr_get_value(t->h, attrs[k].id, objs[topology_node_index(t, n)], &loc, 0, &v) < 0)
+				continue;
+			if (!have || (attrs[k].low_best ? v < best : v > best)) {
+				best = v;
+				hwloc_bitmap_only(keep, n);
+			} else if (v == best) {
+				hwloc_bitmap_set(keep, n);
+			}
+			have = 1;
+		}
+		hwloc_bitmap_foreach_end();
+		if (have)
+			hwloc_bitmap_copy(g->mem_nodes, keep);
+		hwloc_bitmap_free(keep);
+	}
+	if (hwloc_bitmap_iszero(g->mem_nodes)) {
+		hwloc_bitmap_free(g->cpus);
+		hwloc_bitmap_free(g->mem_nodes);
+		return -1;
+	}
+	g->near = topology_node_index(t, (unsigned)hwloc_bitmap_first(g->mem_nodes));
+	keys[t->ngroups] = child;
+	return (int)t->ngroups++;
+}
+
 static int finish_load(struct topo *t, char *cause, size_t causelen)
 {
 	hwloc_topology_t h = t->h;
@@ -205,6 +399,8 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 	t->pu_core = malloc((t->npu_core ? t->npu_core : 1) * sizeof(int));
 	for (unsigned i = 0; i < t->npu_core; i++)
 		t->pu_core[i] = -1;
+	t->groups = calloc(npu > 0 ? (size_t)npu : 1, sizeof(*t->groups));
+	hwloc_obj_t *group_keys = calloc(npu > 0 ? (size_t)npu : 1, sizeof(*group_keys));
 	hwloc_obj_t prev = NULL;
 	for (hwloc_obj_t p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, NULL); p;
 	     p = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, p)) {
@@ -216,11 +412,14 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 			struct topo_core *c = &t->cores[t->ncores++];
 			c->pus = hwloc_bitmap_alloc();
 			c->node = -1;
+			c->group = -1;
 			for (unsigned i = 0; i < t->nnodes; i++)
 				if (hwloc_bitmap_isset(t->nodes[i].cpus, p->os_index))
 					c->node = (int)i;
 			if (c->node >= 0)
 				t->nodes[c->node].ncores++;
+			else if ((c->group = nodeless_group(t, objs, p, group_keys)) >= 0)
+				t->groups[c->group].ncores++;
 			prev = key;
 		}
 		struct topo_core *c = &t->cores[t->ncores - 1];
@@ -230,7 +429,9 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 			t->pu_core[p->os_index] = (int)(t->ncores - 1);
 	}
 
+	free(group_keys);
 	load_distances(t, objs);
+	memory_locality(t, objs);
 	free(objs);
 	return 0;
 }
@@ -442,6 +643,8 @@ void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bi
 			hwloc_bitmap_and(t->nodes[i].allowed_cpus, t->nodes[i].allowed_cpus, cpus);
 			t->nodes[i].ncores = 0;
 		}
+		for (unsigned g = 0; g < t->ngroups; g++)
+			t->groups[g].ncores = 0;
 		unsigned k = 0;
 		int *moved = malloc((t->ncores ? t->ncores : 1) * sizeof(int));
 		for (unsigned c = 0; c < t->ncores; c++) {
@@ -456,6 +659,8 @@ void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bi
 			t->cores[k++] = t->cores[c];
 			if (t->cores[c].node >= 0)
 				t->nodes[t->cores[c].node].ncores++;
+			if (t->cores[c].group >= 0)
+				t->groups[t->cores[c].group].ncores++;
 		}
 		t->ncores = k;
 		for (unsigned pu = 0; pu < t->npu_core; pu++)
@@ -475,9 +680,15 @@ void topology_free(struct topo *t)
 	for (unsigned i = 0; i < t->nnodes; i++) {
 		hwloc_bitmap_free(t->nodes[i].cpus);
 		hwloc_bitmap_free(t->nodes[i].allowed_cpus);
+		hwloc_bitmap_free(t->nodes[i].near_nodes);
 	}
 	for (unsigned c = 0; c < t->ncores; c++)
 		hwloc_bitmap_free(t->cores[c].pus);
+	for (unsigned g = 0; g < t->ngroups; g++) {
+		hwloc_bitmap_free(t->groups[g].cpus);
+		hwloc_bitmap_free(t->groups[g].mem_nodes);
+	}
+	free(t->groups);
 	free(t->nodes);
 	free(t->cores);
 	free(t->pu_core);

@@ -119,8 +119,10 @@ static void check_plan(const struct topo *t, const struct policy *p, const struc
 		FUZZ_CHECK(!hwloc_bitmap_iszero(pl->mem_nodes));
 		FUZZ_CHECK(hwloc_bitmap_isincluded(pl->mem_nodes, t->allowed_nodes));
 		FUZZ_CHECK(hwloc_bitmap_isincluded(pl->mem_nodes, t->node_set));
+		/* preferred on several nodes is MPOL_PREFERRED_MANY */
+		FUZZ_CHECK(pl->mpol == mempolicy_mode_nodes(pl->mem, pl->mem_nodes));
 		if (pl->mem == MEM_PREFERRED)
-			FUZZ_CHECK(hwloc_bitmap_weight(pl->mem_nodes) == 1);
+			FUZZ_CHECK((hwloc_bitmap_weight(pl->mem_nodes) > 1) == (pl->mpol == MPOL_PREFERRED_MANY));
 		if (!p->mem_nodes && !p->include_cpuless && !pl->relocated[0])
 			for (unsigned i = 0; i < t->nnodes; i++)
 				if (!t->nodes[i].has_cpus)
@@ -149,7 +151,9 @@ static void check_plan(const struct topo *t, const struct policy *p, const struc
 			unsigned offer = 0;
 			for (unsigned c = 0; c < t->ncores; c++) {
 				const struct topo_core *co = &t->cores[c];
-				if (co->node < 0 || !hwloc_bitmap_isset(cand, t->nodes[co->node].os_index))
+				/* CPUs in no NUMA node are offered when no nodes are named */
+				if (co->node < 0 ? co->group < 0 || p->nodes
+						 : !hwloc_bitmap_isset(cand, t->nodes[co->node].os_index))
 					continue;
 				offer += p->smt ? co->npus : 1;
 			}

@@ -150,13 +150,13 @@ else
 	skip_check "numactl --show as the target" "numactl not installed"
 fi
 
-# --preferred takes exactly one node.
+# --preferred takes several nodes (MPOL_PREFERRED_MANY, below), each of which must exist.
 if [ "$(echo "$ALLOWED_MEMS" | tr ',-' '\n\n' | wc -l)" -ge 2 ]; then
 	run "$NUMARUN" --preferred "$ALLOWED_MEMS" -- true
-	expect_rc 2 "--preferred with two nodes"
+	expect_rc 0 "--preferred with two nodes"
 else
 	run "$NUMARUN" --preferred "$mem0,$badnode" -- true
-	expect_rc 2 "--preferred with two nodes"
+	expect_rc 2 "--preferred with a node that does not exist"
 fi
 
 # ---- policy file: binding, env, precedence ----
@@ -205,6 +205,42 @@ if [ -n "$lstopo" ] && "$lstopo" --of xml "$T/this.xml" >/dev/null 2>&1; then
 		"HWLOC_THISSYSTEM=1 --topology: the target is bound to CPU $CPU_FIRST"
 else
 	skip_check "HWLOC_THISSYSTEM=1 with an exported XML" "lstopo not available"
+fi
+
+# ---- preferred on several nodes: MPOL_PREFERRED_MANY (Linux 5.15) ----
+# The target's own get_mempolicy (tests/progs/mempolicy) and numa_maps. With one node here, a synthetic
+# topology taken as this system gives numarun two nodes (0 and 1, on CPUs 0 and 1): the kernel keeps the
+# nodes of the mask that exist, so the policy is preferred_many on node 0 (0-1 where node 1 exists).
+MEMPOLICY="$top_builddir/tests/progs/mempolicy"
+run "$NUMARUN" --preferred="$mem0" -- "$MEMPOLICY"
+expect_out_eq "mode=preferred nodes=$mem0" "--preferred=$mem0: get_mempolicy in the target: preferred on $mem0"
+if [ "$CPU_FIRST" = 0 ] && [ "$CPU_SECOND" = 1 ] && [ "$mem0" = 0 ]; then
+	two="pack:1 numa:2 core:1 pu:1"
+	run env HWLOC_SYNTHETIC="$two" HWLOC_THISSYSTEM=1 "$NUMARUN" plan --preferred=0,1
+	expect_rc 0 "two nodes taken as this system: plan --preferred=0,1"
+	if grep -q 'preferred on nodes 0-1: MPOL_PREFERRED_MANY (this kernel takes it)' "$T/out"; then
+		ok "plan --preferred=0,1: the plan's notes say MPOL_PREFERRED_MANY ($(uname -r))"
+		expect_out_match '^  memory: +preferred on nodes 0-1 \(MPOL_PREFERRED_MANY\)' \
+			"plan --preferred=0,1: memory preferred on nodes 0-1"
+		run env HWLOC_SYNTHETIC="$two" HWLOC_THISSYSTEM=1 "$NUMARUN" --preferred=0,1 -- "$MEMPOLICY"
+		expect_rc 0 "--preferred=0,1 -- mempolicy"
+		expect_out_match '^mode=preferred_many( balancing)? nodes=0(-1)?$' \
+			"--preferred=0,1: get_mempolicy in the target: preferred_many"
+		expect_err_empty "--preferred=0,1: no message (nothing fell back)"
+		run env HWLOC_SYNTHETIC="$two" HWLOC_THISSYSTEM=1 "$NUMARUN" --preferred=0,1 -- \
+			sh -c 'head -n 1 /proc/self/numa_maps'
+		expect_out_match '^[0-9a-f]+ prefer \(many\):0(-1)? ' "--preferred=0,1: numa_maps shows prefer (many)"
+	elif grep -q 'this kernel refuses MPOL_PREFERRED_MANY' "$T/out"; then
+		# Before 5.15: the first node, said in the plan and at launch.
+		run env HWLOC_SYNTHETIC="$two" HWLOC_THISSYSTEM=1 "$NUMARUN" --preferred=0,1 -- "$MEMPOLICY"
+		expect_out_eq "mode=preferred nodes=0" "--preferred=0,1 on a kernel without MPOL_PREFERRED_MANY: node 0"
+		expect_err_fixed "refuses MPOL_PREFERRED_MANY" "--preferred=0,1: the fallback is said at launch"
+	else
+		not_ok "plan --preferred=0,1 says whether the kernel takes MPOL_PREFERRED_MANY" "$(last_details)"
+	fi
+else
+	skip_check "--preferred on two nodes (synthetic, taken as this system)" \
+		"needs CPUs 0 and 1 and memory node 0 allowed (CPUs $ALLOWED_CPUS, nodes $ALLOWED_MEMS)"
 fi
 
 # ---- the environment numarun leaves alone ----

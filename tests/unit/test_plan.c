@@ -284,11 +284,42 @@ static void test_memory_policies(void **state)
 	f->p.mem = MEM_PREFERRED;
 	free(f->p.mem_nodes);
 	f->p.mem_nodes = NULL;
+	/* the plan's nodes: two of them, preferred with MPOL_PREFERRED_MANY (it was the first only) */
+	ok_plan(f);
+	assert_true(hwloc_bitmap_isequal(f->pl.mem_nodes, f->pl.cpu_nodes));
+	assert_int_equal(hwloc_bitmap_weight(f->pl.mem_nodes), 2);
+	assert_int_equal(f->pl.mpol, MPOL_PREFERRED_MANY);
+	f->p.cpus_value = 4;
 	ok_plan(f);
 	assert_int_equal(hwloc_bitmap_weight(f->pl.mem_nodes), 1);
 	assert_int_equal(hwloc_bitmap_first(f->pl.mem_nodes), hwloc_bitmap_first(f->pl.cpu_nodes));
+	assert_int_equal(f->pl.mpol, MPOL_PREFERRED);
+	/* several nodes: MPOL_PREFERRED_MANY, unless the kernel is known to refuse it (before 5.15) */
 	f->p.mem_nodes = strdup("0,1");
-	bad_plan(f, "preferred takes one node");
+	ok_plan(f);
+	assert_string_equal(tu_list(f->pl.mem_nodes), "0-1");
+	assert_int_equal(f->pl.mpol, MPOL_PREFERRED_MANY);
+	assert_false(f->pl.balancing); /* not known to take MPOL_F_NUMA_BALANCING with it */
+	assert_non_null(strstr(f->pl.notes[f->pl.nnotes - 1], "preferred on nodes 0-1: MPOL_PREFERRED_MANY"));
+	f->t.kmem.known = 1;
+	f->t.kmem.numa_balancing = 1;
+	f->t.kmem.inherited_mode = -1;
+	f->t.kmem.preferred_many = 1;
+	f->t.kmem.preferred_many_balancing = 1;
+	ok_plan(f);
+	assert_int_equal(f->pl.mpol, MPOL_PREFERRED_MANY);
+	assert_true(f->pl.balancing);
+	f->t.kmem.preferred_many = 0;
+	f->t.kmem.preferred_many_balancing = 0;
+	ok_plan(f);
+	assert_string_equal(tu_list(f->pl.mem_nodes), "0");
+	assert_int_equal(f->pl.mpol, MPOL_PREFERRED);
+	assert_non_null(strstr(f->pl.notes[f->pl.nnotes - 1], "this kernel refuses MPOL_PREFERRED_MANY"));
+	assert_non_null(strstr(f->pl.dropped, "MPOL_PREFERRED_MANY on nodes 0-1 (this kernel refuses it)"));
+	f->p.strict = 1;
+	bad_plan(f, "--strict: not planned on the first node alone");
+	f->p.strict = 0;
+	memset(&f->t.kmem, 0, sizeof(f->t.kmem));
 
 	f->p.mem = MEM_LOCAL;
 	bad_plan(f, "only used with bind, interleave or preferred");

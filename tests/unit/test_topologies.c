@@ -331,6 +331,93 @@ static void test_memory_only_nodes(void **state)
 			hwloc_bitmap_set(cpu_nodes, t.nodes[i].os_index);
 	assert_string_equal(tu_list(cpu_nodes), "0-2");
 	hwloc_bitmap_free(cpu_nodes);
+	/* Each memory-only node goes with the CPUs hwloc attaches it beside, not to the first node of a
+	 * distance tie (all of them are at 20): node 1 has HBM 4 and NVM 6 with it. */
+	const char *want[] = {"0,8", "1,4,6", "2,9"};
+	policy_init(&p);
+	p.mem = MEM_BIND;
+	p.include_cpuless = 1;
+	for (unsigned n = 0; n < 3; n++) {
+		char list[8];
+		snprintf(list, sizeof(list), "%u", n);
+		free(p.nodes);
+		p.nodes = strdup(list);
+		assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+		assert_string_equal(tu_list(pl.mem_nodes), want[n]);
+		plan_free(&pl);
+	}
+	policy_free(&p);
+	topology_free(&t);
+}
+
+/* Some note of plan pl mentions text. */
+static void assert_note(const struct plan *pl, const char *text)
+{
+	for (int i = 0; i < pl->nnotes; i++)
+		if (strstr(pl->notes[i], text))
+			return;
+	fail_msg("no note of the plan mentions '%s' (%d notes%s%s)", text, pl->nnotes, pl->nnotes ? ", first: " : "",
+		 pl->nnotes ? pl->notes[0] : "");
+}
+
+/* include_cpuless on the hand-made topologies: hwloc's locality first, then memory attributes, then
+ * distances (ties shared, not given to the first node). */
+static void test_cpuless_locality(void **state)
+{
+	(void)state;
+	struct topo t;
+	struct policy p;
+	struct plan pl;
+	char cause[2048];
+	/* POWER9: three GPU-memory nodes in each package, all at the same distance from both DRAM nodes. */
+	tu_load_data(&t, "power9-2s-6gpumem.xml");
+	policy_init(&p);
+	p.mem = MEM_BIND;
+	p.include_cpuless = 1;
+	p.nodes = strdup("0");
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.mem_nodes), "0,252-254");
+	assert_note(&pl, "memory-only nodes 252-254 (GPUMemory) added: in the hwloc locality of node 0's CPUs");
+	plan_free(&pl);
+	free(p.nodes);
+	p.nodes = strdup("8");
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.mem_nodes), "8,255-257");
+	plan_free(&pl);
+	free(p.nodes);
+	p.nodes = NULL;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.mem_nodes), "0,8,252-257");
+	plan_free(&pl);
+	/* without include_cpuless: the DRAM node alone */
+	p.include_cpuless = 0;
+	p.nodes = strdup("8");
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.mem_nodes), "8");
+	plan_free(&pl);
+	policy_free(&p);
+	topology_free(&t);
+
+	/* CXL attached to the machine: node 2's bandwidth and latency favour package 1; node 3 has no memory
+	 * attributes and is as far from both: it belongs to both. */
+	tu_load_data(&t, "cxl-2s-rootmem.xml");
+	assert_string_equal(tu_list(t.nodes[2].near_nodes), "1");
+	assert_non_null(strstr(t.nodes[2].near_why, "highest bandwidth from node 1"));
+	assert_string_equal(tu_list(t.nodes[3].near_nodes), "0-1");
+	policy_init(&p);
+	p.mem = MEM_BIND;
+	p.include_cpuless = 1;
+	p.nodes = strdup("0");
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.mem_nodes), "0,3");
+	assert_note(&pl, "shared by them");
+	plan_free(&pl);
+	free(p.nodes);
+	p.nodes = strdup("1");
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.mem_nodes), "1-3");
+	plan_free(&pl);
+	policy_free(&p);
 	topology_free(&t);
 }
 
@@ -472,10 +559,66 @@ static void test_bad_xml_files(void **state)
 	free(dir);
 }
 
+/* A machine whose node 0 is offline: package 0's 9 CPUs are in no NUMA node. They are planned (with node
+ * 1's memory), not dropped: a default launch gets all 17 CPUs. */
+static void test_cpus_in_no_node(void **state)
+{
+	(void)state;
+	struct topo t;
+	struct policy p;
+	struct plan pl;
+	char cause[2048];
+	tu_load_data(&t, "offline-node0-17c.xml");
+	assert_int_equal(t.ngroups, 1);
+	assert_string_equal(tu_list(t.groups[0].cpus), "0-8");
+	assert_string_equal(tu_list(t.groups[0].mem_nodes), "1");
+	policy_init(&p);
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-16");
+	assert_note(&pl, "CPUs 0-8 are in no NUMA node");
+	plan_free(&pl);
+	/* 9 CPUs: the 9 in no node hold them (one place, as compact wants) */
+	p.cpus_kind = CPUS_COUNT;
+	p.cpus_value = 9;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-8");
+	plan_free(&pl);
+	p.cpus_value = 18;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), -1);
+	assert_non_null(strstr(cause, "only 17 are available on nodes 1 and in no node: CPUs 0-8"));
+	/* spread: round-robin over node 1 and the CPUs in no node */
+	p.cpus_value = 4;
+	p.strategy = STRATEGY_SPREAD;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-1,9-10");
+	plan_free(&pl);
+	/* -C of them, memory bound to the plan: node 1's */
+	p.strategy = STRATEGY_COMPACT;
+	p.cpus_kind = CPUS_ALL;
+	p.cpu_list = strdup("0-3");
+	p.mem = MEM_BIND;
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "0-3");
+	assert_true(hwloc_bitmap_iszero(pl.cpu_nodes));
+	assert_string_equal(tu_list(pl.mem_nodes), "1");
+	plan_free(&pl);
+	/* -N 1 names node 1: its CPUs only */
+	free(p.cpu_list);
+	p.cpu_list = NULL;
+	p.nodes = strdup("1");
+	assert_int_equal(plan_compute(&t, &p, &pl, cause, sizeof(cause)), 0);
+	assert_string_equal(tu_list(pl.cpus), "9-16");
+	plan_free(&pl);
+	policy_free(&p);
+	topology_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_shared_topology),
+		cmocka_unit_test(test_cpuless_locality),
+		cmocka_unit_test(test_cpus_in_no_node),
 		cmocka_unit_test(test_cgroup_restricted_opteron),
 		cmocka_unit_test(test_sparse_node_numbers),
 		cmocka_unit_test(test_memory_only_nodes),

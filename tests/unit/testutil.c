@@ -34,6 +34,15 @@ const char *tu_shared_dir(void)
 	return path;
 }
 
+void tu_load_data(struct topo *t, const char *name)
+{
+	char path[PATH_MAX], cause[1024];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof(path), "%s/tests/data/topologies/%s", top ? top : ".", name);
+	if (topology_load(t, path, cause, sizeof(cause)) < 0)
+		fail_msg("%s", cause);
+}
+
 const char *tu_list(hwloc_const_bitmap_t set)
 {
 	static char bufs[8][4096];

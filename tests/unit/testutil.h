@@ -16,6 +16,8 @@ void tu_synthetic(struct topo *t, const char *desc);
 void tu_set_distances(struct topo *t, const uint64_t *m);
 /* The shared topology directory ($top_srcdir/../shared/topologies), or NULL when absent. */
 const char *tu_shared_dir(void);
+/* Load tests/data/topologies/NAME (under $top_srcdir); fails the test on error. */
+void tu_load_data(struct topo *t, const char *name);
 /* Format a set as a list into a rotating static buffer. */
 const char *tu_list(hwloc_const_bitmap_t set);
 /* Make a set from a list ("0-3,8"). Caller frees. */

@@ -1,5 +1,5 @@
 # two-node: topology, CPU binding, memory binding and interleaving on a 2-node guest.
-VM_DESC="2 nodes: topology, CPU binding (-N, -C, policy), memory binding (-m, policy, --preferred), interleave"
+VM_DESC="2 nodes: topology, CPU binding (-N, -C, policy), memory binding (-m, policy, --preferred on one and two nodes), interleave"
 VM_NODES=2
 VM_CPUS_PER_NODE=2
 VM_MEM_PER_NODE=256
@@ -24,6 +24,10 @@ scenario_main() {
 	printf '[memory]\npolicy = bind\nnodes = 1\n' >/tmp/bind1.ini
 	vm_check_pages_on "mem: policy [memory] policy = bind, nodes = 1" 1 95 --policy /tmp/bind1.ini
 	vm_check_pages_on "mem: --preferred=1" 1 95 --preferred=1
+	# Several nodes: MPOL_PREFERRED_MANY (6.1 has it) allocates on the local one of them, where the
+	# first node alone (MPOL_PREFERRED, a kernel without it) would put node 1's pages on node 0.
+	vm_check_pages_on "mem: -N 1 --preferred=0,1 (MPOL_PREFERRED_MANY: node 1, the local one)" 1 95 -N 1 --preferred=0,1
+	vm_check_pages_on "mem: -N 0 --preferred=0,1 (MPOL_PREFERRED_MANY: node 0)" 0 95 -N 0 --preferred=0,1
 	vm_check_pages_on "mem: -N 1 (memory local by default)" 1 95 -N 1
 
 	# Interleave: pages spread evenly over the chosen nodes.
