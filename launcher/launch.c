@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <numaif.h>
+#include "numasys.h"
 #include "launch.h"
 #include "mempolicy.h"
 #include "nodelist.h"
@@ -252,7 +252,7 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 		mask = pin_nodemask(pl->mem_nodes, &maxnode);
 	if (pl->balancing)
 		mode |= MPOL_F_NUMA_BALANCING;
-	int rc = set_mempolicy(mode, mask, maxnode);
+	int rc = numasys_set_mempolicy(mode, mask, maxnode);
 	int e = errno;
 	free(mask);
 	if (rc < 0) {

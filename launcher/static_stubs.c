@@ -1,6 +1,6 @@
 /* static_stubs.c - linked into numarun-static only (configure --enable-static-numarun).
  *
- * The static archives reference three things a self-contained binary cannot, or must not, use at run time.
+ * The static archives reference two things a self-contained binary cannot, or must not, use at run time.
  * This file stands in for each of them with "not available here" behaviour, so that numarun-static needs
  * nothing from the image it runs in (it works in a FROM scratch image).
  *
@@ -20,13 +20,7 @@
  * (linux, synthetic, xml without libxml2, noos), which are all numarun needs. No environment variable is
  * set for this, so the target's environment is the one numarun was given.
  *
- * getaddrinfo. libnuma's numa_parse_nodestring() resolves "ip:HOST" node strings with getaddrinfo, which
- * in a static glibc dlopens the image's NSS modules. numarun parses its node lists itself and never calls
- * it; getaddrinfo and freeaddrinfo are sent here too, and name resolution fails, which keeps glibc's
- * resolver and NSS (and their link-time warnings) out of the binary.
- *
  * No config.h: nothing here depends on it, and configure links this file in its check of the static link. */
-#include <netdb.h>
 #include <stddef.h>
 
 struct udev;
@@ -76,9 +70,6 @@ void *__wrap_dlopen(const char *file, int mode);
 void *__wrap_dlsym(void *handle, const char *name);
 int __wrap_dlclose(void *handle);
 char *__wrap_dlerror(void);
-int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-		       struct addrinfo **res);
-void __wrap_freeaddrinfo(struct addrinfo *res);
 
 void *__wrap_dlopen(const char *file, int mode)
 {
@@ -103,20 +94,4 @@ int __wrap_dlclose(void *handle)
 char *__wrap_dlerror(void)
 {
 	return (char *)"numarun-static loads no shared objects";
-}
-
-int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-		       struct addrinfo **res)
-{
-	(void)node;
-	(void)service;
-	(void)hints;
-	if (res)
-		*res = NULL;
-	return EAI_FAIL;
-}
-
-void __wrap_freeaddrinfo(struct addrinfo *res)
-{
-	(void)res;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <numa.h>
+#include "numasys.h"
 #include "topology.h"
 
 /* Plugins numarun never needs; loading them costs most of hwloc's start-up (dlopen of GL, OpenCL...). */
@@ -71,6 +71,41 @@ static int node_is_cpuless(hwloc_obj_t *objs, unsigned n, unsigned i)
 		if (is_dram(o) == is_dram(me) && o->os_index < me->os_index)
 			return 1;
 	}
+	return 0;
+}
+
+/* Whether the kernel has memory policies, as libnuma's numa_available() says (which would bring libnuma's
+ * start-up, reading /proc and sysfs, into every launch). */
+static int kernel_has_numa(void)
+{
+	return !(numasys_get_mempolicy(NULL, NULL, 0, NULL, 0) < 0 && (errno == ENOSYS || errno == EPERM));
+}
+
+/* The free memory of a node, from its sysfs meminfo ("Node 0 MemFree: 123 kB"): 0 with *bytes set, or -1.
+ * What libnuma's numa_node_size64() reports, in one read. */
+static int node_free_memory(unsigned node, uint64_t *bytes)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo", node);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(buf) - 1 && ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	close(fd);
+	buf[n] = '\0';
+	const char *p = strstr(buf, " MemFree:");
+	if (!p)
+		return -1;
+	p += strlen(" MemFree:");
+	char *end;
+	errno = 0;
+	unsigned long long kb = strtoull(p, &end, 10);
+	if (end == p || errno == ERANGE || kb > UINT64_MAX >> 10)
+		return -1;
+	*bytes = (uint64_t)kb << 10;
 	return 0;
 }
 
@@ -158,7 +193,7 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 		objs[i] = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, i);
 	qsort(objs, t->nnodes, sizeof(*objs), cmp_obj_os);
 
-	int live_numa = t->this_system && numa_available() >= 0;
+	int live_numa = t->this_system && kernel_has_numa();
 	for (unsigned i = 0; i < t->nnodes; i++) {
 		struct topo_node *n = &t->nodes[i];
 		n->os_index = objs[i]->os_index;
@@ -168,11 +203,9 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 		n->allowed_cpus = hwloc_bitmap_alloc();
 		n->memory = objs[i]->attr->numanode.local_memory;
 		n->free_memory = n->memory;
-		if (live_numa) {
-			long long freeb = 0;
-			if (numa_node_size64((int)n->os_index, &freeb) >= 0 && freeb >= 0)
-				n->free_memory = (uint64_t)freeb;
-		}
+		uint64_t freeb;
+		if (live_numa && node_free_memory(n->os_index, &freeb) == 0)
+			n->free_memory = freeb;
 		if (objs[i]->subtype)
 			snprintf(n->subtype, sizeof(n->subtype), "%s", objs[i]->subtype);
 	}
