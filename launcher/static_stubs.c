@@ -1,8 +1,11 @@
-/* static_stubs.c - linked into numarun-static only (configure --enable-static-numarun).
+/* static_stubs.c - linked into numarun-static (configure --enable-static-numarun), and into numarun where it
+ * is linked with the static archives of its dependencies (configure --enable-static-deps, the default where
+ * they are installed).
  *
  * The static archives reference two things a self-contained binary cannot, or must not, use at run time.
  * This file stands in for each of them with "not available here" behaviour, so that numarun-static needs
- * nothing from the image it runs in (it works in a FROM scratch image).
+ * nothing from the image it runs in (it works in a FROM scratch image), and numarun with static dependencies
+ * needs only glibc.
  *
  * libudev. Debian's libhwloc.a is built with libudev, which ships no static archive. hwloc asks udev only
  * for the vendor, model, serial and type of block devices (I/O objects), and creates its udev context with
@@ -18,7 +21,8 @@
  * linker sends hwloc's dlopen, dlsym, dlclose and dlerror here (-Wl,--wrap=dlopen and so on, see
  * NUMARUN_STATIC_LDFLAGS in configure.ac) and dlopen fails. hwloc then uses its built-in components
  * (linux, synthetic, xml without libxml2, noos), which are all numarun needs. No environment variable is
- * set for this, so the target's environment is the one numarun was given.
+ * set for this, so the target's environment is the one numarun was given. (Only hwloc's own calls go here:
+ * glibc's dlopen is left alone for glibc.)
  *
  * No config.h: nothing here depends on it, and configure links this file in its check of the static link. */
 #include <stddef.h>
@@ -93,5 +97,5 @@ int __wrap_dlclose(void *handle)
 
 char *__wrap_dlerror(void)
 {
-	return (char *)"numarun-static loads no shared objects";
+	return (char *)"numarun loads no shared objects for hwloc (it is linked with the static libhwloc)";
 }
