@@ -364,9 +364,10 @@ static void xml_explain(const char *path, const char *label, int err, char *caus
 }
 
 /* label: what named the XML file or synthetic description, for messages ("--topology FILE",
- * "HWLOC_XMLFILE=FILE"); NULL for the live machine. */
-static int load_common(struct topo *t, const char *xml, const char *synthetic, const char *label, char *cause,
-		       size_t causelen)
+ * "HWLOC_XMLFILE=FILE"); NULL for the live machine. live: the running system's own sysfs (not
+ * HWLOC_FSROOT or HWLOC_CPUID_PATH). */
+static int load_common(struct topo *t, const char *xml, const char *synthetic, const char *label, int live,
+		       char *cause, size_t causelen)
 {
 	memset(t, 0, sizeof(*t));
 	if (xml && xml_precheck(xml, label, cause, causelen) < 0)
@@ -375,8 +376,20 @@ static int load_common(struct topo *t, const char *xml, const char *synthetic, c
 		snprintf(cause, causelen, "hwloc_topology_init: %s", strerror(errno));
 		return -1;
 	}
-	hwloc_topology_set_flags(t->h, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
+	unsigned long flags = HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED;
+#if HWLOC_API_VERSION >= 0x00020800
+	/* CPU kinds (three sysfs reads per CPU) are never looked at. */
+	flags |= HWLOC_TOPOLOGY_FLAG_NO_CPUKINDS;
+#endif
+	hwloc_topology_set_flags(t->h, flags);
 	hwloc_topology_set_io_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+	/* Caches are never looked at either, but they are levels of the tree that tree_distance() counts:
+	 * they are left out of the live machine only, whose distances come from the kernel's matrix (an
+	 * XML or synthetic topology without one keeps the distances it had). */
+	if (live) {
+		hwloc_topology_set_cache_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+		hwloc_topology_set_icache_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+	}
 	/* The x86 backend reads CPUID by moving this thread onto every PU in turn (milliseconds of
 	 * migrations at start-up); the Linux backend's sysfs view has all that planning needs. */
 	if (!xml && !synthetic)
@@ -433,30 +446,30 @@ int topology_load(struct topo *t, const char *xml, char *cause, size_t causelen)
 	char label[600];
 	if (xml) {
 		snprintf(label, sizeof(label), "--topology %s", *xml ? xml : "''");
-		return load_common(t, xml, NULL, label, cause, causelen);
+		return load_common(t, xml, NULL, label, 0, cause, causelen);
 	}
 	/* hwloc's own variables, in hwloc's order, said by name: hwloc takes HWLOC_SYNTHETIC before
 	 * HWLOC_XMLFILE, after HWLOC_FSROOT and HWLOC_CPUID_PATH (left to hwloc), and falls back to the
 	 * live machine without a word where the one it takes cannot be loaded. */
 	const char *v;
 	if (env_set("HWLOC_FSROOT") || env_set("HWLOC_CPUID_PATH"))
-		return load_common(t, NULL, NULL, NULL, cause, causelen);
+		return load_common(t, NULL, NULL, NULL, 0, cause, causelen);
 	if ((v = env_set("HWLOC_SYNTHETIC"))) {
 		snprintf(label, sizeof(label), "HWLOC_SYNTHETIC=%s", v);
-		return load_common(t, NULL, v, label, cause, causelen);
+		return load_common(t, NULL, v, label, 0, cause, causelen);
 	}
 	if ((v = env_set("HWLOC_XMLFILE"))) {
 		snprintf(label, sizeof(label), "HWLOC_XMLFILE=%s", v);
-		return load_common(t, v, NULL, label, cause, causelen);
+		return load_common(t, v, NULL, label, 0, cause, causelen);
 	}
-	return load_common(t, NULL, NULL, NULL, cause, causelen);
+	return load_common(t, NULL, NULL, NULL, 1, cause, causelen);
 }
 
 int topology_load_synthetic(struct topo *t, const char *desc, char *cause, size_t causelen)
 {
 	char label[600];
 	snprintf(label, sizeof(label), "synthetic topology '%s'", desc);
-	return load_common(t, NULL, desc, label, cause, causelen);
+	return load_common(t, NULL, desc, label, 0, cause, causelen);
 }
 
 void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bitmap_t nodes)
