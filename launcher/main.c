@@ -276,12 +276,11 @@ static int run(struct opts *o)
 		log_error("%s", cause);
 		goto out_plan;
 	}
-	plan_free(&plan);
-	topology_free(&topo);
-	policy_free(&pol);
+	/* Nothing is freed before the exec: the new program replaces all of it (hwloc's topology takes
+	 * longer to free than the exec itself). Only a failed exec comes back here. */
 	rc = launch_exec(path, o->argv, cause, sizeof(cause));
 	log_error("%s", cause);
-	return rc;
+	goto out_plan;
 
 out_plan:
 	plan_free(&plan);
