@@ -174,8 +174,15 @@ int cgroup_parse_mount_line(const char *line, int v2, const char *ctrl, char *mn
 {
 	char r[PATH_MAX], mp[PATH_MAX], fstype[64], super[1024];
 	const char *dash = strstr(line, " - "), *p;
+	if (!dash)
+		return 0;
+	/* Most mounts are not cgroups: told by the start of their type before any word is copied. */
+	for (p = dash + 3; *p && isspace((unsigned char)*p); p++)
+		;
+	if (strncmp(p, "cgroup", 6) != 0)
+		return 0;
 	/* " - " FSTYPE SOURCE SUPER-OPTIONS, then ID PARENT MAJ:MIN ROOT MOUNT-POINT at the start */
-	if (!dash || !(p = scan_word(dash + 3, fstype, sizeof(fstype) - 1)) || !(p = scan_word(p, NULL, 0)) ||
+	if (!(p = scan_word(dash + 3, fstype, sizeof(fstype) - 1)) || !(p = scan_word(p, NULL, 0)) ||
 	    !scan_word(p, super, sizeof(super) - 1))
 		return 0;
 	if (v2 ? strcmp(fstype, "cgroup2") != 0 : (strcmp(fstype, "cgroup") != 0 || !has_token(super, ctrl)))
