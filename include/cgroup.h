@@ -30,6 +30,10 @@ int cgroup_cpu_limit_leaf(const char *root, struct cpu_limit *limit);
 /* The tightest memory limit of our cgroup and its ancestors (v2 memory.max, v1 memory.limit_in_bytes).
  * Returns 0 (limit->bytes 0 when unlimited), or -errno when /proc/self/cgroup cannot be read. */
 int cgroup_mem_limit(const char *root, struct mem_limit *limit);
+/* All three at once, as a launch needs them (cgroup_cpu_limit, cgroup_cpu_limit_leaf, cgroup_mem_limit),
+ * from one read of /proc/self/cgroup and mountinfo. Returns 0, or -errno when /proc/self/cgroup cannot be
+ * read (then all three unlimited). */
+int cgroup_limits(const char *root, struct cpu_limit *cpu, struct cpu_limit *leaf, struct mem_limit *mem);
 /* Parse cpu.max text ("max 100000", "50000 100000"): quota -1 when unlimited. Returns 0 or -1. */
 int cgroup_parse_cpu_max(const char *text, long long *quota, long long *period);
 /*

@@ -1,11 +1,14 @@
 /* cgroup.c - cgroup v2 cpu.max / memory.max and v1 cpu.cfs_quota_us, cpu.cfs_period_us /
  * memory.limit_in_bytes: the leaf, or the leaf and its ancestors up to the mount. */
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cgroup.h"
 
 int cgroup_parse_cpu_max(const char *text, long long *quota, long long *period)
@@ -28,14 +31,24 @@ int cgroup_parse_cpu_max(const char *text, long long *quota, long long *period)
 	return 0;
 }
 
+/* The text of a small file, NUL-terminated, in buf (at most len - 1 bytes of it): 0 or -errno. One
+ * open, read and close: these files are read at every launch. */
 static int read_small(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	size_t n = fread(buf, 1, len - 1, f);
+	size_t n = 0;
+	while (n < len - 1) {
+		ssize_t r = read(fd, buf + n, len - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
 	buf[n] = '\0';
-	fclose(f);
+	close(fd);
 	return 0;
 }
 
@@ -135,15 +148,49 @@ static int has_token(const char *list, const char *tok)
 	return 0;
 }
 
+/* As sscanf's %s (or %*s where out is NULL, width then unbounded): blanks skipped, then at most width
+ * bytes of a word into out. Where the word ends, or NULL when there is none. sscanf takes most of the
+ * time of a launch's cgroup reads otherwise. */
+static const char *scan_word(const char *p, char *out, size_t width)
+{
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return NULL;
+	size_t n = 0;
+	while (*p && !isspace((unsigned char)*p) && (!out || n < width)) {
+		if (out)
+			out[n] = *p;
+		n++;
+		p++;
+	}
+	if (out)
+		out[n] = '\0';
+	return p;
+}
+
 int cgroup_parse_mount_line(const char *line, int v2, const char *ctrl, char *mnt, size_t mntlen, char *mroot,
 			    size_t mrootlen)
 {
 	char r[PATH_MAX], mp[PATH_MAX], fstype[64], super[1024];
-	const char *dash = strstr(line, " - ");
-	if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", r, mp) != 2 ||
-	    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
+	const char *dash = strstr(line, " - "), *p;
+	if (!dash)
+		return 0;
+	/* Most mounts are not cgroups: told by the start of their type before any word is copied. */
+	for (p = dash + 3; *p && isspace((unsigned char)*p); p++)
+		;
+	if (strncmp(p, "cgroup", 6) != 0)
+		return 0;
+	/* " - " FSTYPE SOURCE SUPER-OPTIONS, then ID PARENT MAJ:MIN ROOT MOUNT-POINT at the start */
+	if (!(p = scan_word(dash + 3, fstype, sizeof(fstype) - 1)) || !(p = scan_word(p, NULL, 0)) ||
+	    !scan_word(p, super, sizeof(super) - 1))
 		return 0;
 	if (v2 ? strcmp(fstype, "cgroup2") != 0 : (strcmp(fstype, "cgroup") != 0 || !has_token(super, ctrl)))
+		return 0;
+	p = line;
+	for (int i = 0; i < 3 && p; i++)
+		p = scan_word(p, NULL, 0);
+	if (!p || !(p = scan_word(p, r, sizeof(r) - 1)) || !scan_word(p, mp, sizeof(mp) - 1))
 		return 0;
 	snprintf(mnt, mntlen, "%s", mp);
 	snprintf(mroot, mrootlen, "%s", r);
@@ -165,106 +212,161 @@ int cgroup_parse_cgroup_line(char *line, const char *ctrl, const char **path)
 	return has_token(ctrls, ctrl) ? 1 : 0;
 }
 
-/* Find the mount of a cgroup hierarchy: v2, or the v1 one whose super options name ctrl. */
-static int find_mount(const char *root, int v2, const char *ctrl, char *mnt, size_t mntlen, char *mroot,
-		      size_t mrootlen)
+/* The controllers whose v1 hierarchies locate() finds, besides the v2 one. */
+enum { CG_CPU, CG_MEMORY, CG_NCTRL };
+static const char *const cg_ctrl[CG_NCTRL] = {"cpu", "memory"};
+
+/* Where our cgroup is: in the v1 hierarchy of each controller and in the v2 hierarchy. */
+struct cg_where {
+	struct cg_loc v1[CG_NCTRL];
+	struct cg_loc v2;
+};
+
+/* A hierarchy's place, from its line of /proc/self/cgroup and its mount. */
+struct cg_found {
+	char path[PATH_MAX];      /* as /proc/self/cgroup gives it */
+	int mounted;
+	char mnt[PATH_MAX], mroot[PATH_MAX];
+};
+
+static void place(struct cg_loc *l, const struct cg_found *f, const char *root)
 {
-	char path[PATH_MAX], line[4096];
-	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", root);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	int found = -ENOENT;
-	while (fgets(line, sizeof(line), f)) {
-		if (cgroup_parse_mount_line(line, v2, ctrl, mnt, mntlen, mroot, mrootlen)) {
-			found = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
+	l->listed = 1;
+	if (!f->mounted)
+		return;
+	/* The path in /proc/self/cgroup is relative to the hierarchy's root; the mount may show only a
+	 * subtree of it (containers). */
+	const char *rel = f->path;
+	size_t rl = strlen(f->mroot);
+	if (strcmp(f->mroot, "/") != 0 && strncmp(f->path, f->mroot, rl) == 0)
+		rel = f->path + rl;
+	if (strcmp(rel, "/") == 0)
+		rel = "";
+	const char *m = strcmp(f->mnt, "/") == 0 ? "" : f->mnt;
+	int n = snprintf(l->dir, sizeof(l->dir), "%s%s%s", root, m, rel);
+	if (n < 0 || (size_t)n >= sizeof(l->dir))
+		return; /* no such directory */
+	l->stop = strlen(root) + strlen(m);
+	l->mounted = 1;
 }
 
-/* Locate our cgroup in the v1 hierarchy holding ctrl and in the v2 hierarchy. */
-static int locate(const char *root, const char *ctrl, struct cg_loc *v1, struct cg_loc *v2)
+/* Locate our cgroup in the v1 hierarchy of each controller and in the v2 hierarchy: one read of
+ * /proc/self/cgroup and one of mountinfo. 0, or -errno when /proc/self/cgroup cannot be read. */
+static int locate(const char *root, struct cg_where *w)
 {
-	char path[PATH_MAX], line[4096];
-	memset(v1, 0, sizeof(*v1));
-	memset(v2, 0, sizeof(*v2));
+	char path[PATH_MAX], line[4096], cut[4096];
+	/* v1 of each controller, then v2 */
+	struct cg_found found[CG_NCTRL + 1];
+	int listed[CG_NCTRL + 1] = {0};
+	memset(w, 0, sizeof(*w));
 	snprintf(path, sizeof(path), "%s/proc/self/cgroup", root);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		const char *cg;
-		int kind = cgroup_parse_cgroup_line(line, ctrl, &cg);
-		if (!kind)
-			continue;
-		int is_v2 = kind == 2;
-		struct cg_loc *l = is_v2 ? v2 : v1;
-		if (l->listed)
-			continue;
-		l->listed = 1;
-		char mnt[PATH_MAX], mroot[PATH_MAX];
-		if (find_mount(root, is_v2, ctrl, mnt, sizeof(mnt), mroot, sizeof(mroot)) < 0)
-			continue;
-		/* The path in /proc/self/cgroup is relative to the hierarchy's root; the mount may show
-		 * only a subtree of it (containers). */
-		const char *rel = cg;
-		size_t rl = strlen(mroot);
-		if (strcmp(mroot, "/") != 0 && strncmp(cg, mroot, rl) == 0)
-			rel = cg + rl;
-		if (strcmp(rel, "/") == 0)
-			rel = "";
-		const char *m = strcmp(mnt, "/") == 0 ? "" : mnt;
-		snprintf(l->dir, sizeof(l->dir), "%s%s%s", root, m, rel);
-		l->stop = strlen(root) + strlen(m);
-		l->mounted = 1;
+		for (int c = 0; c < CG_NCTRL; c++) {
+			const char *cg;
+			memcpy(cut, line, sizeof(cut));
+			int kind = cgroup_parse_cgroup_line(cut, cg_ctrl[c], &cg);
+			int k = kind == 2 ? CG_NCTRL : c;
+			if (!kind || listed[k])
+				continue;
+			listed[k] = 1;
+			found[k].mounted = 0;
+			snprintf(found[k].path, sizeof(found[k].path), "%s", cg);
+		}
 	}
 	fclose(f);
+	int want = 0;
+	for (int k = 0; k <= CG_NCTRL; k++)
+		want += listed[k];
+	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", root);
+	f = want ? fopen(path, "r") : NULL;
+	while (f && want && fgets(line, sizeof(line), f)) {
+		for (int k = 0; k <= CG_NCTRL; k++) {
+			struct cg_found *x = &found[k];
+			if (listed[k] && !x->mounted &&
+			    cgroup_parse_mount_line(line, k == CG_NCTRL, k == CG_NCTRL ? "" : cg_ctrl[k], x->mnt,
+						    sizeof(x->mnt), x->mroot, sizeof(x->mroot))) {
+				x->mounted = 1;
+				want--;
+			}
+		}
+	}
+	if (f)
+		fclose(f);
+	for (int c = 0; c < CG_NCTRL; c++)
+		if (listed[c])
+			place(&w->v1[c], &found[c], root);
+	if (listed[CG_NCTRL])
+		place(&w->v2, &found[CG_NCTRL], root);
 	return 0;
 }
 
 /* The tightest limit of one kind over the cgroup and its ancestors, in the v1 and v2 hierarchies alike. */
-static int tightest(const char *root, const char *controller, enum limit_kind kind, struct cpu_limit *cpu,
-		    struct mem_limit *mem)
+static void tightest(const struct cg_where *w, size_t rootlen, enum limit_kind kind, struct cpu_limit *cpu,
+		     struct mem_limit *mem)
 {
-	struct cg_loc v1, v2;
-	int rc = locate(root, controller, &v1, &v2);
-	if (rc < 0)
-		return rc;
-	if (v1.mounted)
-		walk(&v1, strlen(root), 0, 0, kind, cpu, mem);
-	if (v2.mounted)
-		walk(&v2, strlen(root), 1, 0, kind, cpu, mem);
-	return 0;
+	const struct cg_loc *v1 = &w->v1[kind == LIMIT_CPU ? CG_CPU : CG_MEMORY];
+	if (v1->mounted)
+		walk(v1, rootlen, 0, 0, kind, cpu, mem);
+	if (w->v2.mounted)
+		walk(&w->v2, rootlen, 1, 0, kind, cpu, mem);
+}
+
+/* The leaf's CPU limit, as the Go runtime reads it. */
+static void leaf_cpu(const struct cg_where *w, size_t rootlen, struct cpu_limit *lim)
+{
+	/* A v1 hierarchy with the cpu controller is the CPU controller, mounted or not. */
+	if (w->v1[CG_CPU].listed) {
+		if (w->v1[CG_CPU].mounted)
+			walk(&w->v1[CG_CPU], rootlen, 0, 1, LIMIT_CPU, lim, NULL);
+	} else if (w->v2.mounted) {
+		walk(&w->v2, rootlen, 1, 1, LIMIT_CPU, lim, NULL);
+	}
 }
 
 int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
 {
+	struct cg_where w;
 	memset(lim, 0, sizeof(*lim));
-	return tightest(root, "cpu", LIMIT_CPU, lim, NULL);
+	int rc = locate(root, &w);
+	if (rc == 0)
+		tightest(&w, strlen(root), LIMIT_CPU, lim, NULL);
+	return rc;
 }
 
 int cgroup_cpu_limit_leaf(const char *root, struct cpu_limit *lim)
 {
-	struct cg_loc v1, v2;
+	struct cg_where w;
 	memset(lim, 0, sizeof(*lim));
-	int rc = locate(root, "cpu", &v1, &v2);
-	if (rc < 0)
-		return rc;
-	/* A v1 hierarchy with the cpu controller is the CPU controller, mounted or not. */
-	if (v1.listed) {
-		if (v1.mounted)
-			walk(&v1, strlen(root), 0, 1, LIMIT_CPU, lim, NULL);
-	} else if (v2.mounted) {
-		walk(&v2, strlen(root), 1, 1, LIMIT_CPU, lim, NULL);
-	}
-	return 0;
+	int rc = locate(root, &w);
+	if (rc == 0)
+		leaf_cpu(&w, strlen(root), lim);
+	return rc;
 }
 
 int cgroup_mem_limit(const char *root, struct mem_limit *lim)
 {
+	struct cg_where w;
 	memset(lim, 0, sizeof(*lim));
-	return tightest(root, "memory", LIMIT_MEM, NULL, lim);
+	int rc = locate(root, &w);
+	if (rc == 0)
+		tightest(&w, strlen(root), LIMIT_MEM, NULL, lim);
+	return rc;
+}
+
+int cgroup_limits(const char *root, struct cpu_limit *cpu, struct cpu_limit *leaf, struct mem_limit *mem)
+{
+	struct cg_where w;
+	memset(cpu, 0, sizeof(*cpu));
+	memset(leaf, 0, sizeof(*leaf));
+	memset(mem, 0, sizeof(*mem));
+	int rc = locate(root, &w);
+	if (rc < 0)
+		return rc;
+	tightest(&w, strlen(root), LIMIT_CPU, cpu, NULL);
+	leaf_cpu(&w, strlen(root), leaf);
+	tightest(&w, strlen(root), LIMIT_MEM, NULL, mem);
+	return 0;
 }

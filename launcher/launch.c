@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <numaif.h>
+#include "numasys.h"
 #include "launch.h"
 #include "mempolicy.h"
 #include "nodelist.h"
@@ -250,7 +250,7 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 	unsigned long maxnode = 0;
 	if (mode != MPOL_LOCAL)
 		mask = pin_nodemask(pl->mem_nodes, &maxnode);
-	int rc = set_mempolicy(mode | (pl->balancing ? MPOL_F_NUMA_BALANCING : 0), mask, maxnode);
+	int rc = numasys_set_mempolicy(mode | (pl->balancing ? MPOL_F_NUMA_BALANCING : 0), mask, maxnode);
 	int e = errno;
 	free(mask);
 	if (rc < 0 && e == EINVAL && mode == MPOL_PREFERRED_MANY) {
@@ -259,7 +259,7 @@ int launch_bind_self(const struct plan *pl, char *cause, size_t causelen)
 		hwloc_bitmap_only(first, (unsigned)hwloc_bitmap_first(pl->mem_nodes));
 		maxnode = 0;
 		mask = pin_nodemask(first, &maxnode);
-		rc = set_mempolicy(MPOL_PREFERRED, mask, maxnode);
+		rc = numasys_set_mempolicy(MPOL_PREFERRED, mask, maxnode);
 		e = errno;
 		free(mask);
 		if (rc == 0)

@@ -111,7 +111,8 @@ static int run(struct opts *o)
 		policy_free(&pol);
 		return tr == -2 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
 	}
-	struct cpu_limit limit = {0};
+	struct cpu_limit limit = {0}, leaf_limit = {0};
+	struct mem_limit mem_limit = {0};
 	if (topo.this_system)
 		alloc_apply(&topo);
 	if (topo.this_system) {
@@ -127,7 +128,7 @@ static int run(struct opts *o)
 			mempolicy_probe_balancing(&topo.kmem, topo.allowed_nodes);
 		if (pol.mem == MEM_PREFERRED && topo.kmem.set_errno == 0)
 			mempolicy_probe_preferred_many(&topo.kmem, topo.allowed_nodes);
-		int e = cgroup_cpu_limit("", &limit);
+		int e = cgroup_limits("", &limit, &leaf_limit, &mem_limit);
 		if (e < 0)
 			log_info("cannot read /proc/self/cgroup: %s; no CPU quota assumed", strerror(-e));
 	}
@@ -206,13 +207,9 @@ static int run(struct opts *o)
 		.limit = limit,
 		.topo = &topo,
 	};
-	if (topo.this_system) {
-		/* What the Go runtime itself reads (the leaf only), and the memory limit for GOMEMLIMIT. */
-		if (cgroup_cpu_limit_leaf("", &in.leaf_limit) < 0)
-			memset(&in.leaf_limit, 0, sizeof(in.leaf_limit));
-		if (cgroup_mem_limit("", &in.mem_limit) < 0)
-			memset(&in.mem_limit, 0, sizeof(in.mem_limit));
-	}
+	/* What the Go runtime itself reads (the leaf only), and the memory limit for GOMEMLIMIT. */
+	in.leaf_limit = leaf_limit;
+	in.mem_limit = mem_limit;
 	runtime_decide(&plan, &pol, &in);
 
 	if (o->cmd == CMD_PLAN) {
@@ -283,12 +280,11 @@ static int run(struct opts *o)
 		log_error("%s", cause);
 		goto out_plan;
 	}
-	plan_free(&plan);
-	topology_free(&topo);
-	policy_free(&pol);
+	/* Nothing is freed before the exec: the new program replaces all of it (hwloc's topology takes
+	 * longer to free than the exec itself). Only a failed exec comes back here. */
 	rc = launch_exec(path, o->argv, cause, sizeof(cause));
 	log_error("%s", cause);
-	return rc;
+	goto out_plan;
 
 out_plan:
 	plan_free(&plan);

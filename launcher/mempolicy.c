@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <numaif.h>
+#include "numasys.h"
 #include "mempolicy.h"
 #include "procfs.h"
 
@@ -63,7 +63,7 @@ void mempolicy_read_kernel(struct kernel_mem *k)
 	k->inherited_mode = -1;
 	k->set_errno = -1;
 	k->preferred_many = -1;
-	if (get_mempolicy(&mode, mask, MASK_BITS + 1, NULL, 0) == 0) {
+	if (numasys_get_mempolicy(&mode, mask, MASK_BITS + 1, NULL, 0) == 0) {
 		k->inherited_mode = mode & ~MODE_FLAGS;
 		k->inherited_mof = !!(mode & MPOL_F_NUMA_BALANCING);
 	} else {
@@ -77,13 +77,13 @@ void mempolicy_probe_set(struct kernel_mem *k)
 	unsigned long oldmask[MASK_WORDS];
 	if (k->set_errno >= 0)
 		return;
-	if (get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0) {
+	if (numasys_get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0) {
 		k->get_errno = errno;
 		return;
 	}
 	int oldmode = old & ~MODE_FLAGS;
 	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
-	k->set_errno = set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1) == 0 ? 0 : errno;
+	k->set_errno = numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1) == 0 ? 0 : errno;
 }
 
 void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed)
@@ -91,7 +91,7 @@ void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowe
 	int old;
 	unsigned long oldmask[MASK_WORDS], mask[MASK_WORDS];
 	int first = hwloc_bitmap_first(allowed);
-	if (first < 0 || first >= MASK_BITS || get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
+	if (first < 0 || first >= MASK_BITS || numasys_get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
 		return;
 	memset(mask, 0, sizeof(mask));
 	mask[(unsigned)first / (8 * sizeof(long))] = 1UL << ((unsigned)first % (8 * sizeof(long)));
@@ -100,12 +100,12 @@ void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowe
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		int mode = mempolicy_mode(modes[i]);
 		int local = mode == MPOL_LOCAL;
-		if (set_mempolicy(mode | MPOL_F_NUMA_BALANCING, local ? NULL : mask, local ? 0 : MASK_BITS + 1) == 0)
+		if (numasys_set_mempolicy(mode | MPOL_F_NUMA_BALANCING, local ? NULL : mask, local ? 0 : MASK_BITS + 1) == 0)
 			k->balancing_modes |= 1u << modes[i];
 	}
 	int oldmode = old & ~MODE_FLAGS;
 	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
-	set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
+	numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
 	k->probed_modes = 1;
 }
 
@@ -121,19 +121,19 @@ void mempolicy_probe_preferred_many(struct kernel_mem *k, hwloc_const_bitmap_t a
 	int old;
 	unsigned long oldmask[MASK_WORDS], mask[MASK_WORDS];
 	int first = hwloc_bitmap_first(allowed);
-	if (first < 0 || first >= MASK_BITS || get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
+	if (first < 0 || first >= MASK_BITS || numasys_get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
 		return;
 	memset(mask, 0, sizeof(mask));
 	mask[(unsigned)first / (8 * sizeof(long))] = 1UL << ((unsigned)first % (8 * sizeof(long)));
-	if (set_mempolicy(MPOL_PREFERRED_MANY, mask, MASK_BITS + 1) == 0)
+	if (numasys_set_mempolicy(MPOL_PREFERRED_MANY, mask, MASK_BITS + 1) == 0)
 		k->preferred_many = 1;
 	else
 		k->preferred_many = errno == EINVAL ? 0 : -1;
 	k->preferred_many_balancing = k->preferred_many == 1 &&
-				      set_mempolicy(MPOL_PREFERRED_MANY | MPOL_F_NUMA_BALANCING, mask, MASK_BITS + 1) == 0;
+				      numasys_set_mempolicy(MPOL_PREFERRED_MANY | MPOL_F_NUMA_BALANCING, mask, MASK_BITS + 1) == 0;
 	int oldmode = old & ~MODE_FLAGS;
 	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
-	set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
+	numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
 }
 
 int mempolicy_accepts_balancing_mode(const struct kernel_mem *k, int mode)

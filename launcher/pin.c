@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <numaif.h>
+#include "numasys.h"
 #include "pin.h"
 
 int pin_thread_set(pid_t tid, hwloc_const_bitmap_t cpus)
@@ -84,7 +84,7 @@ long pin_migrate_pages(pid_t pid, unsigned from, unsigned to)
 	hwloc_bitmap_only(t, to);
 	unsigned long maxnode = (from > to ? from : to) + 2UL;
 	unsigned long *old = pin_nodemask(f, &maxnode), *new = pin_nodemask(t, &maxnode);
-	long rc = migrate_pages(pid, maxnode, old, new);
+	long rc = numasys_migrate_pages(pid, maxnode, old, new);
 	if (rc < 0)
 		rc = -errno;
 	free(old);

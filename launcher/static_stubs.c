@@ -1,8 +1,11 @@
-/* static_stubs.c - linked into numarun-static only (configure --enable-static-numarun).
+/* static_stubs.c - linked into numarun-static (configure --enable-static-numarun), and into numarun where it
+ * is linked with the static archives of its dependencies (configure --enable-static-deps, the default where
+ * they are installed).
  *
- * The static archives reference three things a self-contained binary cannot, or must not, use at run time.
+ * The static archives reference two things a self-contained binary cannot, or must not, use at run time.
  * This file stands in for each of them with "not available here" behaviour, so that numarun-static needs
- * nothing from the image it runs in (it works in a FROM scratch image).
+ * nothing from the image it runs in (it works in a FROM scratch image), and numarun with static dependencies
+ * needs only glibc.
  *
  * libudev. Debian's libhwloc.a is built with libudev, which ships no static archive. hwloc asks udev only
  * for the vendor, model, serial and type of block devices (I/O objects), and creates its udev context with
@@ -18,15 +21,10 @@
  * linker sends hwloc's dlopen, dlsym, dlclose and dlerror here (-Wl,--wrap=dlopen and so on, see
  * NUMARUN_STATIC_LDFLAGS in configure.ac) and dlopen fails. hwloc then uses its built-in components
  * (linux, synthetic, xml without libxml2, noos), which are all numarun needs. No environment variable is
- * set for this, so the target's environment is the one numarun was given.
- *
- * getaddrinfo. libnuma's numa_parse_nodestring() resolves "ip:HOST" node strings with getaddrinfo, which
- * in a static glibc dlopens the image's NSS modules. numarun parses its node lists itself and never calls
- * it; getaddrinfo and freeaddrinfo are sent here too, and name resolution fails, which keeps glibc's
- * resolver and NSS (and their link-time warnings) out of the binary.
+ * set for this, so the target's environment is the one numarun was given. (Only hwloc's own calls go here:
+ * glibc's dlopen is left alone for glibc.)
  *
  * No config.h: nothing here depends on it, and configure links this file in its check of the static link. */
-#include <netdb.h>
 #include <stddef.h>
 
 struct udev;
@@ -76,9 +74,6 @@ void *__wrap_dlopen(const char *file, int mode);
 void *__wrap_dlsym(void *handle, const char *name);
 int __wrap_dlclose(void *handle);
 char *__wrap_dlerror(void);
-int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-		       struct addrinfo **res);
-void __wrap_freeaddrinfo(struct addrinfo *res);
 
 void *__wrap_dlopen(const char *file, int mode)
 {
@@ -102,21 +97,5 @@ int __wrap_dlclose(void *handle)
 
 char *__wrap_dlerror(void)
 {
-	return (char *)"numarun-static loads no shared objects";
-}
-
-int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-		       struct addrinfo **res)
-{
-	(void)node;
-	(void)service;
-	(void)hints;
-	if (res)
-		*res = NULL;
-	return EAI_FAIL;
-}
-
-void __wrap_freeaddrinfo(struct addrinfo *res)
-{
-	(void)res;
+	return (char *)"numarun loads no shared objects for hwloc (it is linked with the static libhwloc)";
 }

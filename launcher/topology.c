@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <numa.h>
 #include "nodelist.h"
+#include "numasys.h"
 #include "topology.h"
 
 /* Plugins numarun never needs; loading them costs most of hwloc's start-up (dlopen of GL, OpenCL...). */
@@ -72,6 +72,41 @@ static int node_is_cpuless(hwloc_obj_t *objs, unsigned n, unsigned i)
 		if (is_dram(o) == is_dram(me) && o->os_index < me->os_index)
 			return 1;
 	}
+	return 0;
+}
+
+/* Whether the kernel has memory policies, as libnuma's numa_available() says (which would bring libnuma's
+ * start-up, reading /proc and sysfs, into every launch). */
+static int kernel_has_numa(void)
+{
+	return !(numasys_get_mempolicy(NULL, NULL, 0, NULL, 0) < 0 && (errno == ENOSYS || errno == EPERM));
+}
+
+/* The free memory of a node, from its sysfs meminfo ("Node 0 MemFree: 123 kB"): 0 with *bytes set, or -1.
+ * What libnuma's numa_node_size64() reports, in one read. */
+static int node_free_memory(unsigned node, uint64_t *bytes)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo", node);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(buf) - 1 && ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	close(fd);
+	buf[n] = '\0';
+	const char *p = strstr(buf, " MemFree:");
+	if (!p)
+		return -1;
+	p += strlen(" MemFree:");
+	char *end;
+	errno = 0;
+	unsigned long long kb = strtoull(p, &end, 10);
+	if (end == p || errno == ERANGE || kb > UINT64_MAX >> 10)
+		return -1;
+	*bytes = (uint64_t)kb << 10;
 	return 0;
 }
 
@@ -352,7 +387,7 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 		objs[i] = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, i);
 	qsort(objs, t->nnodes, sizeof(*objs), cmp_obj_os);
 
-	int live_numa = t->this_system && numa_available() >= 0;
+	int live_numa = t->this_system && kernel_has_numa();
 	for (unsigned i = 0; i < t->nnodes; i++) {
 		struct topo_node *n = &t->nodes[i];
 		n->os_index = objs[i]->os_index;
@@ -362,11 +397,9 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 		n->allowed_cpus = hwloc_bitmap_alloc();
 		n->memory = objs[i]->attr->numanode.local_memory;
 		n->free_memory = n->memory;
-		if (live_numa) {
-			long long freeb = 0;
-			if (numa_node_size64((int)n->os_index, &freeb) >= 0 && freeb >= 0)
-				n->free_memory = (uint64_t)freeb;
-		}
+		uint64_t freeb;
+		if (live_numa && node_free_memory(n->os_index, &freeb) == 0)
+			n->free_memory = freeb;
 		if (objs[i]->subtype)
 			snprintf(n->subtype, sizeof(n->subtype), "%s", objs[i]->subtype);
 	}
@@ -540,9 +573,10 @@ static void xml_explain(const char *path, const char *label, int err, char *caus
 }
 
 /* label: what named the XML file or synthetic description, for messages ("--topology FILE",
- * "HWLOC_XMLFILE=FILE"); NULL for the live machine. */
-static int load_common(struct topo *t, const char *xml, const char *synthetic, const char *label, char *cause,
-		       size_t causelen)
+ * "HWLOC_XMLFILE=FILE"); NULL for the live machine. live: the running system's own sysfs (not
+ * HWLOC_FSROOT or HWLOC_CPUID_PATH). */
+static int load_common(struct topo *t, const char *xml, const char *synthetic, const char *label, int live,
+		       char *cause, size_t causelen)
 {
 	memset(t, 0, sizeof(*t));
 	if (xml && xml_precheck(xml, label, cause, causelen) < 0)
@@ -551,8 +585,20 @@ static int load_common(struct topo *t, const char *xml, const char *synthetic, c
 		snprintf(cause, causelen, "hwloc_topology_init: %s", strerror(errno));
 		return -1;
 	}
-	hwloc_topology_set_flags(t->h, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
+	unsigned long flags = HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED;
+#if HWLOC_API_VERSION >= 0x00020800
+	/* CPU kinds (three sysfs reads per CPU) are never looked at. */
+	flags |= HWLOC_TOPOLOGY_FLAG_NO_CPUKINDS;
+#endif
+	hwloc_topology_set_flags(t->h, flags);
 	hwloc_topology_set_io_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+	/* Caches are never looked at either, but they are levels of the tree that tree_distance() counts:
+	 * they are left out of the live machine only, whose distances come from the kernel's matrix (an
+	 * XML or synthetic topology without one keeps the distances it had). */
+	if (live) {
+		hwloc_topology_set_cache_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+		hwloc_topology_set_icache_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_NONE);
+	}
 	/* The x86 backend reads CPUID by moving this thread onto every PU in turn (milliseconds of
 	 * migrations at start-up); the Linux backend's sysfs view has all that planning needs. */
 	if (!xml && !synthetic)
@@ -609,30 +655,30 @@ int topology_load(struct topo *t, const char *xml, char *cause, size_t causelen)
 	char label[600];
 	if (xml) {
 		snprintf(label, sizeof(label), "--topology %s", *xml ? xml : "''");
-		return load_common(t, xml, NULL, label, cause, causelen);
+		return load_common(t, xml, NULL, label, 0, cause, causelen);
 	}
 	/* hwloc's own variables, in hwloc's order, said by name: hwloc takes HWLOC_SYNTHETIC before
 	 * HWLOC_XMLFILE, after HWLOC_FSROOT and HWLOC_CPUID_PATH (left to hwloc), and falls back to the
 	 * live machine without a word where the one it takes cannot be loaded. */
 	const char *v;
 	if (env_set("HWLOC_FSROOT") || env_set("HWLOC_CPUID_PATH"))
-		return load_common(t, NULL, NULL, NULL, cause, causelen);
+		return load_common(t, NULL, NULL, NULL, 0, cause, causelen);
 	if ((v = env_set("HWLOC_SYNTHETIC"))) {
 		snprintf(label, sizeof(label), "HWLOC_SYNTHETIC=%s", v);
-		return load_common(t, NULL, v, label, cause, causelen);
+		return load_common(t, NULL, v, label, 0, cause, causelen);
 	}
 	if ((v = env_set("HWLOC_XMLFILE"))) {
 		snprintf(label, sizeof(label), "HWLOC_XMLFILE=%s", v);
-		return load_common(t, v, NULL, label, cause, causelen);
+		return load_common(t, v, NULL, label, 0, cause, causelen);
 	}
-	return load_common(t, NULL, NULL, NULL, cause, causelen);
+	return load_common(t, NULL, NULL, NULL, 1, cause, causelen);
 }
 
 int topology_load_synthetic(struct topo *t, const char *desc, char *cause, size_t causelen)
 {
 	char label[600];
 	snprintf(label, sizeof(label), "synthetic topology '%s'", desc);
-	return load_common(t, NULL, desc, label, cause, causelen);
+	return load_common(t, NULL, desc, label, 0, cause, causelen);
 }
 
 void topology_restrict(struct topo *t, hwloc_const_bitmap_t cpus, hwloc_const_bitmap_t nodes)

@@ -104,7 +104,7 @@ HWLOC_PLUGINS_PATH=$T/plugins HWLOC_PLUGINS_BLACKLIST= HWLOC_PLUGINS_VERBOSE=1
 export HWLOC_PLUGINS_PATH HWLOC_PLUGINS_BLACKLIST HWLOC_PLUGINS_VERBOSE
 run "$S" topology
 expect_rc 0 "topology with a plugin in HWLOC_PLUGINS_PATH"
-expect_err_fixed "numarun-static loads no shared objects" "hwloc's dlopen of the plugin fails"
+expect_err_fixed "numarun loads no shared objects for hwloc" "hwloc's dlopen of the plugin fails"
 if command -v strace >/dev/null 2>&1 && strace -f -o "$T/trace" /bin/true 2>/dev/null; then
 	run strace -f -e trace=open,openat -o "$T/trace" "$S" topology
 	if [ "$rc" -eq 0 ] && grep -q "$T/plugins" "$T/trace" && ! grep -q '\.so' "$T/trace"; then
