@@ -77,6 +77,10 @@ struct topo {
 int topology_load(struct topo *t, const char *xml, char *cause, size_t causelen);
 /* Build from an hwloc synthetic description ("pack:2 numa:2 core:4 pu:2"); for tests. Returns as topology_load. */
 int topology_load_synthetic(struct topo *t, const char *desc, char *cause, size_t causelen);
+/* The live machine from sysfs and procfs alone (no hwloc discovery), for a launch whose plan does not depend
+ * on the cores' order. Returns 0; 1 when the machine is not one it can read plainly (a memory-only node, a
+ * CPU in no node or in two, a file missing): use topology_load. */
+int topology_load_sysfs(struct topo *t);
 /* Release everything topology_load allocated. */
 void topology_free(struct topo *t);
 /* Index in t->nodes of the node with this OS index, or -1. */

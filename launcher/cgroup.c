@@ -264,9 +264,10 @@ static int locate(const char *root, struct cg_where *w)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line) + 1; /* the line only, not the whole buffer, for each controller */
 		for (int c = 0; c < CG_NCTRL; c++) {
 			const char *cg;
-			memcpy(cut, line, sizeof(cut));
+			memcpy(cut, line, len);
 			int kind = cgroup_parse_cgroup_line(cut, cg_ctrl[c], &cg);
 			int k = kind == 2 ? CG_NCTRL : c;
 			if (!kind || listed[k])

@@ -83,6 +83,84 @@ static void drop_privileges(void *arg, pid_t target)
 	log_info("capabilities: dropped %u; kept %s", dropped, list[0] ? list : "none");
 }
 
+/* Whether a launch may read the machine from sysfs alone (topology_load_sysfs): a plain launch (nothing
+ * resident to re-plan later) of an explicit CPU list on the live machine, with none of what needs hwloc's
+ * tree: a node list, memory-only nodes, a policy planned elsewhere, hwloc's own variables. */
+static int sysfs_launch(const struct opts *o, const struct policy *p)
+{
+	extern char **environ;
+	if (o->cmd != CMD_RUN || o->topology_file || policy_resident(p) || !p->cpu_list || p->nodes ||
+	    p->include_cpuless || p->planned_cpus || p->planned_nodes)
+		return 0;
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, "HWLOC_", 6) == 0)
+			return 0;
+	return 1;
+}
+
+/* Load the topology (from sysfs alone, or through hwloc), apply the CPU allocator's hand-off (quietly when
+ * it was said already) and read the kernel's memory-policy facts. Returns 0; 1 when sysfs cannot describe
+ * this machine or the CPU list is not one used as written; topology_load's -1 or -2. */
+static int prepare(const struct opts *o, const struct policy *pol, struct topo *topo, int sysfs, int quiet,
+		   char *cause, size_t causelen)
+{
+	if (sysfs) {
+		if (topology_load_sysfs(topo) != 0)
+			return 1;
+	} else {
+		int tr = topology_load(topo, o->topology_file, cause, causelen);
+		if (tr < 0)
+			return tr;
+	}
+	if (topo->this_system) {
+		int level = log_get_level();
+		if (quiet)
+			log_set_level(LOG_QUIET);
+		alloc_apply(topo);
+		log_set_level(level);
+	}
+	if (sysfs) {
+		/* The cores' order is hwloc's alone: only a list whose every CPU is named in order does without. */
+		hwloc_bitmap_t want = hwloc_bitmap_alloc();
+		char why[256];
+		int ok = nodelist_parse(pol->cpu_list, topo->allowed_cpus, want, why, sizeof(why)) == 0 &&
+			 !hwloc_bitmap_iszero(want);
+		if (ok) {
+			unsigned w = (unsigned)hwloc_bitmap_weight(want);
+			unsigned *order = calloc(w, sizeof(unsigned));
+			ok = order && nodelist_written_order(pol->cpu_list, want, order, w) == (int)w;
+			free(order);
+		}
+		hwloc_bitmap_free(want);
+		if (!ok) {
+			topology_free(topo);
+			return 1;
+		}
+	}
+	if (topo->this_system) {
+		/* What the planner needs to say whether the kernel will balance the target's memory. */
+		mempolicy_read_kernel(&topo->kmem);
+		/* Capabilities and seccomp: for what plan and topology show and what a resident numarun keeps;
+		 * a plain launch reads them only to explain a refusal. */
+		if (o->cmd != CMD_RUN || policy_resident(pol) || getpid() == 1)
+			privs_read(&topo->privs);
+		if (pol->mem != MEM_DEFAULT)
+			mempolicy_probe_set(&topo->kmem);
+		if (pol->mem != MEM_DEFAULT && pol->balancing != BALANCING_NO && topo->kmem.set_errno == 0)
+			mempolicy_probe_balancing(&topo->kmem, topo->allowed_nodes);
+		if (pol->mem == MEM_PREFERRED && topo->kmem.set_errno == 0)
+			mempolicy_probe_preferred_many(&topo->kmem, topo->allowed_nodes);
+	}
+	return 0;
+}
+
+static void read_limits(struct cpu_limit *limit, struct cpu_limit *leaf, struct mem_limit *mem)
+{
+	int e = cgroup_limits("", limit, leaf, mem);
+	if (e < 0)
+		log_info("cannot read /proc/self/cgroup: %s; no CPU quota assumed", strerror(-e));
+}
+
 static int run(struct opts *o)
 {
 	char cause[2048];
@@ -103,7 +181,12 @@ static int run(struct opts *o)
 	if (o->events_file || o->save_policy)
 		pol.monitor = 1;
 
-	int tr = topology_load(&topo, o->topology_file, cause, sizeof(cause));
+	/* A launch of an explicit CPU list reads the machine as numactl does, without hwloc's discovery; whatever
+	 * that cannot describe, or a plan it cannot make as asked, goes through hwloc. */
+	int sysfs = sysfs_launch(o, &pol);
+	if (sysfs && prepare(o, &pol, &topo, 1, 0, cause, sizeof(cause)) != 0)
+		sysfs = 0;
+	int tr = sysfs ? 0 : prepare(o, &pol, &topo, 0, 0, cause, sizeof(cause));
 	if (tr < 0) {
 		/* A file or description the user named (--topology, HWLOC_XMLFILE, HWLOC_SYNTHETIC) that is
 		 * not a topology is bad input, as a policy file would be; the live machine's failing is not. */
@@ -113,24 +196,15 @@ static int run(struct opts *o)
 	}
 	struct cpu_limit limit = {0}, leaf_limit = {0};
 	struct mem_limit mem_limit = {0};
-	if (topo.this_system)
-		alloc_apply(&topo);
-	if (topo.this_system) {
-		/* What the planner needs to say whether the kernel will balance the target's memory. */
-		mempolicy_read_kernel(&topo.kmem);
-		/* Capabilities and seccomp: for what plan and topology show and what a resident numarun keeps;
-		 * a plain launch reads them only to explain a refusal. */
-		if (o->cmd != CMD_RUN || policy_resident(&pol) || getpid() == 1)
-			privs_read(&topo.privs);
-		if (pol.mem != MEM_DEFAULT)
-			mempolicy_probe_set(&topo.kmem);
-		if (pol.mem != MEM_DEFAULT && pol.balancing != BALANCING_NO && topo.kmem.set_errno == 0)
-			mempolicy_probe_balancing(&topo.kmem, topo.allowed_nodes);
-		if (pol.mem == MEM_PREFERRED && topo.kmem.set_errno == 0)
-			mempolicy_probe_preferred_many(&topo.kmem, topo.allowed_nodes);
-		int e = cgroup_limits("", &limit, &leaf_limit, &mem_limit);
-		if (e < 0)
-			log_info("cannot read /proc/self/cgroup: %s; no CPU quota assumed", strerror(-e));
+	/* The cgroup's limits size GOMAXPROCS, GOMEMLIMIT and OMP_NUM_THREADS = auto, and are shown by plan,
+	 * topology and -v: a plain launch of a program that is not Go, with OpenMP left alone, does without
+	 * (they are read below once the target turns out to be a Go program). */
+	int limits_read = 0;
+	if (topo.this_system && (o->cmd != CMD_RUN || log_get_level() >= LOG_VERBOSE || policy_resident(&pol) ||
+				 pol.omp.mode == KNOB_AUTO || pol.omp.mode == KNOB_ALWAYS || pol.gomaxprocs.mode == KNOB_ALWAYS ||
+				 getpid() == 1)) {
+		read_limits(&limit, &leaf_limit, &mem_limit);
+		limits_read = 1;
 	}
 
 	if (o->cmd == CMD_TOPOLOGY) {
@@ -150,7 +224,22 @@ static int run(struct opts *o)
 		goto out_topo;
 	}
 
-	if (plan_compute(&topo, &pol, &plan, cause, sizeof(cause)) < 0) {
+	int planned = plan_compute(&topo, &pol, &plan, cause, sizeof(cause));
+	if (sysfs && (planned < 0 || plan.relocated[0] || plan.dropped[0])) {
+		/* Not the plain case: hwloc's view decides, and says why (the allocator's words were said). */
+		if (planned == 0)
+			plan_free(&plan);
+		topology_free(&topo);
+		sysfs = 0;
+		tr = prepare(o, &pol, &topo, 0, 1, cause, sizeof(cause));
+		if (tr < 0) {
+			log_error("%s", cause);
+			policy_free(&pol);
+			return tr == -2 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
+		}
+		planned = plan_compute(&topo, &pol, &plan, cause, sizeof(cause));
+	}
+	if (planned < 0) {
 		log_error("%s", cause);
 		rc = EXIT_USAGE;
 		goto out_topo;
@@ -197,6 +286,10 @@ static int run(struct opts *o)
 		} else {
 			log_info("%s: the plan assumes it is not a Go program", cause);
 		}
+	}
+	if (topo.this_system && !limits_read && (!have_target || target.is_go)) {
+		read_limits(&limit, &leaf_limit, &mem_limit);
+		limits_read = 1;
 	}
 	struct runtime_inputs in = {
 		.target = have_target ? &target : NULL,

@@ -2,6 +2,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +468,210 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 	memory_locality(t, objs);
 	free(objs);
 	return 0;
+}
+
+/* A small sysfs or procfs file into buf (NUL-terminated, trailing newline kept); its length, or -1. */
+static ssize_t read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	ssize_t r;
+	while (n < len - 1 && ((r = read(fd, buf + n, len - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	close(fd);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* A kernel CPU or node list file ("0-3,8\n") into a bitmap; 0, or -1. */
+static int read_list(const char *path, hwloc_bitmap_t out)
+{
+	char buf[8192];
+	ssize_t n = read_text(path, buf, sizeof(buf));
+	if (n < 0 || (size_t)n >= sizeof(buf) - 1)
+		return -1;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	if (n == 0) {
+		hwloc_bitmap_zero(out);
+		return 0;
+	}
+	return hwloc_bitmap_list_sscanf(out, buf) < 0 ? -1 : 0;
+}
+
+/*
+ * The live machine from sysfs and procfs alone, as numactl reads it, without hwloc's discovery (which reads
+ * every cache of every CPU, /proc/cpuinfo and DMI: some 90 files on 2 CPUs, thousands on large machines).
+ * Only for a machine hwloc would show plainly: every online CPU in exactly one node, every node with CPUs
+ * and memory, no CPU in no node. Returns 0; 1 when the machine is not such a one or a file is missing (use
+ * topology_load); t is then freed. The cores are in OS order of their first PU, which may differ from
+ * hwloc's logical order: callers use this only for plans that do not depend on the cores' order.
+ */
+int topology_load_sysfs(struct topo *t)
+{
+	char path[128], buf[4096];
+	memset(t, 0, sizeof(*t));
+	t->this_system = 1;
+	snprintf(t->source, sizeof(t->source), "live");
+	snprintf(t->label, sizeof(t->label), "live");
+	t->cpus = hwloc_bitmap_alloc();
+	t->allowed_cpus = hwloc_bitmap_alloc();
+	t->affinity = hwloc_bitmap_alloc();
+	t->node_set = hwloc_bitmap_alloc();
+	t->allowed_nodes = hwloc_bitmap_alloc();
+	hwloc_bitmap_t present = hwloc_bitmap_alloc(), seen = hwloc_bitmap_alloc();
+	unsigned *osn = NULL;
+	int rc = 1;
+	if (read_list("/sys/devices/system/cpu/online", t->cpus) < 0 || hwloc_bitmap_iszero(t->cpus) ||
+	    read_list("/sys/devices/system/cpu/present", present) < 0 ||
+	    read_list("/sys/devices/system/node/online", t->node_set) < 0 || hwloc_bitmap_iszero(t->node_set) ||
+	    !kernel_has_numa())
+		goto out;
+	t->npus_total = (unsigned)hwloc_bitmap_weight(present);
+
+	/* Our affinity, as sched_getaffinity gives it; the cpuset's CPUs hold it (the kernel keeps it so). */
+	int last = hwloc_bitmap_last(present) > hwloc_bitmap_last(t->cpus) ? hwloc_bitmap_last(present)
+									  : hwloc_bitmap_last(t->cpus);
+	size_t ncpu = (size_t)last + 1 > 1024 ? (size_t)last + 1 : 1024;
+	cpu_set_t *set = CPU_ALLOC(ncpu);
+	size_t setsz = CPU_ALLOC_SIZE(ncpu);
+	if (!set || sched_getaffinity(0, setsz, set) < 0) {
+		CPU_FREE(set);
+		goto out;
+	}
+	for (size_t c = 0; c < ncpu; c++)
+		if (CPU_ISSET_S(c, setsz, set))
+			hwloc_bitmap_set(t->affinity, (unsigned)c);
+	CPU_FREE(set);
+	hwloc_bitmap_and(t->allowed_cpus, t->cpus, t->affinity);
+
+	/* The memory nodes the cpuset allows this task. */
+	if (read_text("/proc/self/status", buf, sizeof(buf)) <= 0)
+		goto out;
+	const char *ma = strstr(buf, "\nMems_allowed_list:");
+	if (!ma)
+		goto out;
+	ma += strlen("\nMems_allowed_list:");
+	while (*ma == ' ' || *ma == '\t')
+		ma++;
+	char mlist[1024];
+	size_t ml = strcspn(ma, "\n");
+	if (ml >= sizeof(mlist))
+		goto out;
+	memcpy(mlist, ma, ml);
+	mlist[ml] = '\0';
+	if (hwloc_bitmap_list_sscanf(t->allowed_nodes, mlist) < 0)
+		goto out;
+	hwloc_bitmap_and(t->allowed_nodes, t->allowed_nodes, t->node_set);
+
+	t->nnodes = (unsigned)hwloc_bitmap_weight(t->node_set);
+	t->nodes = calloc(t->nnodes, sizeof(*t->nodes));
+	osn = calloc(t->nnodes, sizeof(*osn));
+	unsigned k = 0;
+	for (int n = hwloc_bitmap_first(t->node_set); n >= 0; n = hwloc_bitmap_next(t->node_set, n))
+		osn[k++] = (unsigned)n;
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		struct topo_node *nd = &t->nodes[i];
+		nd->os_index = osn[i];
+		nd->has_cpus = 1;
+		nd->allowed = hwloc_bitmap_isset(t->allowed_nodes, osn[i]);
+		nd->cpus = hwloc_bitmap_alloc();
+		nd->allowed_cpus = hwloc_bitmap_alloc();
+		nd->near_nodes = hwloc_bitmap_alloc();
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/cpulist", osn[i]);
+		if (read_list(path, nd->cpus) < 0)
+			goto out;
+		hwloc_bitmap_and(nd->cpus, nd->cpus, t->cpus);
+		/* A memory-only node, or two nodes claiming a CPU: hwloc's locality decides those. */
+		if (hwloc_bitmap_iszero(nd->cpus) || hwloc_bitmap_intersects(nd->cpus, seen))
+			goto out;
+		hwloc_bitmap_or(seen, seen, nd->cpus);
+		hwloc_bitmap_and(nd->allowed_cpus, nd->cpus, t->allowed_cpus);
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo", osn[i]);
+		if (read_text(path, buf, sizeof(buf)) <= 0)
+			goto out;
+		const char *mt = strstr(buf, " MemTotal:"), *mf = strstr(buf, " MemFree:");
+		if (!mt || !mf)
+			goto out;
+		unsigned long long tot = strtoull(mt + strlen(" MemTotal:"), NULL, 10);
+		unsigned long long fr = strtoull(mf + strlen(" MemFree:"), NULL, 10);
+		if (tot == 0 || tot > UINT64_MAX >> 10)
+			goto out;
+		nd->memory = (uint64_t)tot << 10;
+		nd->free_memory = (uint64_t)fr << 10;
+	}
+	/* A CPU in no node: hwloc's tree says whose memory serves it. */
+	if (!hwloc_bitmap_isequal(seen, t->cpus))
+		goto out;
+
+	t->dist = calloc((size_t)t->nnodes * t->nnodes, sizeof(*t->dist));
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/distance", osn[i]);
+		if (read_text(path, buf, sizeof(buf)) <= 0)
+			goto out;
+		/* One value per online node... of every possible node: the file lists the nodes in order. */
+		char *q = buf;
+		unsigned j = 0;
+		for (int n = hwloc_bitmap_first(t->node_set); n >= 0; n = hwloc_bitmap_next(t->node_set, n)) {
+			char *end;
+			unsigned long v = strtoul(q, &end, 10);
+			if (end == q)
+				goto out;
+			t->dist[(size_t)i * t->nnodes + j++] = v;
+			q = end;
+		}
+	}
+	t->dist_from_matrix = 1;
+
+	/* Cores: each allowed PU with its SMT siblings (thread_siblings_list), in order of their first PU. */
+	unsigned npu = (unsigned)hwloc_bitmap_weight(t->allowed_cpus);
+	t->cores = calloc(npu ? npu : 1, sizeof(*t->cores));
+	int lastpu = hwloc_bitmap_last(t->allowed_cpus);
+	t->npu_core = lastpu >= 0 ? (unsigned)lastpu + 1 : 0;
+	t->pu_core = malloc((t->npu_core ? t->npu_core : 1) * sizeof(int));
+	for (unsigned i = 0; i < t->npu_core; i++)
+		t->pu_core[i] = -1;
+	hwloc_bitmap_t sib = hwloc_bitmap_alloc();
+	for (int pu = hwloc_bitmap_first(t->allowed_cpus); pu >= 0; pu = hwloc_bitmap_next(t->allowed_cpus, pu)) {
+		if (t->pu_core[pu] >= 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", pu);
+		if (read_list(path, sib) < 0 || !hwloc_bitmap_isset(sib, (unsigned)pu)) {
+			hwloc_bitmap_free(sib);
+			goto out;
+		}
+		hwloc_bitmap_and(sib, sib, t->allowed_cpus);
+		struct topo_core *c = &t->cores[t->ncores];
+		c->pus = hwloc_bitmap_dup(sib);
+		c->npus = (unsigned)hwloc_bitmap_weight(sib);
+		c->node = -1;
+		c->group = -1;
+		for (unsigned i = 0; i < t->nnodes; i++)
+			if (hwloc_bitmap_isset(t->nodes[i].cpus, (unsigned)pu))
+				c->node = (int)i;
+		/* Siblings on two nodes: not a machine to read without hwloc. */
+		if (c->node < 0 || !hwloc_bitmap_isincluded(sib, t->nodes[c->node].cpus)) {
+			hwloc_bitmap_free(c->pus);
+			hwloc_bitmap_free(sib);
+			goto out;
+		}
+		t->nodes[c->node].ncores++;
+		for (int q = hwloc_bitmap_first(sib); q >= 0; q = hwloc_bitmap_next(sib, q))
+			if ((unsigned)q < t->npu_core && t->pu_core[q] < 0)
+				t->pu_core[q] = (int)t->ncores;
+		t->ncores++;
+	}
+	hwloc_bitmap_free(sib);
+	rc = 0;
+out:
+	free(osn);
+	hwloc_bitmap_free(present);
+	hwloc_bitmap_free(seen);
+	if (rc)
+		topology_free(t);
+	return rc;
 }
 
 /* How much of an XML file's start and end is looked at to say what is wrong with it. */

@@ -613,6 +613,51 @@ static void test_cpus_in_no_node(void **state)
 	topology_free(&t);
 }
 
+/* The live machine read from sysfs alone (a launch of an explicit CPU list) is what hwloc shows of it: the
+ * same nodes with the same CPUs, allowed sets and distances, the same cores (as sets), and their index. */
+static void test_sysfs_matches_hwloc(void **state)
+{
+	(void)state;
+	struct topo s, h;
+	char cause[1024];
+	if (topology_load_sysfs(&s) != 0)
+		skip(); /* not a machine sysfs alone describes: hwloc's view is used */
+	assert_int_equal(topology_load(&h, NULL, cause, sizeof(cause)), 0);
+	assert_true(h.this_system && s.this_system);
+	assert_true(hwloc_bitmap_isequal(s.cpus, h.cpus));
+	assert_true(hwloc_bitmap_isequal(s.allowed_cpus, h.allowed_cpus));
+	assert_true(hwloc_bitmap_isequal(s.affinity, h.affinity));
+	assert_true(hwloc_bitmap_isequal(s.node_set, h.node_set));
+	assert_true(hwloc_bitmap_isequal(s.allowed_nodes, h.allowed_nodes));
+	assert_int_equal(s.npus_total, h.npus_total);
+	assert_int_equal(s.nnodes, h.nnodes);
+	assert_int_equal(h.ngroups, 0);
+	for (unsigned i = 0; i < s.nnodes; i++) {
+		assert_int_equal(s.nodes[i].os_index, h.nodes[i].os_index);
+		assert_int_equal(s.nodes[i].has_cpus, h.nodes[i].has_cpus);
+		assert_int_equal(s.nodes[i].allowed, h.nodes[i].allowed);
+		assert_int_equal(s.nodes[i].ncores, h.nodes[i].ncores);
+		assert_true(hwloc_bitmap_isequal(s.nodes[i].cpus, h.nodes[i].cpus));
+		assert_true(hwloc_bitmap_isequal(s.nodes[i].allowed_cpus, h.nodes[i].allowed_cpus));
+		assert_true(s.nodes[i].memory > 0);
+		if (h.dist_from_matrix)
+			for (unsigned j = 0; j < s.nnodes; j++)
+				assert_int_equal(topology_distance(&s, i, j), topology_distance(&h, i, j));
+	}
+	assert_int_equal(s.ncores, h.ncores);
+	check_pu_core(&s);
+	for (unsigned pu = 0; pu < s.npu_core; pu++) {
+		assert_int_equal(s.pu_core[pu] >= 0, pu < h.npu_core && h.pu_core[pu] >= 0);
+		if (s.pu_core[pu] >= 0) {
+			const struct topo_core *a = &s.cores[s.pu_core[pu]], *b = &h.cores[h.pu_core[pu]];
+			assert_true(hwloc_bitmap_isequal(a->pus, b->pus));
+			assert_int_equal(a->node, b->node);
+		}
+	}
+	topology_free(&s);
+	topology_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_large_synthetic_groups),
 		cmocka_unit_test(test_v1_xml_and_hybrid),
 		cmocka_unit_test(test_bad_xml_files),
+		cmocka_unit_test(test_sysfs_matches_hwloc),
 	};
 	return cmocka_run_group_tests_name("topologies", tests, NULL, NULL);
 }

@@ -334,3 +334,24 @@ vm_check_plan() {
 		vm_not_ok "$_n" "numarun plan $*: expected CPUs $_cpus on nodes $_nodes, got CPUs '$_gc' on nodes '$_gn'"
 	fi
 }
+
+# vm_check_same_plan NAME OPTION...: a launch with these options (numarun -v prints the plan it launches
+# with; an explicit CPU list is read from sysfs alone, without hwloc) and numarun plan (through hwloc) make
+# the same plan, or refuse alike.
+vm_check_same_plan() {
+	_n=$1
+	shift
+	"$NUMARUN" -v "$@" -- true >/dev/null 2>/tmp/.vm-launch </dev/null
+	_lrc=$?
+	"$NUMARUN" plan "$@" -- true >/tmp/.vm-planout 2>/tmp/.vm-planerr </dev/null
+	_prc=$?
+	sed -n '/^numarun plan (/,/^  command:/p' /tmp/.vm-launch >/tmp/.vm-a
+	sed -n '/^numarun plan (/,/^  command:/p' /tmp/.vm-planout >/tmp/.vm-b
+	if [ "$_lrc" -ne "$_prc" ]; then
+		vm_not_ok "$_n" "launch status $_lrc, plan status $_prc: $(cat /tmp/.vm-launch /tmp/.vm-planerr | head -n 5)"
+	elif [ "$_lrc" -eq 0 ] && { [ ! -s /tmp/.vm-a ] || ! cmp -s /tmp/.vm-a /tmp/.vm-b; }; then
+		vm_not_ok "$_n" "the launch's plan differs from numarun plan's: $(diff /tmp/.vm-b /tmp/.vm-a | head -n 12 | tr '\n' '|')"
+	else
+		vm_ok "$_n"
+	fi
+}

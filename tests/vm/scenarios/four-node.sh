@@ -26,4 +26,8 @@ scenario_main() {
 		--policy /tmp/il-plan.ini
 	vm_check_pages_even "interleave: -i all over 4 nodes" 0-3 5 -i all
 	vm_check_pages_even "interleave: -i 1,3" 1,3 5 -i 1,3
+	# An explicit CPU list is launched from sysfs alone: the same plan as hwloc's on four nodes.
+	for _o in "-C 0,3" "-C 3,2,1 -m 3" "-C 1-2 -l" "-C 1 -i 0,2" "-C 0-3 -m all"; do
+		vm_check_same_plan "sysfs launch: $_o is planned as numarun plan plans it" $_o
+	done
 }

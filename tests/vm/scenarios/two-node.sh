@@ -36,4 +36,8 @@ scenario_main() {
 	printf '[memory]\npolicy = interleave\nnodes = all\n' >/tmp/interleave.ini
 	vm_check_pages_even "interleave: policy [memory] policy = interleave, nodes = all" 0,1 5 \
 		--policy /tmp/interleave.ini
+	# An explicit CPU list is launched from sysfs alone: the same plan as hwloc's, across nodes too.
+	for _o in "-C 3" "-C 0,3" "-C 3,0 -m 1" "-C 2-3 -l" "-C 1 -i all" "-C 0-3 -m 0" "-C 2 --preferred=0,1" "-C 0 -m 5"; do
+		vm_check_same_plan "sysfs launch: $_o is planned as numarun plan plans it" $_o
+	done
 }
