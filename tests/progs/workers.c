@@ -4,7 +4,7 @@
  *
  *   workers [-t THREADS] [-m MIB] [-s SECONDS] [-i IDLE_THREADS] [-n NAME] [-o] [-f CPU]
  *
- * Idle threads (named "idle<i>") sleep for the whole run. With -o each worker allocates, first touches
+ * Idle threads (named "idle<i>") sleep for the whole run: blocked, they never wake before the end. With -o each worker allocates, first touches
  * and then works on a buffer of its own (MIB each) instead of the shared one. With -f the main thread
  * touches the shared buffer from CPU (then goes back to the mask it started with, before any worker
  * starts), so that its pages land on that CPU's node. Exits 0 after SECONDS. */
@@ -22,6 +22,8 @@
 static unsigned char *shared;
 static size_t len;
 static volatile int stop;
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
 static const char *prefix = "worker";
 static int own;
 
@@ -57,8 +59,10 @@ static void *idle(void *arg)
 	char name[16];
 	snprintf(name, sizeof(name), "idle%u", (unsigned)(uintptr_t)arg);
 	pthread_setname_np(pthread_self(), name);
+	pthread_mutex_lock(&stop_lock);
 	while (!stop)
-		usleep(100000);
+		pthread_cond_wait(&stop_cond, &stop_lock);
+	pthread_mutex_unlock(&stop_lock);
 	return NULL;
 }
 
@@ -107,7 +111,10 @@ int main(int argc, char **argv)
 		pthread_create(&t[threads + i], NULL, idle, (void *)(uintptr_t)i);
 	struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
 	nanosleep(&ts, NULL);
+	pthread_mutex_lock(&stop_lock);
 	stop = 1;
+	pthread_cond_broadcast(&stop_cond);
+	pthread_mutex_unlock(&stop_lock);
 	for (int i = 0; i < threads + idles; i++)
 		pthread_join(t[i], NULL);
 	free(t);
