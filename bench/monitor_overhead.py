@@ -23,6 +23,10 @@ and CPU figures each interval and nothing else, so its figure there is not a com
 so); bench/vm-overhead.sh measures both in a 2-node guest. numad is not in .ci/install-deps (nothing in
 CI needs it): `apt-get install numad` where it is wanted.
 
+10 000 threads need RLIMIT_NPROC (ulimit -u) and kernel.threads-max above that; each has the default stack
+size (ulimit -s, 8 MiB of address space, little of it touched). A case the limits do not allow is
+skipped with a note.
+
 Environment: CASES ("THREADS:BUSY ...", default "1000:2 10000:0"), SECONDS_PER_RUN (default 16), SETTLE
 (seconds of start-up left out, default 8: new threads are read every tick for their first 3 ticks),
 NUMARUN, WORKERS, NUMAD=0 to skip numad. Exits 1 when a numarun figure misses its goal.
@@ -137,7 +141,12 @@ def main():
               % ("" if nodes() > 1 else "; one NUMA node here: numad scans no process (see bench/vm-overhead.sh)"))
     print("%8s %6s %10s %8s %6s %10s" % ("threads", "busy", "numarun", "goal", "", "numad"))
     failed = 0
+    import resource
+    nproc = resource.getrlimit(resource.RLIMIT_NPROC)[0]
     for n, busy in CASES:
+        if nproc != resource.RLIM_INFINITY and nproc < n + 64:
+            print("%8d %6d  skipped: RLIMIT_NPROC (ulimit -u) is %d" % (n, busy, nproc))
+            continue
         got = measure_numarun(n, busy)
         goal = GOALS.get((n, busy))
         verdict = "" if goal is None else "PASS" if got <= goal else "FAIL"
