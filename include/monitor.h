@@ -11,6 +11,7 @@
 #include "policy.h"
 #include "slots.h"
 #include "source.h"
+#include "threads.h"
 #include "topology.h"
 
 struct mthread {
@@ -26,7 +27,11 @@ struct mthread {
 	double start;             /* when it started (CLOCK_BOOTTIME seconds), -1 unknown */
 	pid_t creator;            /* the process of the thread that created it (owner_classify), 0 unknown */
 	unsigned long long run_ns;
-	int schedstat_fd;         /* kept open: pread each tick instead of open/read/close */
+	int schedstat_fd;         /* kept open: pread instead of open/read/close (-1: not, near the fd limit) */
+	unsigned long read_tick;  /* the tick of its last CPU-time reading */
+	int hot;                  /* read every tick for this many more ticks: new, or busy lately */
+	int due;                  /* read this tick */
+	int busy_said;            /* the busy event was written */
 	int seen;                 /* CPU time read: 1 once (its name is read again next tick), 2 after */
 	int announced;            /* classified, placed and reported (thread_new) */
 	struct source_thread src;
@@ -46,6 +51,8 @@ struct mdeparted {
 };
 
 #define MONITOR_MAX_DEPARTED 256
+/* Ticks a thread is read every tick after it was new or busy; then every threads_idle_period() ticks. */
+#define MONITOR_HOT_TICKS 3
 
 struct monitor {
 	const struct topo *t;     /* main's, or own_topo after a re-plan */
@@ -79,6 +86,13 @@ struct monitor {
 	hwloc_bitmap_t mask;      /* scratch: a thread's mask as read this tick */
 	struct owner_log olog;    /* the masks numarun set, for telling inherited masks from the program's */
 	double list_at, prev_list_at; /* when the task list was read, this tick and the one before */
+	int task_fd;              /* /proc/<target>/task, kept: its link count is its threads + 2 */
+	int lastpid_fd;           /* /proc/sys/kernel/ns_last_pid, kept */
+	long last_pid, pid_max;   /* the PID counter at the last tick (-1 unknown), and where it comes round */
+	struct pid_range range;   /* the PIDs handed out since the tick before */
+	int kept_last;            /* the last listing carried threads over unread */
+	int hold_below;           /* schedstat descriptors are kept only below this number (the fd limit less
+				   * a reserve for listings, events and the sources) */
 	double clk_tck;           /* start times' resolution, seconds */
 	unsigned long released;   /* threads the program pinned (at first sight or later): left alone */
 	struct events ev;         /* --events */

@@ -42,7 +42,7 @@ struct thread_sample {
  */
 int source_choose(struct source *s, enum source_kind want, unsigned maxnode, char *cause, size_t causelen);
 /* Once per tick for each process: read what is process-wide (page placement). numa_maps walks every
- * mapping under the mmap lock, so it is read again only when its last cost stays under 0.5% of the time
+ * mapping under the mmap lock, so it is read again only when its last cost stays under 0.1% of the time
  * since (the placement of pages changes slowly). Returns 0 or -errno. */
 int source_sample_process(struct source *s, pid_t pid);
 /* One thread; node is the OS index of the node it runs on. Returns 0 or -errno (-ENOENT/-ESRCH: gone). */

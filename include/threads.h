@@ -74,8 +74,40 @@ void task_read_free(struct task_read *r);
 int threads_merge(const struct thread_key *prev, size_t nprev, const struct task_read *r, struct thread_merge *out);
 void threads_merge_free(struct thread_merge *m);
 
+/* Whether a thread listed again needs its stat read (its identity checked): 0 when (pid, tid) is in the
+ * table and its TID cannot have been given to another thread since the last reading. */
+typedef int (*threads_need_stat)(void *ctx, pid_t pid, pid_t tid);
+
 /* Read the task lists of target and, with descendants, of its child processes, with each thread's
- * start time, parent and name (from task/<tid>/stat). The only part of this module that reads /proc. */
-void threads_read(pid_t target, int descendants, struct task_read *r);
+ * start time, parent and name (from task/<tid>/stat) where need(ctx, pid, tid) says so (need NULL:
+ * every thread); the others are added with an unknown start time (the same thread to threads_merge).
+ * The only part of this module that reads task lists. */
+void threads_read(pid_t target, int descendants, threads_need_stat need, void *ctx, struct task_read *r);
+
+/*
+ * The PIDs handed out since the PID counter (/proc/sys/kernel/ns_last_pid, the last PID allocated in
+ * our namespace) was last read: (from, to] in the kernel's cyclic order, which goes back to low PIDs
+ * after pid_max - 1. A TID that is not in the range cannot belong to a thread created since (a PID is
+ * only reused when the counter comes round to it); a range of pid_max PIDs or more in one interval
+ * (the counter went round whole) is not seen as such. known 0: the counter could not be read.
+ */
+struct pid_range {
+	long from, to, pid_max;
+	int known;
+};
+/* How many PIDs the range holds (0 when the counter did not move); pure. */
+long threads_range_size(const struct pid_range *r);
+/* The k-th PID of the range, k < threads_range_size(r); pure. */
+pid_t threads_range_at(const struct pid_range *r, long k);
+/* Whether tid may have been handed out within the range (always when it is not known); pure. */
+int threads_range_has(const struct pid_range *r, pid_t tid);
+
+/* How many ticks apart an idle thread's CPU time is read, for a table of n threads: 1 up to 256 threads,
+ * then one more per 256, at most THREADS_IDLE_MAX. */
+#define THREADS_IDLE_MAX 8
+unsigned threads_idle_period(size_t n);
+/* Whether an idle thread is read at tick: spread by TID over the period, and never more than period
+ * ticks after its last reading (last_read, the tick of it); pure. */
+int threads_idle_due(unsigned long tick, pid_t tid, unsigned long last_read, unsigned period);
 
 #endif

@@ -355,6 +355,8 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 	m->t0 = now_s();
 	m->launch_mask = hwloc_bitmap_dup(pl->cpus);
 	m->mask = hwloc_bitmap_alloc();
+	m->task_fd = m->lastpid_fd = -1;
+	m->last_pid = -1;
 	long tck = sysconf(_SC_CLK_TCK);
 	m->clk_tck = tck > 0 ? 1.0 / (double)tck : 0.01;
 	if (build_slots(m, pl->relocated[0] != '\0', cause, causelen) < 0)
@@ -452,7 +454,24 @@ void monitor_start(struct monitor *m, pid_t pid)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	/* Below the limit, room stays for listing the task directories, the events file, the sources'
+	 * descriptors of busy threads and a re-plan: threads past it have their CPU time read by path. */
+	long fdlim = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1L << 20;
+	long reserve = 16 + fdlim / 16;
+	if (reserve > 256)
+		reserve = 256;
+	m->hold_below = fdlim > INT_MAX ? INT_MAX : (int)(fdlim - reserve);
 	m->pid = pid;
+	snprintf(a, sizeof(a), "/proc/%d/task", (int)pid);
+	m->task_fd = open(a, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	m->lastpid_fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+	char num[32];
+	m->pid_max = procfs_read("/proc/sys/kernel/pid_max", num, sizeof(num)) > 0 ? strtol(num, NULL, 10) : 0;
+	if (m->pid_max <= 0) {
+		if (m->lastpid_fd >= 0)
+			close(m->lastpid_fd);
+		m->lastpid_fd = -1; /* no counter to follow: every tick lists the threads */
+	}
 	m->t0 = now_s();
 	m->seen_cpus = hwloc_bitmap_alloc();
 	m->seen_nodes = hwloc_bitmap_alloc();
@@ -602,6 +621,7 @@ static void new_thread(const struct monitor *m, struct mthread *th, struct bal_t
 	th->start = key->start ? (double)key->start * m->clk_tck : -1;
 	th->seen = 0; /* new: no CPU time baseline yet */
 	th->schedstat_fd = -1;
+	th->hot = MONITOR_HOT_TICKS; /* read on its first ticks: its name again, a first interval of CPU time */
 	th->creator = creator_of(th, e);
 	source_thread_init(&th->src);
 	if (e && e->have_stat)
@@ -611,20 +631,89 @@ static void new_thread(const struct monitor *m, struct mthread *th, struct bal_t
 	balance_thread_init(bt, th->tid);
 }
 
+/* threads_read's question: a thread listed again is known by its TID alone unless its TID was handed
+ * out since the last tick (the table is sorted by pid, tid). */
+static int need_stat(void *ctx, pid_t pid, pid_t tid)
+{
+	const struct monitor *m = ctx;
+	if (threads_range_has(&m->range, tid))
+		return 1;
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct mthread *th = &m->th[mid];
+		if (th->pid == pid && th->tid == tid)
+			return 0;
+		if (th->pid < pid || (th->pid == pid && th->tid < tid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 1;
+}
+
+static long read_last_pid(const struct monitor *m)
+{
+	char buf[32], *end;
+	if (m->lastpid_fd < 0)
+		return -1;
+	ssize_t n = pread(m->lastpid_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	long v = strtol(buf, &end, 10);
+	return end == buf || v < 0 || v >= m->pid_max ? -1 : v;
+}
+
+/*
+ * Whether the task list must be read this tick. A thread created since the last tick has a TID the PID
+ * counter handed out since (m->range): each of those is looked up in /proc/<target>/task (one lookup,
+ * no listing); then the directory's link count, the number of threads + 2 (fs/proc/base.c,
+ * proc_task_getattr), tells whether one ended (or was created after the counter was read). When the
+ * counter moved by more PIDs than half the table, cannot be read, or with descendants, the list is read.
+ */
+static int tasks_changed(struct monitor *m)
+{
+	long now = read_last_pid(m);
+	m->range.known = m->last_pid >= 0 && now >= 0;
+	m->range.from = m->last_pid;
+	m->range.to = now;
+	m->range.pid_max = m->pid_max;
+	m->last_pid = now;
+	if (!m->range.known || m->p->descendants || m->task_fd < 0 || m->kept_last || m->n == 0)
+		return 1;
+	long d = threads_range_size(&m->range);
+	if (d > (long)(m->n / 2) + 16)
+		return 1;
+	struct stat st;
+	for (long k = 0; k < d; k++) {
+		char name[24];
+		snprintf(name, sizeof(name), "%d", (int)threads_range_at(&m->range, k));
+		if (fstatat(m->task_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return 1; /* a new thread, or a TID given again */
+	}
+	if (fstat(m->task_fd, &st) < 0)
+		return 1;
+	return st.st_nlink != (nlink_t)m->n + 2;
+}
+
 /* Read the task lists and merge them into the table. Returns -ESRCH when the target's own task list is
  * gone. A list that cannot be read for another reason (out of file descriptors...) is not an exit: the
  * threads it held stay as they were this tick, and that is said once. */
 static int refresh_tasks(struct monitor *m, struct task_read *rd)
 {
-	threads_read(m->pid, m->p->descendants, rd);
+	threads_read(m->pid, m->p->descendants, need_stat, m, rd);
 	struct thread_key *keys = malloc((m->n ? m->n : 1) * sizeof(*keys));
 	for (size_t i = 0; i < m->n; i++)
 		keys[i] = (struct thread_key){m->th[i].pid, m->th[i].tid, m->th[i].start_ticks};
 	struct thread_merge mg;
 	int rc = threads_merge(keys, m->n, rd, &mg);
 	free(keys);
-	if (rc < 0)
-		return 0; /* out of memory: the table stays, the next tick tries again */
+	if (rc < 0) {
+		m->kept_last = 1; /* out of memory: the table stays, the next tick tries again */
+		return 0;
+	}
+	m->kept_last = mg.kept != 0;
 	if (mg.kept && !m->list_warned) {
 		char who[64];
 		if (mg.kept_pid > 0)
@@ -862,18 +951,24 @@ static void release(struct monitor *m, size_t i)
 
 /* CPU time of a thread, through a kept file descriptor (falls back to opening each time when out of
  * descriptors). */
-static int read_schedstat(struct mthread *th, unsigned long long *run)
+static int read_schedstat(const struct monitor *m, struct mthread *th, unsigned long long *run)
 {
 	char path[96], buf[128];
 	if (th->schedstat_fd < 0) {
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)th->pid, (int)th->tid);
-		th->schedstat_fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (th->schedstat_fd < 0) {
-			if (errno != EMFILE && errno != ENFILE)
-				return -errno;
-			long n = procfs_read(path, buf, sizeof(buf));
-			if (n < 0)
-				return (int)n;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno == EMFILE || errno == ENFILE ? -EAGAIN : -errno;
+		if (fd < m->hold_below) {
+			th->schedstat_fd = fd;
+		} else {
+			/* Near the descriptor limit: read, and keep the descriptors for what must still open. */
+			ssize_t n = read(fd, buf, sizeof(buf) - 1);
+			int e = errno;
+			close(fd);
+			if (n <= 0)
+				return n < 0 ? -e : -ESRCH;
+			buf[n] = '\0';
 			return procfs_parse_schedstat(buf, run) < 0 ? -EINVAL : 0;
 		}
 	}
@@ -1097,14 +1192,26 @@ int monitor_tick(struct monitor *m)
 	double now = now_s();
 	m->ticks++;
 	m->list_at = clock_seconds(CLOCK_BOOTTIME);
-	struct task_read rd;
-	int rc = refresh_tasks(m, &rd);
-	task_read_free(&rd);
-	if (rc < 0)
-		return rc;
+	if (tasks_changed(m)) {
+		struct task_read rd;
+		int rc = refresh_tasks(m, &rd);
+		task_read_free(&rd);
+		if (rc < 0)
+			return rc;
+	}
 	if (allowed_changed(m))
 		replan(m);
 	check_quota(m);
+
+	/* Which threads are read this tick: new ones and those busy lately every tick, the others every
+	 * period ticks, spread over the ticks by TID. */
+	unsigned long long window = (unsigned long long)m->p->interval_ms * 1000000ULL;
+	double threshold_ns = m->p->min_cpu * (double)window;
+	unsigned period = threads_idle_period(m->n);
+	for (size_t i = 0; i < m->n; i++) {
+		struct mthread *th = &m->th[i];
+		th->due = !th->announced || th->hot > 0 || threads_idle_due(m->ticks, th->tid, th->read_tick, period);
+	}
 
 	/* Whose mask each thread has (numarun(1), "Threads the program pins"), then placement: new threads
 	 * within one interval of their creation. A thread may be renamed just after it starts: its name is
@@ -1113,6 +1220,8 @@ int monitor_tick(struct monitor *m)
 		owner_log_prune(&m->olog, m->prev_list_at - 2 * m->clk_tck);
 	for (size_t i = 0; i < m->n; i++) {
 		struct mthread *th = &m->th[i];
+		if (!th->due)
+			continue; /* its mask is looked at when its CPU time is read */
 		if (pin_thread_get(th->tid, m->mask) < 0)
 			continue; /* gone since the listing */
 		if (!th->announced) {
@@ -1158,25 +1267,42 @@ int monitor_tick(struct monitor *m)
 	m->prev_list_at = m->list_at;
 
 	pid_t sampled_pid = 0; /* process-wide data is read once a tick, and only when a thread needs it */
-	unsigned long long window = (unsigned long long)m->p->interval_ms * 1000000ULL;
 	for (size_t i = 0; i < m->n; i++) {
 		struct mthread *th = &m->th[i];
 		struct bal_thread *bt = &m->bt[i];
 		bt->present = 1;
 		bt->movable = th->slot >= 0;
+		bt->busy = 0;
+		if (!th->due)
+			continue; /* idle when last read: not judged this tick */
 		unsigned long long run = 0;
-		if (read_schedstat(th, &run) < 0) {
+		if (read_schedstat(m, th, &run) < 0) {
 			bt->present = 0; /* exited between the listing and now */
 			continue;
 		}
 		int first = !th->seen;
 		unsigned long long delta = first ? 0 : run - th->run_ns;
+		int consecutive = !first && m->ticks - th->read_tick == 1;
 		th->run_ns = run;
+		th->read_tick = m->ticks;
 		th->seen = th->seen ? th->seen : 1;
-		bt->busy = !first && (double)delta >= m->p->min_cpu * (double)window;
+		/* Busy: min_cpu of the last interval. A thread that used that much since it was last read,
+		 * however many ticks ago, is read every tick from now on, and judged from the next. */
+		if (!first && (double)delta >= threshold_ns)
+			th->hot = MONITOR_HOT_TICKS;
+		else if (th->hot > 0)
+			th->hot--;
+		bt->busy = consecutive && (double)delta >= threshold_ns;
 		/* A thread the program pinned is the program's decision: never judged, never moved. */
 		if (th->owner == OWNER_PROGRAM)
 			bt->busy = 0;
+		if (bt->busy && !th->busy_said) {
+			th->busy_said = 1;
+			ev_begin(m, "busy");
+			ev_thread(m, th);
+			events_num(&m->ev, "cpu", (double)delta / (double)window, 3);
+			events_end(&m->ev);
+		}
 		if (!m->sampling || !bt->busy)
 			continue;
 		int node = slot_node(m, th->slot);
@@ -1319,6 +1445,10 @@ void monitor_finish(struct monitor *m, int status)
 			close(m->th[i].schedstat_fd);
 		hwloc_bitmap_free(m->th[i].set_mask);
 	}
+	if (m->task_fd >= 0)
+		close(m->task_fd);
+	if (m->lastpid_fd >= 0)
+		close(m->lastpid_fd);
 	owner_log_free(&m->olog);
 	hwloc_bitmap_free(m->launch_mask);
 	hwloc_bitmap_free(m->mask);

@@ -207,7 +207,7 @@ int source_sample_process(struct source *s, pid_t pid)
 	if (s->kind == SOURCE_FAULTS)
 		return 0;
 	double now = clock_seconds(CLOCK_MONOTONIC);
-	if (pid == s->pages_pid && now - s->pages_at < s->pages_cost * 200)
+	if (pid == s->pages_pid && now - s->pages_at < s->pages_cost * 1000)
 		return 0;
 	double c0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 	char path[64], *text;

@@ -147,7 +147,7 @@ void threads_merge_free(struct thread_merge *m)
 	m->n = m->ndeparted = 0;
 }
 
-static void read_process(struct task_read *r, pid_t pid)
+static void read_process(struct task_read *r, pid_t pid, threads_need_stat need, void *ctx)
 {
 	pid_t *tids;
 	long nt = procfs_list_tasks(pid, &tids);
@@ -155,6 +155,10 @@ static void read_process(struct task_read *r, pid_t pid)
 	for (long k = 0; k < nt; k++) {
 		char path[96], buf[1024];
 		struct task_stat st;
+		if (need && !need(ctx, pid, tids[k])) {
+			task_read_add(r, pid, tids[k], 0, 0, NULL); /* known, and its TID not handed out since */
+			continue;
+		}
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tids[k]);
 		long n = procfs_read(path, buf, sizeof(buf));
 		if (n == -ENOENT || n == -ESRCH)
@@ -168,19 +172,59 @@ static void read_process(struct task_read *r, pid_t pid)
 		free(tids);
 }
 
-void threads_read(pid_t target, int descendants, struct task_read *r)
+void threads_read(pid_t target, int descendants, threads_need_stat need, void *ctx, struct task_read *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->target = target;
-	read_process(r, target);
+	read_process(r, target, need, ctx);
 	if (descendants) {
 		pid_t *pids = NULL;
 		int err = 0;
 		long np = procfs_descendants(target, &pids, &err);
 		r->descendants_err = np < 0 ? (int)np : err;
 		for (long k = 0; k < np; k++)
-			read_process(r, pids[k]);
+			read_process(r, pids[k], need, ctx);
 		free(pids);
 	}
 	task_read_sort(r);
+}
+
+long threads_range_size(const struct pid_range *r)
+{
+	if (!r->known || r->to == r->from)
+		return 0;
+	if (r->to > r->from)
+		return r->to - r->from;
+	/* Came round: (from, pid_max) then [1, to]. */
+	return (r->pid_max - 1 - r->from) + r->to;
+}
+
+pid_t threads_range_at(const struct pid_range *r, long k)
+{
+	long v = r->from + 1 + k;
+	if (v >= r->pid_max)
+		v = v - r->pid_max + 1;
+	return (pid_t)v;
+}
+
+int threads_range_has(const struct pid_range *r, pid_t tid)
+{
+	if (!r->known)
+		return 1;
+	if (r->to >= r->from)
+		return tid > r->from && tid <= r->to;
+	return tid > r->from || tid <= r->to;
+}
+
+unsigned threads_idle_period(size_t n)
+{
+	size_t k = (n + 255) / 256;
+	return k < 1 ? 1 : k > THREADS_IDLE_MAX ? THREADS_IDLE_MAX : (unsigned)k;
+}
+
+int threads_idle_due(unsigned long tick, pid_t tid, unsigned long last_read, unsigned period)
+{
+	if (period <= 1 || tick - last_read >= period)
+		return 1;
+	return (tick + (unsigned long)tid) % period == 0;
 }

@@ -87,7 +87,7 @@ for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_u
 	MPOL_F_NUMA_BALANCING PR_SET_CHILD_SUBREAPER SIGWINCH close-on-exec "tcsetpgrp(3)" WUNTRACED "tini -g" \
 	/proc/PID/task /proc/PID/numa_maps numa_faults "mm->numa_scan_seq" kernel.numa_balancing \
 	kernel.perf_event_paranoid CAP_PERFMON CAP_SYS_NICE 0x01D3 0x02D3 0x0843 0x4043 0x0844 0x4044 \
-	"0.5%" "migrate_pages(2)" min_cpu sustain settle max_moves_per_minute descendants exclude \
+	"0.1%" "migrate_pages(2)" min_cpu sustain settle max_moves_per_minute descendants exclude \
 	"resident:" source_why thread_new interval_ms pinned frozen converged \
 	"KillMode=mixed" "SuccessExitStatus=143" "--save-policy=/var/lib/db/numa.ini"; do
 	contains "$T/numarun.1.txt" "$w" "numarun.1 mentions $w"

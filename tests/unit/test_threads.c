@@ -1,5 +1,6 @@
 /* test_threads.c - the thread table: canned task lists merged into the previous table (new, continuing,
- * ended; a reused TID; lists that could not be read), and the reader on this process. */
+ * ended; a reused TID; lists that could not be read), the reader on this process, the PID-counter range
+ * (which TIDs can be new since the last tick) and the schedule of idle threads' readings. */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -197,7 +198,7 @@ static void test_read_real(void **state)
 	assert_int_equal(pthread_create(&th, NULL, sleeper, NULL), 0);
 	pthread_setname_np(th, "sleeper");
 	struct task_read r;
-	threads_read(getpid(), 0, &r);
+	threads_read(getpid(), 0, NULL, NULL, &r);
 	assert_int_equal(r.nprocs, 1);
 	assert_int_equal(r.procs[0].err, 0);
 	assert_true(r.n >= 2);
@@ -231,7 +232,7 @@ static void test_read_real(void **state)
 	low.rlim_cur = (rlim_t)lowest; /* every descriptor below the limit is in use: nothing left to open */
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
 	struct task_read r2;
-	threads_read(getpid(), 1, &r2);
+	threads_read(getpid(), 1, NULL, NULL, &r2);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
 	assert_int_equal(r2.procs[0].err, -EMFILE);
 	assert_int_equal(r2.n, 0);
@@ -250,13 +251,110 @@ static void test_read_real(void **state)
 
 	/* A process that does not exist is gone, and so are its threads. */
 	static const struct thread_key ghost[] = {{999999999, 999999999, 1}, {999999999, 1000000000, 2}};
-	threads_read(999999999, 1, &r);
+	threads_read(999999999, 1, NULL, NULL, &r);
 	assert_int_equal(r.procs[0].err, -ENOENT);
 	assert_int_equal(threads_merge(ghost, 2, &r, &m), 0);
 	assert_true(m.gone);
 	assert_int_equal(m.n, 0);
 	assert_int_equal(m.ndeparted, 2);
 	threads_merge_free(&m);
+	task_read_free(&r);
+}
+
+/* The range of PIDs handed out between two readings of the counter, straight and come round. */
+static void test_pid_range(void **state)
+{
+	(void)state;
+	struct pid_range r = {100, 105, 32768, 1};
+	assert_int_equal(threads_range_size(&r), 5);
+	assert_int_equal(threads_range_at(&r, 0), 101);
+	assert_int_equal(threads_range_at(&r, 4), 105);
+	assert_false(threads_range_has(&r, 100));
+	assert_true(threads_range_has(&r, 101));
+	assert_true(threads_range_has(&r, 105));
+	assert_false(threads_range_has(&r, 106));
+	/* Came round after 32767: (32760, 32768) then [1, 3]. */
+	struct pid_range w = {32760, 3, 32768, 1};
+	assert_int_equal(threads_range_size(&w), 10);
+	assert_int_equal(threads_range_at(&w, 0), 32761);
+	assert_int_equal(threads_range_at(&w, 6), 32767);
+	assert_int_equal(threads_range_at(&w, 7), 1);
+	assert_int_equal(threads_range_at(&w, 9), 3);
+	assert_true(threads_range_has(&w, 32767));
+	assert_true(threads_range_has(&w, 2));
+	assert_false(threads_range_has(&w, 4));
+	assert_false(threads_range_has(&w, 32760));
+	/* Every PID of the range is one the range has, and the count matches. */
+	long k;
+	for (k = 0; k < threads_range_size(&w); k++)
+		assert_true(threads_range_has(&w, threads_range_at(&w, k)));
+	/* The counter did not move: nothing new; not read: any TID may be new. */
+	struct pid_range same = {500, 500, 32768, 1}, unknown = {-1, 500, 32768, 0};
+	assert_int_equal(threads_range_size(&same), 0);
+	assert_false(threads_range_has(&same, 500));
+	assert_int_equal(threads_range_size(&unknown), 0);
+	assert_true(threads_range_has(&unknown, 42));
+}
+
+/* The idle period by table size: 1 to 256 threads every tick, then one tick more per 256, at most 8. */
+static void test_idle_period(void **state)
+{
+	(void)state;
+	assert_int_equal(threads_idle_period(0), 1);
+	assert_int_equal(threads_idle_period(256), 1);
+	assert_int_equal(threads_idle_period(257), 2);
+	assert_int_equal(threads_idle_period(1000), 4);
+	assert_int_equal(threads_idle_period(2048), 8);
+	assert_int_equal(threads_idle_period(10000), THREADS_IDLE_MAX);
+}
+
+/*
+ * The bound the monitor states: an idle thread's CPU time is read again at most period ticks after its
+ * last reading, whatever its TID and the tick of that reading (so a thread that becomes busy is seen
+ * using CPU time within period ticks and judged at the next tick: within period + 1 intervals), and the
+ * readings are spread: in each tick about n / period of n consecutive TIDs are read.
+ */
+static void test_idle_due_bound(void **state)
+{
+	(void)state;
+	for (unsigned period = 1; period <= THREADS_IDLE_MAX; period++)
+		for (pid_t tid = 1000; tid < 1000 + 3 * (pid_t)period; tid++)
+			for (unsigned long last = 5; last < 5 + 2 * period; last++) {
+				unsigned long t = last + 1;
+				while (!threads_idle_due(t, tid, last, period))
+					t++;
+				assert_true(t - last <= period);
+			}
+	for (unsigned period = 2; period <= THREADS_IDLE_MAX; period++)
+		for (unsigned long tick = 100; tick < 100 + period; tick++) {
+			unsigned due = 0;
+			for (pid_t tid = 2000; tid < 2000 + 1024; tid++)
+				due += (unsigned)threads_idle_due(tick, tid, tick - 1, period);
+			assert_true(due >= 1024 / period && due <= 1024 / period + 1);
+		}
+}
+
+/* The reader asks about each listed thread; the ones it is told are known get no stat reading. */
+static int need_none(void *ctx, pid_t pid, pid_t tid)
+{
+	(void)pid;
+	(void)tid;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_read_known(void **state)
+{
+	(void)state;
+	struct task_read r;
+	int asked = 0;
+	threads_read(getpid(), 0, need_none, &asked, &r);
+	assert_true(r.n >= 1);
+	assert_int_equal((size_t)asked, r.n);
+	for (size_t k = 0; k < r.n; k++) {
+		assert_int_equal(r.v[k].key.start, 0); /* unknown: the same thread to threads_merge */
+		assert_false(r.v[k].have_stat);
+	}
 	task_read_free(&r);
 }
 
@@ -270,6 +368,10 @@ int main(void)
 		cmocka_unit_test(test_gone_target),
 		cmocka_unit_test(test_descendants),
 		cmocka_unit_test(test_read_real),
+		cmocka_unit_test(test_pid_range),
+		cmocka_unit_test(test_idle_period),
+		cmocka_unit_test(test_idle_due_bound),
+		cmocka_unit_test(test_read_known),
 	};
 	return cmocka_run_group_tests_name("threads", tests, NULL, NULL);
 }
