@@ -2,7 +2,9 @@
 """Launch overhead: /bin/true bare, under taskset, numactl, hwloc-bind and numarun with the same binding.
 
 Every variant is started with posix_spawn and reaped with wait4, RUNS times (default 300), interleaved so
-that machine noise hits every variant alike. For each it prints the median wall time (spawn to reap) and
+that machine noise hits every variant alike, in an order shuffled every round (a fixed seed): a variant that
+always ran right after hwloc-bind, which walks a few thousand sysfs files, would always start with cold
+caches. For each it prints the median wall time (spawn to reap) and
 the median CPU time of the child (user + system from wait4's rusage: the launcher and the /bin/true it
 execs), and numarun's medians as ratios of numactl's. With valgrind, it also counts the instructions each
 launcher runs up to the execve of the target (callgrind, --dump-before=execve; for bare /bin/true, the
@@ -16,6 +18,7 @@ Environment: RUNS, NUMARUN (the binary, default launcher/numarun), NUMARUN_STATI
 launcher/numarun-static, left out when absent), INSTRUCTIONS=0 to skip the callgrind and strace counts.
 """
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -107,8 +110,11 @@ def main():
     devnull = os.open(os.devnull, os.O_WRONLY)
     for name, argv in vs:  # warm the page cache
         spawn_once(argv, devnull)
+    rng = random.Random(1)
+    order = list(vs)
     for _ in range(RUNS):
-        for name, argv in vs:
+        rng.shuffle(order)
+        for name, argv in order:
             w, c = spawn_once(argv, devnull)
             wall[name].append(w)
             cpu[name].append(c)

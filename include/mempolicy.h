@@ -38,7 +38,8 @@ int mempolicy_kernel_balances(const struct kernel_mem *k);
 void mempolicy_read_kernel(struct kernel_mem *k);
 /* Ask the kernel which policies accept MPOL_F_NUMA_BALANCING, by setting each on this thread and
  * restoring the policy it had. allowed: the nodes we may use (one is used for the probe). */
-void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed);
+/* modes: the enum mem_policy bits to try (0: all of bind, interleave, preferred and local). */
+void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed, unsigned modes);
 /* Is set_mempolicy allowed here (a seccomp filter may refuse it)? Sets k->set_errno by setting this
  * thread's own policy again; not probed (-1) when get_mempolicy is refused too. */
 void mempolicy_probe_set(struct kernel_mem *k);

@@ -147,7 +147,10 @@ static int prepare(const struct opts *o, const struct policy *pol, struct topo *
 		if (pol->mem != MEM_DEFAULT)
 			mempolicy_probe_set(&topo->kmem);
 		if (pol->mem != MEM_DEFAULT && pol->balancing != BALANCING_NO && topo->kmem.set_errno == 0)
-			mempolicy_probe_balancing(&topo->kmem, topo->allowed_nodes);
+			/* A plain launch with balancing = auto needs the answer for its own policy only. */
+			mempolicy_probe_balancing(&topo->kmem, topo->allowed_nodes,
+						  o->cmd == CMD_RUN && !policy_resident(pol) && pol->balancing == BALANCING_AUTO
+							  ? 1u << pol->mem : 0);
 		if (pol->mem == MEM_PREFERRED && topo->kmem.set_errno == 0)
 			mempolicy_probe_preferred_many(&topo->kmem, topo->allowed_nodes);
 	}

@@ -86,7 +86,7 @@ void mempolicy_probe_set(struct kernel_mem *k)
 	k->set_errno = numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1) == 0 ? 0 : errno;
 }
 
-void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed)
+void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed, unsigned which)
 {
 	int old;
 	unsigned long oldmask[MASK_WORDS], mask[MASK_WORDS];
@@ -98,6 +98,8 @@ void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowe
 	static const enum mem_policy modes[] = {MEM_BIND, MEM_INTERLEAVE, MEM_PREFERRED, MEM_LOCAL};
 	k->balancing_modes = 0;
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (which && !(which & (1u << modes[i])))
+			continue;
 		int mode = mempolicy_mode(modes[i]);
 		int local = mode == MPOL_LOCAL;
 		if (numasys_set_mempolicy(mode | MPOL_F_NUMA_BALANCING, local ? NULL : mask, local ? 0 : MASK_BITS + 1) == 0)

@@ -24,6 +24,10 @@
  * set for this, so the target's environment is the one numarun was given. (Only hwloc's own calls go here:
  * glibc's dlopen is left alone for glibc.)
  *
+ * modff. hwloc's XML reader is the only caller of libm in numarun. Where numarun links its dependencies
+ * statically but glibc shared, the linker sends that call here (-Wl,--wrap=modff, see NUMARUN_DEPS_LDFLAGS in
+ * configure.ac), so that libm.so is not loaded, mapped and relocated at every launch for one function.
+ *
  * No config.h: nothing here depends on it, and configure links this file in its check of the static link. */
 #include <stddef.h>
 
@@ -98,4 +102,17 @@ int __wrap_dlclose(void *handle)
 char *__wrap_dlerror(void)
 {
 	return (char *)"numarun loads no shared objects for hwloc (it is linked with the static libhwloc)";
+}
+
+/* modff: x's integral part in *ip (truncated toward zero) and its fractional part, both with x's sign. */
+float __wrap_modff(float x, float *ip);
+float __wrap_modff(float x, float *ip)
+{
+	if (!(__builtin_fabsf(x) < 8388608.0f)) { /* 2^23: already integral; also infinities and NaN */
+		*ip = x;
+		return x != x ? x : __builtin_copysignf(0.0f, x);
+	}
+	float t = __builtin_copysignf((float)(long)x, x);
+	*ip = t;
+	return __builtin_copysignf(x - t, x);
 }
