@@ -167,9 +167,3 @@ vm_measure_summary() {
 			(first == "" ? "never" : first), (lastr == "" ? "n/a" : sprintf("%.3f", lastr)), moves,
 			(migrated == "" ? "n/a" : migrated) }' "$2"
 }
-			if (k) lastr = sum / k
-			if (all) { if (first == "") first = $1 } else first = ""
-		}
-		END { printf "# FIGURE %-30s time-to-under-10%%: %s s   final remote share: %s\n", name,
-			(first == "" ? "never" : first), (lastr == "" ? "n/a" : sprintf("%.3f", lastr)) }' "$2"
-}
