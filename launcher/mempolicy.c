@@ -86,15 +86,31 @@ void mempolicy_probe_set(struct kernel_mem *k)
 	k->set_errno = numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1) == 0 ? 0 : errno;
 }
 
+/* A probe of set_mempolicy on our own thread: our policy now (to put back with probe_end) and a mask of the
+ * first allowed node. Returns 0, or -1 when there is nothing to probe with. */
+static int probe_begin(hwloc_const_bitmap_t allowed, int *old, unsigned long *oldmask, unsigned long *mask)
+{
+	int first = hwloc_bitmap_first(allowed);
+	if (first < 0 || first >= MASK_BITS || numasys_get_mempolicy(old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
+		return -1;
+	memset(mask, 0, MASK_WORDS * sizeof(*mask));
+	mask[(unsigned)first / (8 * sizeof(long))] = 1UL << ((unsigned)first % (8 * sizeof(long)));
+	return 0;
+}
+
+static void probe_end(int old, const unsigned long *oldmask)
+{
+	int oldmode = old & ~MODE_FLAGS;
+	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
+	numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
+}
+
 void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowed, unsigned which)
 {
 	int old;
 	unsigned long oldmask[MASK_WORDS], mask[MASK_WORDS];
-	int first = hwloc_bitmap_first(allowed);
-	if (first < 0 || first >= MASK_BITS || numasys_get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
+	if (probe_begin(allowed, &old, oldmask, mask) < 0)
 		return;
-	memset(mask, 0, sizeof(mask));
-	mask[(unsigned)first / (8 * sizeof(long))] = 1UL << ((unsigned)first % (8 * sizeof(long)));
 	static const enum mem_policy modes[] = {MEM_BIND, MEM_INTERLEAVE, MEM_PREFERRED, MEM_LOCAL};
 	k->balancing_modes = 0;
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
@@ -105,9 +121,7 @@ void mempolicy_probe_balancing(struct kernel_mem *k, hwloc_const_bitmap_t allowe
 		if (numasys_set_mempolicy(mode | MPOL_F_NUMA_BALANCING, local ? NULL : mask, local ? 0 : MASK_BITS + 1) == 0)
 			k->balancing_modes |= 1u << modes[i];
 	}
-	int oldmode = old & ~MODE_FLAGS;
-	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
-	numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
+	probe_end(old, oldmask);
 	k->probed_modes = 1;
 }
 
@@ -122,20 +136,15 @@ void mempolicy_probe_preferred_many(struct kernel_mem *k, hwloc_const_bitmap_t a
 {
 	int old;
 	unsigned long oldmask[MASK_WORDS], mask[MASK_WORDS];
-	int first = hwloc_bitmap_first(allowed);
-	if (first < 0 || first >= MASK_BITS || numasys_get_mempolicy(&old, oldmask, MASK_BITS + 1, NULL, 0) < 0)
+	if (probe_begin(allowed, &old, oldmask, mask) < 0)
 		return;
-	memset(mask, 0, sizeof(mask));
-	mask[(unsigned)first / (8 * sizeof(long))] = 1UL << ((unsigned)first % (8 * sizeof(long)));
 	if (numasys_set_mempolicy(MPOL_PREFERRED_MANY, mask, MASK_BITS + 1) == 0)
 		k->preferred_many = 1;
 	else
 		k->preferred_many = errno == EINVAL ? 0 : -1;
 	k->preferred_many_balancing = k->preferred_many == 1 &&
 				      numasys_set_mempolicy(MPOL_PREFERRED_MANY | MPOL_F_NUMA_BALANCING, mask, MASK_BITS + 1) == 0;
-	int oldmode = old & ~MODE_FLAGS;
-	int nomask = oldmode == MPOL_DEFAULT || oldmode == MPOL_LOCAL;
-	numasys_set_mempolicy(old, nomask ? NULL : oldmask, nomask ? 0 : MASK_BITS + 1);
+	probe_end(old, oldmask);
 }
 
 int mempolicy_accepts_balancing_mode(const struct kernel_mem *k, int mode)

@@ -83,21 +83,29 @@ static int kernel_has_numa(void)
 	return !(numasys_get_mempolicy(NULL, NULL, 0, NULL, 0) < 0 && (errno == ENOSYS || errno == EPERM));
 }
 
+/* A small sysfs or procfs file into buf (NUL-terminated, trailing newline kept); its length, or -1. */
+static ssize_t read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	ssize_t r;
+	while (n < len - 1 && ((r = read(fd, buf + n, len - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	close(fd);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
 /* The free memory of a node, from its sysfs meminfo ("Node 0 MemFree: 123 kB"): 0 with *bytes set, or -1.
  * What libnuma's numa_node_size64() reports, in one read. */
 static int node_free_memory(unsigned node, uint64_t *bytes)
 {
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo", node);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof(buf) - 1 && ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
-		n += r > 0 ? (size_t)r : 0;
-	close(fd);
-	buf[n] = '\0';
 	const char *p = strstr(buf, " MemFree:");
 	if (!p)
 		return -1;
@@ -468,21 +476,6 @@ static int finish_load(struct topo *t, char *cause, size_t causelen)
 	memory_locality(t, objs);
 	free(objs);
 	return 0;
-}
-
-/* A small sysfs or procfs file into buf (NUL-terminated, trailing newline kept); its length, or -1. */
-static ssize_t read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t n = 0;
-	ssize_t r;
-	while (n < len - 1 && ((r = read(fd, buf + n, len - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
-		n += r > 0 ? (size_t)r : 0;
-	close(fd);
-	buf[n] = '\0';
-	return (ssize_t)n;
 }
 
 /* A kernel CPU or node list file ("0-3,8\n") into a bitmap; 0, or -1. */
