@@ -45,7 +45,6 @@ scenario_main() {
 		vm_measure_workers "$p" >/tmp/m-numad
 		while [ -d "/proc/$p" ]; do sleep 1; done
 		vm_measure_summary "numad -i 1 (+ kernel)" /tmp/m-numad 2
-		vm_diag "numad: $(grep -c -i -e 'advis' -e 'moved' /var/log/numad.log 2>/dev/null) moves in its log"
 		vm_diag "numad log:" "$(tail -n 15 /var/log/numad.log 2>/dev/null)" "$(cat /tmp/numad.err)"
 		numad -i 0 2>/dev/null
 	else
