@@ -112,15 +112,9 @@ static int prepare(const struct opts *o, const struct policy *pol, struct topo *
 		if (tr < 0)
 			return tr;
 	}
-	if (topo->this_system) {
-		int level = log_get_level();
-		if (quiet)
-			log_set_level(LOG_QUIET);
-		alloc_apply(topo);
-		log_set_level(level);
-	}
 	if (sysfs) {
-		/* The cores' order is hwloc's alone: only a list whose every CPU is named in order does without. */
+		/* The cores' order is hwloc's alone: only a list whose every CPU is named in order does without.
+		 * Checked before the allocator's hand-off is applied, so that a fallback does not say it twice. */
 		hwloc_bitmap_t want = hwloc_bitmap_alloc();
 		char why[256];
 		int ok = nodelist_parse(pol->cpu_list, topo->allowed_cpus, want, why, sizeof(why)) == 0 &&
@@ -136,6 +130,13 @@ static int prepare(const struct opts *o, const struct policy *pol, struct topo *
 			topology_free(topo);
 			return 1;
 		}
+	}
+	if (topo->this_system) {
+		int level = log_get_level();
+		if (quiet)
+			log_set_level(LOG_QUIET);
+		alloc_apply(topo);
+		log_set_level(level);
 	}
 	if (topo->this_system) {
 		/* What the planner needs to say whether the kernel will balance the target's memory. */
