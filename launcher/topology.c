@@ -528,11 +528,19 @@ int topology_load_sysfs(struct topo *t)
 	int last = hwloc_bitmap_last(present) > hwloc_bitmap_last(t->cpus) ? hwloc_bitmap_last(present)
 									  : hwloc_bitmap_last(t->cpus);
 	size_t ncpu = (size_t)last + 1 > 1024 ? (size_t)last + 1 : 1024;
-	cpu_set_t *set = CPU_ALLOC(ncpu);
-	size_t setsz = CPU_ALLOC_SIZE(ncpu);
-	if (!set || sched_getaffinity(0, setsz, set) < 0) {
+	cpu_set_t *set;
+	size_t setsz;
+	for (;;) {
+		/* The kernel wants room for all its possible CPUs (EINVAL otherwise), which may be more. */
+		set = CPU_ALLOC(ncpu);
+		setsz = CPU_ALLOC_SIZE(ncpu);
+		if (set && sched_getaffinity(0, setsz, set) == 0)
+			break;
+		int e = errno;
 		CPU_FREE(set);
-		goto out;
+		if (!set || e != EINVAL || ncpu >= 65536)
+			goto out;
+		ncpu *= 2;
 	}
 	for (size_t c = 0; c < ncpu; c++)
 		if (CPU_ISSET_S(c, setsz, set))
