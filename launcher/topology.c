@@ -504,7 +504,7 @@ static int read_list(const char *path, hwloc_bitmap_t out)
  */
 int topology_load_sysfs(struct topo *t)
 {
-	char path[128], buf[4096];
+	char path[128], buf[16384]; /* /proc/self/status grows with the possible CPUs and nodes */
 	memset(t, 0, sizeof(*t));
 	t->this_system = 1;
 	snprintf(t->source, sizeof(t->source), "live");
