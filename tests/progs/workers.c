@@ -13,6 +13,7 @@
  * the start: "workers: created T", "workers: busy T". Exits 0 after SECONDS (counted from the start). */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,6 +94,19 @@ static void *idle(void *arg)
 	return NULL;
 }
 
+/* A worker created while the program runs (-c) carries its name from its first moment: a thread starts
+ * with its creator's name, so the creator takes the worker's name for the pthread_create and then its own
+ * back. Named by itself, the thread would show "workers" to whoever lists it first. */
+static void create_named(pthread_t *t, uintptr_t id)
+{
+	char was[16] = "", name[16];
+	snprintf(name, sizeof(name), "%s%u", prefix, (unsigned)id);
+	prctl(PR_GET_NAME, was);
+	prctl(PR_SET_NAME, name);
+	pthread_create(t, NULL, work, (void *)id);
+	prctl(PR_SET_NAME, was);
+}
+
 int main(int argc, char **argv)
 {
 	int threads = 2, idles = 0, opt, first_cpu = -1;
@@ -143,7 +157,7 @@ int main(int argc, char **argv)
 	if (create_at >= 0) {
 		sleep_until(create_at);
 		for (int i = 0; i < threads; i++)
-			pthread_create(&t[i], NULL, work, (void *)(uintptr_t)i);
+			create_named(&t[i], (uintptr_t)i);
 		fprintf(stderr, "workers: created %.3f\n", since_start());
 	}
 	sleep_until(seconds);
