@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include "policy.h"
 
-enum cli_cmd { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY };
+enum cli_cmd { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_REPORT };
 enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_INI };
 
 struct policy_key;
@@ -23,6 +23,8 @@ struct opts {
 	const char *topology_file;
 	const char *events_file;  /* --events: JSON lines, "-" for stdout */
 	const char *save_policy;  /* --save-policy: write the converged placement */
+	const char *output;       /* report -o: the file written ("-" or NULL: standard output) */
+	int svg;                  /* report --svg: the chart alone, as an SVG document */
 	int verbosity;            /* log level */
 	int help, version;
 	int exec;                 /* --exec: exec in place even as PID 1 */

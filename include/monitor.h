@@ -34,6 +34,9 @@ struct mthread {
 	int busy_said;            /* the busy event was written */
 	int seen;                 /* CPU time read: 1 once (its name is read again next tick), 2 after */
 	int announced;            /* classified, placed and reported (thread_new) */
+	int sample_said;          /* a sample event was written; said_* are its values */
+	int said_node;
+	double said_remote;
 	struct source_thread src;
 	struct thread_sample last;
 };
@@ -53,6 +56,8 @@ struct mdeparted {
 #define MONITOR_MAX_DEPARTED 256
 /* Ticks a thread is read every tick after it was new or busy; then every threads_idle_period() ticks. */
 #define MONITOR_HOT_TICKS 3
+/* A sample event is written when a thread's remote share moved this much since the last one written. */
+#define MONITOR_SAMPLE_STEP 0.05
 
 struct monitor {
 	const struct topo *t;     /* main's, or own_topo after a re-plan */

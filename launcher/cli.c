@@ -10,7 +10,7 @@
 
 /* Options that are not policy keys (codes past any character). */
 enum {
-	OPT_TOPOLOGY = 256, OPT_JSON, OPT_INI, OPT_EVENTS, OPT_SAVE_POLICY, OPT_EXEC,
+	OPT_TOPOLOGY = 256, OPT_JSON, OPT_INI, OPT_EVENTS, OPT_SAVE_POLICY, OPT_EXEC, OPT_SVG,
 	OPT_MEM = 512,            /* + index into mem_options */
 	OPT_KEY = 1024,           /* + index into policy_keys: an option that sets a key */
 };
@@ -41,6 +41,8 @@ static const struct option other_options[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"version", no_argument, NULL, 'V'},
 	{"help", no_argument, NULL, 'h'},
+	{"output", required_argument, NULL, 'o'},
+	{"svg", no_argument, NULL, OPT_SVG},
 };
 #define NOTHER (sizeof(other_options) / sizeof(other_options[0]))
 
@@ -99,6 +101,7 @@ void cli_usage(FILE *f)
 	fputs("Usage: numarun [OPTIONS] [--] COMMAND [ARG...]   launch COMMAND bound to the plan\n"
 	      "       numarun plan [OPTIONS] [-- COMMAND [ARG...]]   print the plan, launch nothing\n"
 	      "       numarun topology [--topology FILE] [--json]    show nodes, CPUs, memory, distances\n"
+	      "       numarun report [-o FILE] [--svg] [EVENTS]      an --events file as an HTML page\n"
 	      "\n"
 	      "Binding (numactl syntax: 0-3,8  all  !LIST  +LIST):\n"
 	      "  -N, --cpunodebind=NODES   run on the CPUs of NODES\n"
@@ -135,6 +138,8 @@ void cli_usage(FILE *f)
 	      "      --ini                 plan as a policy that reproduces it\n"
 	      "  -v, --verbose             say more (repeat for more)\n"
 	      "  -q, --quiet               errors only\n"
+	      "  -o, --output=FILE         report: write the page (or chart) to FILE, not standard output\n"
+	      "      --svg                 report: the chart alone, as an SVG document\n"
 	      "  -V, --version             print the version\n"
 	      "  -h, --help                print this help\n"
 	      "\n"
@@ -213,6 +218,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	} else if (argc > 1 && strcmp(argv[1], "topology") == 0) {
 		o->cmd = CMD_TOPOLOGY;
 		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "report") == 0) {
+		o->cmd = CMD_REPORT;
+		first = 2;
 	}
 
 	/* getopt_long on argv shifted past the subcommand. */
@@ -251,6 +259,12 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			break;
 		case OPT_EXEC:
 			o->exec = 1;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_SVG:
+			o->svg = 1;
 			break;
 		case 'g':
 			o->signal_group = 1;
@@ -319,6 +333,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		{"--topology", offsetof(struct opts, topology_file)},
 		{"--events", offsetof(struct opts, events_file)},
 		{"--save-policy", offsetof(struct opts, save_policy)},
+		{"--output", offsetof(struct opts, output)},
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		const char *v = *(const char *const *)((const char *)o + files[i].off);
@@ -340,6 +355,15 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			return -1;
 		}
 	}
+	if (o->cmd != CMD_REPORT && (o->output || o->svg)) {
+		snprintf(cause, causelen, "%s is for 'numarun report'", o->output ? "--output" : "--svg");
+		return -1;
+	}
+	if (o->cmd == CMD_REPORT && (first_plan_opt || o->topology_file || o->format != FORMAT_TEXT)) {
+		snprintf(cause, causelen, "'%s' is for a launch or 'numarun plan', not 'numarun report'",
+			 first_plan_opt ? first_plan_opt : o->topology_file ? "--topology" : o->format == FORMAT_JSON ? "--json" : "--ini");
+		return -1;
+	}
 	if (o->cmd == CMD_TOPOLOGY && first_plan_opt) {
 		snprintf(cause, causelen, "'%s' is for a launch or 'numarun plan', not 'numarun topology'", first_plan_opt);
 		return -1;
@@ -354,6 +378,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	o->argc = sub_argc - optind;
 	if (o->cmd == CMD_TOPOLOGY && o->argc > 0) {
 		snprintf(cause, causelen, "topology takes no command ('%s')", o->argv[0]);
+		return -1;
+	}
+	if (o->cmd == CMD_REPORT && o->argc > 1) {
+		snprintf(cause, causelen, "report reads one events file ('%s' is one more; options go before the file)",
+			 o->argv[1]);
 		return -1;
 	}
 	if (o->cmd == CMD_TOPOLOGY && o->format == FORMAT_INI) {

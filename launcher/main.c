@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "privs.h"
+#include "report.h"
 #include "runtime.h"
 #include "supervise.h"
 #include "topology.h"
@@ -430,7 +431,7 @@ int main(int argc, char **argv)
 		return stdout_done("the version");
 	}
 	log_set_level(o.verbosity);
-	int rc = run(&o);
+	int rc = o.cmd == CMD_REPORT ? report_run(&o) : run(&o);
 	cli_free(&o);
 	return rc;
 }

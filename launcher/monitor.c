@@ -53,6 +53,25 @@ static void ev_thread(struct monitor *m, const struct mthread *th)
 	events_str(&m->ev, "comm", th->comm);
 }
 
+/* A busy thread's judged remote share, written when it is its first, its node changed or it moved by
+ * MONITOR_SAMPLE_STEP or more since the last one written: the report's timeline, in few lines. */
+static void ev_sample(struct monitor *m, struct mthread *th, int node, double remote)
+{
+	if (th->sample_said && th->said_node == node && fabs(remote - th->said_remote) < MONITOR_SAMPLE_STEP)
+		return;
+	th->sample_said = 1;
+	th->said_node = node;
+	th->said_remote = remote;
+	ev_begin(m, "sample");
+	ev_thread(m, th);
+	if (node >= 0)
+		events_int(&m->ev, "node", node_os(m, node));
+	else
+		events_null(&m->ev, "node");
+	events_num(&m->ev, "remote", remote, 3);
+	events_end(&m->ev);
+}
+
 /* ---- slots ---- */
 
 static int match_rule(const struct monitor *m, const char *comm)
@@ -1326,6 +1345,8 @@ int monitor_tick(struct monitor *m)
 			continue;
 		}
 		th->last = smp;
+		if (smp.valid)
+			ev_sample(m, th, node, smp.remote);
 		bt->node = node;
 		bt->best_node = smp.best_node >= 0 ? topology_node_index(m->t, (unsigned)smp.best_node) : -1;
 		bt->remote = smp.remote;
