@@ -360,7 +360,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		return -1;
 	}
 	if (o->cmd == CMD_REPORT && (first_plan_opt || o->topology_file || o->format != FORMAT_TEXT)) {
-		snprintf(cause, causelen, "'%s' is for a launch or 'numarun plan', not 'numarun report'",
+		snprintf(cause, causelen, "'%s' is not an option of 'numarun report' (it takes -o, --svg, -v, -q)",
 			 first_plan_opt ? first_plan_opt : o->topology_file ? "--topology" : o->format == FORMAT_JSON ? "--json" : "--ini");
 		return -1;
 	}

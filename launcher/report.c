@@ -585,7 +585,8 @@ void report_rank(const struct report *r, size_t **order)
 #define RIGHT_W 170
 #define X0 LABEL_W
 #define X1 (SVG_W - RIGHT_W)
-#define LANE_H 30
+#define LANE_H 38
+#define MARK_H 11             /* the strip at the top of a lane where its marks go */
 #define LABEL_ROWS 3
 #define AGG_BUCKETS 200
 
@@ -723,7 +724,7 @@ static double xt(const struct chart *c, double t)
 /* y of remote share s in lane l: 0 at its bottom, 1 at its top. */
 static double ys(const struct chart *c, size_t l, double s)
 {
-	return c->top + (double)l * LANE_H + LANE_H - 4 - s * (LANE_H - 8);
+	return c->top + (double)l * LANE_H + LANE_H - 4 - s * (LANE_H - 6 - MARK_H);
 }
 
 static void note_node(struct chart *c, int node)
@@ -878,12 +879,12 @@ static void draw_marks(FILE *f, const struct chart *c)
 		const struct report_mark *mk = &r->marks[m];
 		const struct report_thread *th = &r->threads[mk->thread];
 		size_t lane = c->lane_of[mk->thread];
-		double x = xt(c, mk->t), top = c->top + (double)lane * LANE_H + 2, bot = top + LANE_H - 4;
+		double x = xt(c, mk->t), top = c->top + (double)lane * LANE_H + 1;
 		char share[16];
 		fmt_share(share, sizeof(share), mk->remote);
 		if (mk->kind == MARK_MIGRATION)
 			fprintf(f, "<polygon class=\"mark migration\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\">",
-				x, bot - 10, x + 5, bot - 5, x, bot, x - 5, bot - 5, colour(mk->to));
+				x, top, x + 5, top + 5, x, top + 10, x - 5, top + 5, colour(mk->to));
 		else
 			fprintf(f, "<polygon class=\"mark %s\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"%s\">",
 				mk->kind == MARK_SWAP ? "swap" : "move", x - 5, top, x + 5, top, x, top + 9, colour(mk->to));
@@ -946,7 +947,7 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 	items[ni++].node = -3;
 	snprintf(items[ni].text, sizeof(items[0].text), "replan");
 	items[ni++].node = -4;
-	double lx[72], ly[72], x = 10, y = 44;
+	double lx[72], ly[72], x = 10, y = 58;
 	for (size_t i = 0; i < ni; i++) {
 		double w = 26 + 6.6 * (double)strlen(items[i].text) + 14;
 		if (x + w > SVG_W - 10) {
@@ -979,6 +980,7 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 	      ".lane-name{font-size:12px}\n"
 	      ".lane-final{font-size:11px;fill:#333}\n"
 	      ".tick{font-size:11px;fill:#333}\n"
+	      ".scale{font-size:9px;fill:#666}\n"
 	      "</style>\n", f);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, H);
 	fprintf(f, "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">Remote-memory share of each thread over "
@@ -1020,6 +1022,10 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 		fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>\n", gx, bottom + 16, t);
 	}
 	fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#888\"/>\n", X0, bottom, X1, bottom);
+	if (c.lanes)
+		fprintf(f, "<text class=\"scale\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">100%%</text>"
+			"<text class=\"scale\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">0%%</text>\n", X0 - 3, ys(&c, 0, 1) + 3,
+			X0 - 3, ys(&c, 0, 0) + 3);
 	for (size_t l = 0; l < c.lanes; l++) {
 		double ly0 = c.top + (double)l * LANE_H;
 		if (l < c.single) {
@@ -1027,7 +1033,7 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 			draw_thread_lane(f, &c, l, th);
 			fprintf(f, "<text class=\"lane-name\" x=\"8\" y=\"%.1f\"><tspan font-weight=\"bold\">%lld</tspan> ",
 				ly0 + LANE_H / 2 + 4, th->tid);
-			esc(f, th->comm, 24);
+			esc(f, th->comm, 20);
 			fputs("</text>\n", f);
 			char share[16];
 			fmt_share(share, sizeof(share), th->remote);

@@ -414,7 +414,7 @@ static void test_page(void **state)
 	assert_non_null(strstr(html, "<th>thread moves</th><td>1</td>"));
 	assert_non_null(strstr(html, "1 event of kinds this numarun does not know skipped: &#39;future_thing&#39;"));
 	/* The legend names both nodes, in their colours. */
-	assert_non_null(strstr(html, "fill=\"#0072b2\"/><text x=\"36.0\" y=\"44.0\">node 0</text>"));
+	assert_non_null(strstr(html, "fill=\"#0072b2\"/><text x=\"36.0\" y=\"58.0\">node 0</text>"));
 	assert_non_null(strstr(html, ">node 1</text>"));
 	assert_null(strstr(html, "xmlns"));
 	free(html);

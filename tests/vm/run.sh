@@ -192,6 +192,35 @@ for f in $scenarios; do
 	secs=$(vm_elapsed "$t0" "$t1")
 	rm -f "$work/$name.initrd.gz" "$work/$name.cpio.gz"
 
+	# Files the guest brought back (vm_bring_back) into files/$name; an events file is rendered here with
+	# numarun report, checked (one mark per move event), and the checks are added to the guest's.
+	mkdir -p "$work/files/$name"
+	awk -v dir="$work/files/$name" '{
+		sub(/\r$/, "")
+		i = index($0, "@@NUMARUN-VM-FILE ")
+		if (!i) next
+		rest = substr($0, i + 18)
+		j = index(rest, "@@")
+		fname = substr(rest, 1, j - 1)
+		if (fname !~ /^[A-Za-z0-9._-]+$/) next
+		print substr(rest, j + 2) > (dir "/" fname)
+	}' "$log"
+	for ev in "$work/files/$name"/*.json; do
+		[ -f "$ev" ] || continue
+		html=${ev%.json}.html
+		what="host: numarun report renders $(basename "$ev")"
+		if "$NUMARUN" report -o "$html" "$ev" 2>"$ev.err"; then
+			marks=$(grep -o 'class="mark ' "$html" | wc -l)
+			moves=$(grep -c '"event":"move"' "$ev")
+			if [ "$marks" -eq "$moves" ] && grep -q '<svg' "$html"; then
+				echo "ok - $what ($moves moves and migrations marked)" >>"$log"
+			else
+				echo "not ok - $what: $marks marks for $moves move events" >>"$log"
+			fi
+		else
+			echo "not ok - $what: $(cat "$ev.err")" >>"$log"
+		fi
+	done
 	result=$(grep -o '@@NUMARUN-VM-RESULT [^@]*@@' "$log" | tail -n 1)
 	n_ok=$(grep -c '^ok - ' "$log")
 	n_skip=$(grep -c '^ok - .* # SKIP' "$log")

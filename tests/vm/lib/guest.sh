@@ -43,6 +43,14 @@ vm_diag() {
 	printf '%s\n' "$@" | sed 's/^/# /'
 }
 
+# Bring file $1 back to the host as $2 (a plain name): each line printed on the console after the marker
+# "@@NUMARUN-VM-FILE $2@@", which run.sh collects into the scratch directory (files/SCENARIO/$2) and, for
+# an events file (*.json), renders there with numarun report (numarun(1), REPORT).
+vm_bring_back() {
+	[ -f "$1" ] || return 0
+	sed "s/^/@@NUMARUN-VM-FILE $2@@/" "$1"
+}
+
 # Called by /init with the scenario's exit status: print the result marker.
 vm_finish() {
 	_p=$(grep -c '^ok$' "$VM_RESULTS")

@@ -56,6 +56,7 @@ vm_tuner_scenarios() {
 	vm_run "$NUMARUN" -p /tmp/p1.ini --events /tmp/mon.json --save-policy /tmp/saved.ini -v -- \
 		workers -t 2 -m 64 -s 40
 	vm_check_eq "$src: monitored run exits 0" 0 "$VM_RC"
+	vm_bring_back /tmp/mon.json "$src-monitored.json"
 	vm_diag "$(grep -E '"event":"(move|converged|frozen)"' /tmp/mon.json)"
 	for w in worker0 worker1; do
 		t=$(vm_event_time /tmp/mon.json move "\"comm\":\"$w\"")
@@ -99,6 +100,7 @@ vm_tuner_scenarios() {
 		sed 's/^nodes = 0$/nodes = 0,1/' /tmp/p1.ini >/tmp/p01.ini
 		vm_run "$NUMARUN" -p /tmp/p01.ini --action migrate --events /tmp/mig.json -- workers -f 0 -t 2 -m 64 -s 20
 		vm_check_eq "$src: migrate run exits 0" 0 "$VM_RC"
+		vm_bring_back /tmp/mig.json "$src-migrate.json"
 		vm_diag "$(grep -E '"event":"(move|converged)"' /tmp/mig.json)"
 		m=$(vm_event /tmp/mig.json exit | vm_json_get migrations)
 		if [ "${m:-0}" -ge 1 ]; then
