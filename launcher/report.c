@@ -601,28 +601,32 @@ static const char *colour(int node)
 	return node >= 0 ? node_colour[(unsigned)node % NCOLOURS] : UNKNOWN_COLOUR;
 }
 
-/* The code point of the UTF-8 sequence at s (valid: the reader made it so), its length in *n. */
+/* The code point of the UTF-8 sequence at s, its length in *n; an invalid one (a stray byte, a
+ * sequence cut short, an overlong form, a surrogate, past U+10FFFF) is U+FFFD of 1 byte. */
 static unsigned long code_point(const unsigned char *s, size_t *n)
 {
-	if (s[0] < 0x80) {
-		*n = 1;
-		return s[0];
-	}
-	if (s[0] < 0xe0 && s[1]) {
-		*n = 2;
-		return (unsigned long)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-	}
-	if (s[0] < 0xf0 && s[1] && s[2]) {
-		*n = 3;
-		return (unsigned long)(s[0] & 0x0f) << 12 | (unsigned long)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-	}
-	if (s[1] && s[2] && s[3]) {
-		*n = 4;
-		return (unsigned long)(s[0] & 0x07) << 18 | (unsigned long)(s[1] & 0x3f) << 12 |
-		       (unsigned long)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-	}
+	unsigned long c = s[0];
+	size_t len;
 	*n = 1;
-	return 0xfffd;
+	if (c < 0x80)
+		return c;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, c &= 0x07;
+	else
+		return 0xfffd;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0xfffd;
+		c = c << 6 | (s[k] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0xfffd;
+	*n = len;
+	return c;
 }
 
 /* Write s escaped for HTML and XML text and attributes: & < > " ' as references, what XML 1.0 does
@@ -635,14 +639,6 @@ static void esc(FILE *f, const char *str, size_t max)
 	while (*s) {
 		size_t n;
 		unsigned long c = code_point(s, &n);
-		if (c >= 0x80 && n == 1)
-			c = 0xfffd; /* a stray byte (not from the reader) */
-		for (size_t k = 1; k < n; k++)
-			if ((s[k] & 0xc0) != 0x80) {
-				c = 0xfffd;
-				n = k;
-				break;
-			}
 		if (max && ++count > max) {
 			fputs("\xe2\x80\xa6", f);
 			return;

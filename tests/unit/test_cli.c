@@ -187,6 +187,57 @@ static void test_topology_subcommand(void **state)
 	freeargs(a);
 }
 
+static void test_report_subcommand(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("report", "-o", "out.html", "--svg", "-v", "ev.json");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_REPORT);
+	assert_string_equal(o.output, "out.html");
+	assert_int_equal(o.svg, 1);
+	assert_int_equal(o.verbosity, 2);
+	assert_int_equal(o.argc, 1);
+	assert_string_equal(o.argv[0], "ev.json");
+	cli_free(&o);
+	freeargs(a);
+
+	a = mkargs("numarun", "report", (const char *)NULL);
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_REPORT);
+	assert_null(o.output);
+	assert_int_equal(o.svg, 0);
+	assert_int_equal(o.argc, 0);
+	cli_free(&o);
+	freeargs(a);
+
+	a = ARGS("report", "--output=-", "-");
+	parse_ok(a, &o);
+	assert_string_equal(o.output, "-");
+	assert_string_equal(o.argv[0], "-");
+	cli_free(&o);
+	freeargs(a);
+
+	a = ARGS("report", "a.json", "-o", "x.html");
+	parse_err(a, "report reads one events file ('-o' is one more; options go before the file)");
+	freeargs(a);
+	a = ARGS("report", "--monitor", "a.json");
+	parse_err(a, "'--monitor' is not an option of 'numarun report' (it takes -o, --svg, -v, -q)");
+	freeargs(a);
+	a = ARGS("report", "-p", "x.ini", "a.json");
+	parse_err(a, "'-p' is not an option of 'numarun report' (it takes -o, --svg, -v, -q)");
+	freeargs(a);
+	a = ARGS("report", "--topology", "m.xml", "a.json");
+	parse_err(a, "'--topology' is not an option of 'numarun report' (it takes -o, --svg, -v, -q)");
+	freeargs(a);
+	a = ARGS("--svg", "-o", "x", "true");
+	parse_err(a, "--output is for 'numarun report'");
+	freeargs(a);
+	a = ARGS("topology", "--svg");
+	parse_err(a, "--svg is for 'numarun report'");
+	freeargs(a);
+}
+
 static void test_subcommand_only_first(void **state)
 {
 	(void)state;
@@ -589,7 +640,7 @@ static void test_err_unknown_option(void **state)
 	parse_err(a, "option '--p' is ambiguous (--physcpubind, --placement, --preferred, --policy)");
 	freeargs(a);
 	a = ARGS("--s=1", "prog");
-	parse_err(a, "option '--s' is ambiguous (--smt, --strict, --source, --signal-group, --save-policy)");
+	parse_err(a, "option '--s' is ambiguous (--smt, --strict, --source, --signal-group, --save-policy, --svg)");
 	freeargs(a);
 }
 
@@ -857,6 +908,7 @@ int main(void)
 		cmocka_unit_test(test_plan_subcommand),
 		cmocka_unit_test(test_topology_subcommand),
 		cmocka_unit_test(test_subcommand_only_first),
+		cmocka_unit_test(test_report_subcommand),
 	};
 	const struct CMUnitTest options[] = {
 		cmocka_unit_test(test_opt_nodes),
