@@ -742,6 +742,11 @@ static void note_node(struct chart *c, int node)
 	c->nodes[i] = node;
 }
 
+static int interesting(const struct report_thread *th)
+{
+	return th->moves || th->migrations || th->busy || th->max_remote >= 0;
+}
+
 static void chart_init(struct chart *c, const struct report *r)
 {
 	memset(c, 0, sizeof(*c));
@@ -753,7 +758,14 @@ static void chart_init(struct chart *c, const struct report *r)
 		log_error("out of memory");
 		exit(EXIT_FAILURE_NUMARUN);
 	}
-	c->single = r->nthreads <= REPORT_LANES + 1 ? r->nthreads : REPORT_LANES;
+	c->single = r->nthreads;
+	if (r->nthreads > REPORT_LANES + 1) {
+		/* A lane each for the first REPORT_LANES threads with something to show (moved, busy, a
+		 * remote share known); the rest (idle ones, mostly) together. */
+		c->single = 0;
+		while (c->single < REPORT_LANES && c->single < r->nthreads && interesting(&r->threads[c->order[c->single]]))
+			c->single++;
+	}
 	c->lanes = r->nthreads > c->single ? c->single + 1 : c->single;
 	for (size_t k = 0; k < r->nthreads; k++)
 		c->lane_of[c->order[k]] = k < c->single ? k : c->single;
@@ -925,6 +937,10 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 {
 	struct chart c;
 	chart_init(&c, r);
+	if (!standalone && c.single < c.lanes)
+		fprintf(f, "<p>%zu threads have a lane each: the most moved, then the most remote, among those that moved, "
+			"were busy or had a remote share; the other %zu threads share the last lane, which shows their mean "
+			"remote share, and their moves are marked there.</p>\n", c.single, r->nthreads - c.single);
 	/* The legend: nodes, then the marks and lines; wrapped to the width. */
 	struct item {
 		char text[64];
@@ -1176,10 +1192,6 @@ void report_write_html(FILE *f, const struct report *r, const char *title)
 	fputs("</table>\n", f);
 
 	fputs("<h2>Timeline</h2>\n", f);
-	if (r->nthreads > REPORT_LANES + 1)
-		fprintf(f, "<p>The %d most moved (then most remote) threads have a lane each; the other %zu threads share the "
-			"last lane, which shows their mean remote share, and their moves are marked there.</p>\n",
-			REPORT_LANES, r->nthreads - REPORT_LANES);
 	report_write_svg(f, r, 0);
 
 	fputs("<h2>Threads</h2>\n<table class=\"threads\">\n<thead><tr><th>TID</th><th>name</th><th>owner</th>"

@@ -193,6 +193,30 @@ else
 	not_ok "a thread name is escaped, what is not UTF-8 shown as U+FFFD" "$(grep -o '<td>[^<]*b&gt;[^/]*/td>' "$T/names.html")"
 fi
 
+# 1000 idle threads and 4 busy ones: a lane for each busy one, the rest in one lane, 500 table rows, and
+# a page that stays small.
+ev="$T/many.json"
+run "$NUMARUN" --threads spread --monitor --interval 200ms --events "$ev" -- "$WORKERS" -t 4 -i 1000 -m 4 -s 3
+expect_rc 0 "a monitored run of 4 workers and 1000 idle threads"
+run "$NUMARUN" report -o "$T/many.html" "$ev"
+expect_rc 0 "many: numarun report"
+threads=$(grep -o '"tid":[0-9]*' "$ev" | sort -u | wc -l | tr -d ' ')
+lanes=$(grep -c 'class="lane-name"' "$T/many.html")
+rows=$(grep -c '<tr class="thread">' "$T/many.html")
+size=$(wc -c <"$T/many.html" | tr -d ' ')
+if [ "$threads" -gt 1000 ] && [ "$rows" = 500 ] && grep -q "<p>$((threads - 500)) more threads, not listed" "$T/many.html" &&
+	[ "$lanes" -ge 5 ] && [ "$lanes" -le 25 ] &&
+	grep -q "the other $((threads - lanes + 1)) threads share the last lane" "$T/many.html" &&
+	grep -q ">$((threads - lanes + 1)) other threads (mean)</text>" "$T/many.html" && [ "$size" -lt 307200 ]; then
+	ok "many: $threads threads in $lanes lanes and 500 rows, $size bytes"
+else
+	not_ok "many: $threads threads in lanes and 500 rows, small" "threads $threads, lanes $lanes, rows $rows, $size bytes"
+fi
+for w in worker0 worker1 worker2 worker3; do
+	if grep -q "</tspan> $w</text>" "$T/many.html"; then ok "many: busy $w has a lane of its own"; else
+		not_ok "many: busy $w has a lane of its own"; fi
+done
+
 # ---- a guest run with two nodes (moves and migrations) ----
 for f in "$DATA"/*.json; do
 	[ -f "$f" ] || continue

@@ -456,6 +456,7 @@ static void test_many_threads(void **state)
 	assert_non_null(strstr(html, "976 other threads (mean)"));
 	assert_non_null(strstr(html, "500 more threads, not listed"));
 	assert_non_null(strstr(html, "the other 976 threads share the last lane"));
+	assert_non_null(strstr(html, "<p>24 threads have a lane each"));
 	assert_true(strlen(html) < 400 * 1024);
 	free(html);
 	report_free(&r);
