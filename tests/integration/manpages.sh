@@ -70,14 +70,14 @@ contains() {
 
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT EXAMPLES "SEE ALSO" \
 	"LIST SYNTAX" PRECEDENCE "GOMAXPROCS AND OMP_NUM_THREADS" "CGROUP LIMITS" "PLAN JSON" \
-	"RESIDENT MODE" "Thread placement" "Metric sources" Decisions Convergence EVENTS; do
+	"RESIDENT MODE" "Thread placement" "Metric sources" Decisions Convergence EVENTS REPORT; do
 	if sed "s/^ *//" "$T/numarun.1.txt" | grep -Fqx -e "$s"; then ok "numarun.1 has a $s section"; else
 		not_ok "numarun.1 has a $s section"; fi
 done
 for o in --cpunodebind --physcpubind --membind --interleave --preferred --localalloc --cpus \
 	--placement --smt --gomaxprocs --policy --topology --json --ini --verbose --quiet --version --help --omp-num-threads \
 	--balancing --threads= --monitor --source= --action= --interval= --events= --save-policy= \
-	--exec --signal-group -N -C -m -i -l -b -c -p -g -v -q -V -h; do
+	--exec --signal-group --output= --svg -N -C -m -i -l -b -c -p -g -v -q -V -h -o; do
 	contains "$T/numarun.1.txt" "$o" "numarun.1 documents $o"
 done
 for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_us cpu.cfs_period_us \
