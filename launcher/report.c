@@ -1082,7 +1082,7 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 	}
 	for (size_t i = 0; i < r->nreplans; i++) {
 		const struct report_replan *rp = &r->replans[i];
-		snprintf(label, sizeof(label), "%s", rp->quota ? "quota" : "replan");
+		snprintf(label, sizeof(label), "%s", rp->quota ? "quota" : rp->ok ? "replan" : "replan failed");
 		snprintf(title, sizeof(title), "%.3f s: %s%s", rp->t, rp->quota ? "the CPU quota changed" : "the cpuset changed: planned again",
 			 rp->ok ? "" : " (nothing could be planned)");
 		vline(f, &c, &lr, rp->t, "replan", "#7b3fa0", label, title);
@@ -1233,9 +1233,53 @@ void report_write_html(FILE *f, const struct report *r, const char *title)
 
 /* ---- the subcommand ---- */
 
-/* Write the report to path through a temporary file in its directory, renamed over it once whole:
+static int write_page(FILE *f, const struct report *r, int svg, const char *title)
+{
+	if (svg)
+		report_write_svg(f, r, 1);
+	else
+		report_write_html(f, r, title);
+	errno = 0;
+	return fflush(f) != 0 || ferror(f) ? -1 : 0;
+}
+
+/* Not a regular file (a device, a FIFO, /dev/stdout): written in place, as there is nothing to rename
+ * over (the events were all read and checked before). Returns 0, or -1 said. */
+static int write_special(const char *path, const struct report *r, int svg, const char *title)
+{
+	FILE *f = fopen(path, "we");
+	if (!f) {
+		log_error("%s: cannot write: %s", path, strerror(errno));
+		return -1;
+	}
+	int bad = write_page(f, r, svg, title) < 0;
+	int e = errno ? errno : EIO;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad)
+		log_error("%s: cannot write: %s", path, strerror(e));
+	return bad ? -1 : 0;
+}
+
+/* Write the report to name through a temporary file in its directory, renamed over it once whole:
  * nothing is left behind by a failure. Returns 0, or -1 said. */
-static int write_file(const char *path, const struct report *r, int svg, const char *title)
+static int write_regular(const char *path, const struct report *r, int svg, const char *title);
+static int write_file(const char *name, const struct report *r, int svg, const char *title)
+{
+	struct stat st;
+	if (stat(name, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return write_special(name, r, svg, title);
+	/* A symbolic link stays one: its target is replaced. */
+	char *real = lstat(name, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(name, NULL) : NULL;
+	const char *path = real ? real : name;
+	int rc = write_regular(path, r, svg, title);
+	free(real);
+	return rc;
+}
+
+static int write_regular(const char *path, const struct report *r, int svg, const char *title)
 {
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 16);
@@ -1263,12 +1307,7 @@ static int write_file(const char *path, const struct report *r, int svg, const c
 		free(tmp);
 		return -1;
 	}
-	if (svg)
-		report_write_svg(f, r, 1);
-	else
-		report_write_html(f, r, title);
-	errno = 0;
-	int bad = fflush(f) != 0 || ferror(f) || fsync(fd) != 0;
+	int bad = write_page(f, r, svg, title) < 0 || fsync(fd) != 0;
 	int e = errno ? errno : EIO;
 	if (fclose(f) != 0 && !bad) {
 		bad = 1;

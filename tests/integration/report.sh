@@ -164,6 +164,27 @@ else
 	not_ok "report - and report without a file read standard input, write standard output" "$(last_details)"
 fi
 
+# -o on what is not a regular file is written in place; a symbolic link stays one.
+run "$NUMARUN" report -o /dev/null "$ev"
+if [ "$rc" -eq 0 ] && [ -c /dev/null ]; then ok "report -o /dev/null: written, /dev/null still a device"; else
+	not_ok "report -o /dev/null: written, /dev/null still a device" "$(last_details)"; fi
+echo old >"$T/real.html"
+ln -s real.html "$T/link.html"
+run "$NUMARUN" report -o "$T/link.html" "$ev"
+if [ "$rc" -eq 0 ] && [ -L "$T/link.html" ] && grep -q '<!DOCTYPE html>' "$T/real.html"; then
+	ok "report -o LINK: the link's target is replaced, the link stays"
+else
+	not_ok "report -o LINK: the link's target is replaced, the link stays" "$(last_details)" "$(ls -l "$T")"
+fi
+run "$NUMARUN" report -o /dev/full "$ev"
+if [ "$rc" -eq 1 ] && grep -q '^numarun: /dev/full: cannot write: No space left on device$' "$T/err"; then
+	ok "report -o /dev/full: exit status 1, said"
+else
+	not_ok "report -o /dev/full: exit status 1, said" "$(last_details)"
+fi
+if [ -z "$(find "$T" -name '*.tmp-*')" ]; then ok "no temporary file left behind"; else
+	not_ok "no temporary file left behind" "$(find "$T" -name '*.tmp-*')"; fi
+
 # Cut short in its last line (the program killed while numarun wrote it): taken, with a warning.
 head -c $(($(wc -c <"$ev") - 30)) "$ev" >"$T/cut.json"
 run "$NUMARUN" report -o "$T/cut.html" "$T/cut.json"
