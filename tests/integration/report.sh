@@ -4,7 +4,7 @@
 # and the SVG chart are well formed, self-contained, hold one table row per thread with its name, one
 # mark per move event and the legend's node colours; standard input and output work; a cut-short file is
 # taken with a warning. Where Chromium is installed, the page of the guest run is rendered headless and
-# the screenshot checked: not blank, the nodes' colours on it.
+# the screenshot checked: not blank, the nodes' colours on it (REPORT_SHOT=FILE keeps a copy, to look at).
 . "$(dirname "$0")/lib.sh"
 require_numarun
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed to check the page's structure"
