@@ -47,6 +47,13 @@ struct report_mark {
 	double remote;
 };
 
+/* A thread frozen (it kept bouncing) or unfixable (no move within the plan helps), at a time. */
+struct report_flag {
+	double t;
+	size_t thread;
+	int unfixable;
+};
+
 struct report_replan {
 	double t;
 	int ok;
@@ -60,6 +67,8 @@ struct report {
 	size_t hash_cap;
 	struct report_mark *marks;
 	size_t nmarks, cap_marks;
+	struct report_flag *flags;
+	size_t nflags, cap_flags;
 	struct report_replan *replans;
 	size_t nreplans, cap_replans;
 	double t_end;             /* the last event's time */

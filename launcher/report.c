@@ -39,6 +39,7 @@ void report_free(struct report *r)
 	free(r->threads);
 	free(r->hash);
 	free(r->marks);
+	free(r->flags);
 	free(r->replans);
 	free(r->source);
 	free(r->action);
@@ -322,6 +323,10 @@ static int on_thread_event(struct report *r, struct line *l, double t)
 			return -1;
 		if (ev[0] == 'f')
 			th->frozen = 1;
+		if (ev[0] != 's') {
+			r->flags = grow(r->flags, &r->cap_flags, r->nflags, sizeof(*r->flags));
+			r->flags[r->nflags++] = (struct report_flag){t, i, ev[0] == 'u'};
+		}
 		add_point(th, t, remote, node >= 0 ? node : th->node);
 	} else { /* move */
 		const char *kind;
@@ -904,6 +909,22 @@ static void draw_marks(FILE *f, const struct chart *c)
 	}
 }
 
+/* Frozen and unfixable threads: a cross in the mark strip (red: frozen, grey: unfixable). */
+static void draw_flags(FILE *f, const struct chart *c)
+{
+	const struct report *r = c->r;
+	for (size_t k = 0; k < r->nflags; k++) {
+		const struct report_flag *fl = &r->flags[k];
+		const struct report_thread *th = &r->threads[fl->thread];
+		double x = xt(c, fl->t), y = c->top + (double)c->lane_of[fl->thread] * LANE_H + 5.5;
+		fprintf(f, "<path class=\"flag %s\" d=\"M%.1f %.1fl8 8m0 -8l-8 8\" stroke=\"%s\"><title>%.3f s: tid %lld (",
+			fl->unfixable ? "unfixable" : "frozen", x - 4, y - 4, fl->unfixable ? "#555555" : "#c00000", fl->t, th->tid);
+		esc(f, th->comm, 64);
+		fprintf(f, ") %s</title></path>\n", fl->unfixable ? "unfixable: no move within the plan helps" :
+								  "frozen: it kept bouncing between nodes");
+	}
+}
+
 /* Labels above the lanes for the vertical lines, each in the first row where it does not overlap. */
 struct label_rows {
 	double end[LABEL_ROWS];
@@ -945,7 +966,7 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 	struct item {
 		char text[64];
 		int node;                 /* >= 0: a node's swatch; -1 move, -2 migration, -3 converged, -4 replan */
-	} items[72];
+	} items[80];
 	size_t ni = 0;
 	for (size_t i = 0; i < c.nnodes; i++) {
 		items[ni].node = c.nodes[i];
@@ -955,11 +976,15 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 	items[ni++].node = -1;
 	snprintf(items[ni].text, sizeof(items[0].text), "pages migrated (fill: to node)");
 	items[ni++].node = -2;
+	if (r->nflags) {
+		snprintf(items[ni].text, sizeof(items[0].text), "frozen / unfixable");
+		items[ni++].node = -5;
+	}
 	snprintf(items[ni].text, sizeof(items[0].text), "converged");
 	items[ni++].node = -3;
 	snprintf(items[ni].text, sizeof(items[0].text), "replan");
 	items[ni++].node = -4;
-	double lx[72], ly[72], x = 10, y = 58;
+	double lx[80], ly[80], x = 10, y = 58;
 	for (size_t i = 0; i < ni; i++) {
 		double w = 26 + 6.6 * (double)strlen(items[i].text) + 14;
 		if (x + w > SVG_W - 10) {
@@ -985,6 +1010,7 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 	      ".band{opacity:.2}\n"
 	      ".share{fill:none;stroke-width:2}\n"
 	      ".mark{stroke:#222;stroke-width:1}\n"
+	      ".flag{stroke-width:2;fill:none}\n"
 	      ".conv{stroke-width:1.5;stroke-dasharray:6 3}\n"
 	      ".replan{stroke-width:1.2;stroke-dasharray:3 3}\n"
 	      ".grid{stroke:#dddddd;stroke-width:1}\n"
@@ -1013,6 +1039,8 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 		else if (items[i].node == -2)
 			fprintf(f, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"#ffffff\" stroke=\"#222\"/>",
 				ix + 10, iy - 11, ix + 15, iy - 6, ix + 10, iy - 1, ix + 5, iy - 6);
+		else if (items[i].node == -5)
+			fprintf(f, "<path d=\"M%.1f %.1fl8 8m0 -8l-8 8\" stroke=\"#c00000\" stroke-width=\"2\"/>", ix + 6, iy - 10);
 		else
 			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"%s\" stroke=\"%s\"/>", ix, iy - 5,
 				ix + 20, iy - 5, items[i].node == -3 ? "conv" : "replan",
@@ -1088,6 +1116,7 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 		vline(f, &c, &lr, rp->t, "replan", "#7b3fa0", label, title);
 	}
 	draw_marks(f, &c);
+	draw_flags(f, &c);
 	fprintf(f, "<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">time since the start</text>\n", X1,
 		bottom + 30);
 	fputs("</svg>\n", f);

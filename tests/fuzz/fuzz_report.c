@@ -122,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(o);
 		FUZZ_CHECK(valid_utf8((const unsigned char *)out, n));
 		FUZZ_CHECK(count(out, n, "class=\"mark ") == r.nmarks);
+		FUZZ_CHECK(count(out, n, "class=\"flag ") == r.nflags);
 		FUZZ_CHECK(count(out, n, "<script") == 0);
 		FUZZ_CHECK(count(out, n, "<svg") == 1 && count(out, n, "</svg>") == 1);
 		free(out);

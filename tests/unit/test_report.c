@@ -395,6 +395,18 @@ static void test_page(void **state)
 	assert_int_equal(feed(&r, "{\"t\":5,\"event\":\"thread_new\",\"tid\":104,\"comm\":\"<script>&\\\"'\\u0001\xff\",\"node\":1}",
 			      cause, sizeof(cause)), 0);
 	char *html = render(&r, 0);
+	assert_null(strstr(html, "class=\"flag "));
+	assert_null(strstr(html, "frozen / unfixable"));
+	free(html);
+	assert_int_equal(feed(&r, "{\"t\":5.5,\"event\":\"frozen\",\"tid\":102,\"node\":1,\"remote\":0.4,\"reason\":\"r\"}", cause,
+			      sizeof(cause)), 0);
+	assert_int_equal(feed(&r, "{\"t\":5.6,\"event\":\"unfixable\",\"tid\":101,\"node\":0,\"memory_node\":1,\"remote\":0.9}",
+			      cause, sizeof(cause)), 0);
+	html = render(&r, 0);
+	assert_int_equal(count(html, "class=\"flag frozen\""), 1);
+	assert_int_equal(count(html, "class=\"flag unfixable\""), 1);
+	assert_non_null(strstr(html, ">frozen / unfixable</text>"));
+	assert_non_null(strstr(html, "<td>frozen</td></tr>"));
 	assert_non_null(strstr(html, "<!DOCTYPE html>"));
 	assert_null(strstr(html, "<script"));
 	assert_null(strstr(html, "http:"));
