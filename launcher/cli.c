@@ -387,6 +387,13 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			snprintf(cause, causelen, "attach: no PID given (numarun attach [OPTIONS] PID)");
 			return -1;
 		}
+		if (attach_parse_pid(o->argv[0], &o->attach_pid, cause, causelen) < 0) {
+			if (o->argc > 1) {
+				size_t l = strlen(cause);
+				snprintf(cause + l, causelen - l, "; a command is launched without 'attach'");
+			}
+			return -1;
+		}
 		if (o->argc > 1 && o->argv[1][0] == '-') {
 			snprintf(cause, causelen, "attach: options go before the PID ('%s' follows it)", o->argv[1]);
 			return -1;
@@ -396,8 +403,6 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 				 "without 'attach')", o->argv[1]);
 			return -1;
 		}
-		if (attach_parse_pid(o->argv[0], &o->attach_pid, cause, causelen) < 0)
-			return -1;
 		o->argc = 0;
 		o->argv = sub_argv + sub_argc; /* the NULL that ends argv */
 	}
