@@ -491,10 +491,13 @@ int attach_prepare(struct attach_target *tg, pid_t pid, struct topo *topo, char 
 		hwloc_bitmap_free(both);
 		return EXIT_FAILURE_NUMARUN;
 	}
-	if (!hwloc_bitmap_isequal(both, tg->may_cpus))
+	if (!hwloc_bitmap_isequal(both, tg->may_cpus)) {
+		hwloc_bitmap_t only = hwloc_bitmap_alloc();
+		hwloc_bitmap_andnot(only, tg->may_cpus, topo->allowed_cpus);
 		log_notice("attach: the plan is made of the CPUs both numarun and process %d may use (%s); it may also "
-			   "use %s", (int)pid, nodelist_format(both, a, sizeof(a)),
-			   (hwloc_bitmap_andnot(both, tg->may_cpus, topo->allowed_cpus), nodelist_format(both, c, sizeof(c))));
+			   "use %s", (int)pid, nodelist_format(both, a, sizeof(a)), nodelist_format(only, c, sizeof(c)));
+		hwloc_bitmap_free(only);
+	}
 	hwloc_bitmap_free(both);
 	topology_restrict(topo, tg->may_cpus, tg->may_nodes);
 	return 0;
@@ -602,9 +605,9 @@ static int move_memory(struct monitor *m, const struct attach_target *tg, const 
 	hwloc_bitmap_andnot(from, t->node_set, pl->mem_nodes);
 	unsigned long *before = calloc(maxnode, sizeof(unsigned long)), *after = calloc(maxnode, sizeof(unsigned long));
 	int rb = pages_by_node(tg->pid, before, maxnode);
-	unsigned long mf = 0, tm = 0;
-	unsigned long *fm = pin_nodemask(from, &mf), *tmask = pin_nodemask(pl->mem_nodes, &tm);
-	unsigned long maxn = mf > tm ? mf : tm;
+	/* One maxnode for both masks, each as long as it says (both are within the machine's nodes). */
+	unsigned long maxn = (unsigned long)maxnode + 1;
+	unsigned long *fm = pin_nodemask(from, &maxn), *tmask = pin_nodemask(pl->mem_nodes, &maxn);
 	long r = 0;
 	int rc = 0;
 	if (hwloc_bitmap_iszero(from)) {
@@ -715,9 +718,16 @@ static int target_alive(const struct attach_target *tg)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tg->pid);
 	if (procfs_read(path, buf, sizeof(buf)) < 0 || procfs_parse_stat(buf, &ts) < 0)
 		return 0;
-	if (ts.state == 'Z' || ts.state == 'X')
-		return 0;
-	return !tg->start_ticks || ts.starttime == tg->start_ticks;
+	if (tg->start_ticks && ts.starttime != tg->start_ticks)
+		return 0; /* another process has its PID */
+	if (ts.state == 'Z' || ts.state == 'X') {
+		/* A main thread that ended leaves a zombie leader while the other threads run on: the task
+		 * directory's link count is the threads + 2. */
+		struct stat sb;
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)tg->pid);
+		return stat(path, &sb) == 0 && sb.st_nlink > 3;
+	}
+	return 1;
 }
 
 static int open_pidfd(pid_t pid)
@@ -732,8 +742,9 @@ static int open_pidfd(pid_t pid)
 }
 
 /* A no-op change that the kernel answers with the same access checks as the real one: the main thread's
- * mask set to itself, and a migration from no node to no node. 0, or with why. */
-static int probe(const struct attach_target *tg, unsigned need, char *why, size_t len)
+ * mask set to itself, and a migration from no node to the plan's memory nodes (the kernel checks the
+ * rights and the nodes, then moves the pages of no node). 0, or with why. */
+static int probe(const struct attach_target *tg, unsigned need, hwloc_const_bitmap_t to, char *why, size_t len)
 {
 	struct privs pv;
 	privs_read(&pv);
@@ -744,16 +755,27 @@ static int probe(const struct attach_target *tg, unsigned need, char *why, size_
 	hwloc_bitmap_free(mask);
 	if (e < 0 && e != -ESRCH) {
 		char x[1024];
-		privs_explain(&pv, "sched_setaffinity", -e, CAP_SYS_NICE, x, sizeof(x));
+		if (privs_refused(&pv, -e))
+			privs_explain(&pv, "sched_setaffinity", -e, CAP_SYS_NICE, x, sizeof(x));
+		else
+			snprintf(x, sizeof(x), "sched_setaffinity: %s", strerror(-e));
 		snprintf(why, len, "cannot set the CPUs of process %d: %s", (int)tg->pid, x);
 		return -1;
 	}
 	if (need & ATTACH_RIGHT_MIGRATE) {
-		unsigned long none[1] = {0};
-		if (numasys_migrate_pages(tg->pid, 2, none, none) < 0 && errno != ESRCH) {
-			int err = errno;
+		unsigned long maxnode = 0;
+		unsigned long *tm = pin_nodemask(to, &maxnode);
+		unsigned long *none = calloc(maxnode / (8 * sizeof(unsigned long)) + 1, sizeof(unsigned long));
+		long r = tm && none ? numasys_migrate_pages(tg->pid, maxnode, none, tm) : (errno = ENOMEM, -1);
+		int err = errno;
+		free(tm);
+		free(none);
+		if (r < 0 && err != ESRCH) {
 			char x[1024];
-			privs_explain(&pv, "migrate_pages", err, CAP_SYS_PTRACE, x, sizeof(x));
+			if (privs_refused(&pv, err))
+				privs_explain(&pv, "migrate_pages", err, CAP_SYS_PTRACE, x, sizeof(x));
+			else
+				snprintf(x, sizeof(x), "migrate_pages: %s", strerror(err));
 			snprintf(why, len, "cannot move the pages of process %d: %s", (int)tg->pid, x);
 			return -1;
 		}
@@ -778,7 +800,7 @@ int attach_run(struct attach_target *tg, const struct opts *o, struct topo *topo
 	}
 	unsigned missing = attach_rights(&self.creds, &tg->st.creds, tg->caps_count, tg->dumpable, pid, need, cause,
 					 sizeof(cause));
-	if (missing || probe(tg, need, cause, sizeof(cause)) < 0) {
+	if (missing || probe(tg, need, pl->mem_nodes, cause, sizeof(cause)) < 0) {
 		log_error("attach: %s; nothing was changed", cause);
 		goto out;
 	}

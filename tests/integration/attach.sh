@@ -197,6 +197,25 @@ stop_attach "$apid" HUP
 expect_eq "$rc" 0 "SIGHUP: attach detaches with exit status 0"
 kill "$wpid"
 
+# ---- numarun's own affinity narrower than the process's: the plan is made of what both may use ----
+start w7 "$WORKERS" -t 1 -m 1 -s 120
+wpid=$pid
+wait_for "workers' threads" has_threads "$wpid" 2
+start a7 taskset -c "$c0" "$NUMARUN" attach "$wpid"
+apid=$pid
+if wait_for "masks" all_on "$wpid" "$c0"; then
+	ok "numarun bound to $c0 attaches with a plan of CPU $c0, the CPUs both may use"
+else
+	not_ok "numarun bound to $c0 attaches with a plan of CPU $c0" "$(details "$wpid" a7)"
+fi
+stop_attach "$apid" TERM
+if grep -q "the plan is made of the CPUs both numarun and process $wpid may use ($c0); it may also use " "$T/a7.err"; then
+	ok "it says which CPUs the process may also use"
+else
+	not_ok "it says which CPUs the process may also use" "$(details "$wpid" a7)"
+fi
+kill "$wpid"
+
 # ---- the errors, before any change ----
 start w5 "$WORKERS" -t 2 -i 1 -m 4 -s 120
 wpid=$pid
@@ -241,6 +260,22 @@ else
 	expect_rc 1 "uid 65534 attach -m 0 to a process of uid 0"
 	expect_err_fixed "cannot move the pages of process $wpid (uids 0/0/0, gids 0/0/0: real/effective/saved): numarun runs as real uid 65534 gid 65534 without CAP_SYS_PTRACE" \
 		"the memory policy: the missing ptrace read access is said too"
+fi
+# The same unprivileged user on its own process: allowed (the same uid, no capabilities on either side).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	start w6 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$WORKERS" -t 2 -i 1 -m 4 -s 120
+	npid=$pid
+	wait_for "workers' threads" has_threads "$npid" 4
+	start a6 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NUMARUN" attach -C "$c1" -m 0 "$npid"
+	apid=$pid
+	if wait_for "masks" all_on "$npid" "$c1"; then
+		ok "uid 65534 attach -C $c1 -m 0 to its own process: every thread on $c1"
+	else
+		not_ok "uid 65534 attach -C $c1 -m 0 to its own process: every thread on $c1" "$(details "$npid" a6)"
+	fi
+	stop_attach "$apid" TERM
+	expect_eq "$rc" 0 "uid 65534: SIGTERM detaches with exit status 0"
+	kill "$npid"
 fi
 expect_eq "$(masks "$wpid")" "$before" "no failed attach changed a mask"
 kill "$wpid"

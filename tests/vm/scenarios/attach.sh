@@ -6,6 +6,7 @@ VM_NODES=2
 VM_CPUS_PER_NODE=2
 VM_MEM_PER_NODE=384
 VM_NUMA_BALANCING=0
+VM_TIMEOUT=600
 
 # Pages of process PID on node N (numa_maps, every mapping).
 pages_on() {
@@ -43,7 +44,7 @@ scenario_main() {
 	node0=$(vm_node_cpus 0)
 	node1=$(vm_node_cpus 1)
 	# A process numarun started and left (exec'd in place): on node 0, its 64 MiB buffer bound to node 0.
-	"$NUMARUN" -N 0 -m 0 -- workers -t 2 -i 1 -m 64 -s 300 </dev/null >/tmp/w.out 2>/tmp/w.err &
+	"$NUMARUN" -N 0 -m 0 -- workers -t 2 -i 1 -m 64 -s 300 -w 2 </dev/null >/tmp/w.out 2>/tmp/w.err &
 	w=$!
 	if ! wait_until 60 threads_ready "$w"; then
 		vm_not_ok "attach: the workload starts" "$(cat /tmp/w.err)"
