@@ -200,7 +200,7 @@ static int run(struct opts *o)
 		policy_free(&pol);
 		return tr == -2 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
 	}
-	if (o->cmd == CMD_ATTACH) {
+	if (o->cmd == CMD_ATTACH && topo.this_system) {
 		/* The plan is made for what the running process may use (numarun(1), ATTACH). */
 		int ar = attach_prepare(&att, o->attach_pid, &topo, cause, sizeof(cause));
 		if (ar != 0) {
@@ -232,7 +232,7 @@ static int run(struct opts *o)
 		goto out_topo;
 	}
 
-	if (o->cmd == CMD_RUN && !topo.this_system) {
+	if ((o->cmd == CMD_RUN || o->cmd == CMD_ATTACH) && !topo.this_system) {
 		log_error("%s is not this system: numarun plans against it but does not launch "
 			  "(use 'numarun plan', or HWLOC_THISSYSTEM=1 for an XML exported from this machine)",
 			  topo.label);
