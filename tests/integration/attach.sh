@@ -151,6 +151,9 @@ wait_for "the idle thread" has_threads "$wpid" 2
 start a3 "$NUMARUN" attach --threads spread --interval 200ms --events "$T/a3.json" "$wpid"
 apid=$pid
 wait_for "workers created" has_threads "$wpid" 4
+# A new thread first has its creator's mask (one CPU): wait for numarun to have placed both workers.
+placed_both() { [ "$(grep '"event":"thread_new"' "$T/a3.json" 2>/dev/null | grep -c '"comm":"worker[01]"')" -ge 2 ]; }
+wait_for "the workers placed" placed_both
 if wait_for "one CPU each" one_cpu_each "$wpid" && [ "$(nthreads "$wpid")" -ge 4 ]; then
 	ok "--threads spread: each of its $(nthreads "$wpid") threads has one CPU ($(masks "$wpid" | cut -d' ' -f2 | tr '\n' ' '))"
 else
@@ -241,6 +244,21 @@ expect_err_fixed "attach: '12x' is not a process ID" "a PID that is not a number
 run "$NUMARUN" attach -C "$c1" "$$"
 expect_rc 2 "attach to numarun's own parent (this test's shell)"
 expect_err_fixed "an ancestor of this numarun" "attaching to an ancestor is refused"
+
+# A process a resident numarun launched and manages: refused, naming that numarun.
+start r1 "$NUMARUN" --threads spread -- "$WORKERS" -t 1 -m 1 -s 120
+rpid=$pid
+child_of() { c=$(cat /proc/"$1"/task/"$1"/children 2>/dev/null | tr -d ' '); [ -n "$c" ] && has_threads "$c" 2; }
+if wait_for "the resident numarun's child" child_of "$rpid"; then
+	child=$(cat /proc/"$rpid"/task/"$rpid"/children | tr -d ' ')
+	run "$NUMARUN" attach -C "$c1" "$child"
+	expect_rc 2 "attach to a process a resident numarun manages"
+	expect_err_fixed "attach: process $child (workers) is managed by the numarun that launched it (PID $rpid)" \
+		"the message names the numarun that manages it"
+else
+	not_ok "a resident numarun starts its child" "$(cat "$T/r1.err")"
+fi
+kill "$rpid"
 
 run "$NUMARUN" attach -C 64 "$wpid"
 expect_rc 2 "attach -C with a CPU the process may not use"
