@@ -1,6 +1,8 @@
 # attach: numarun attach on a process that runs already, with its threads and its memory on node 0:
 # attach -N 1 -m 1 moves every thread to node 1's CPUs and migrates the pages already there to node 1
-# (numa_maps before and after), says how many moved, and detaches on SIGTERM leaving both where they are.
+# (numa_maps before and after), says how many moved, and detaches on SIGTERM leaving both where they are;
+# then attach -N 0 --threads spread --restore gives each thread one CPU of node 0 and, on SIGINT, puts
+# back the masks it found (node 1's CPUs).
 VM_DESC="2 nodes: attach -N 1 -m 1 to a running process on node 0 (threads and pages moved)"
 VM_NODES=2
 VM_CPUS_PER_NODE=2
@@ -37,6 +39,14 @@ on_cpus() {
 	_m=$(masks "$1")
 	case $_m in "" | *" "*) return 1 ;; esac
 	[ "$(vm_list "$_m")" = "$(vm_list "$2")" ]
+}
+# spread_on PID LIST: every thread of PID on one CPU of LIST, and both CPUs used.
+spread_on() {
+	_m=$(masks "$1")
+	[ "$(vm_list "$_m")" = "$(vm_list "$2")" ] || return 1
+	for _c in $_m; do
+		case $_c in *-* | *,*) return 1 ;; esac
+	done
 }
 threads_ready() { [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 4 ] && grep -q '^workers: busy' /tmp/w.err; }
 
@@ -98,6 +108,23 @@ scenario_main() {
 		vm_ok "attach: after detaching the threads stay on node 1's CPUs"
 	else
 		vm_not_ok "attach: after detaching the threads stay on node 1's CPUs" "masks $(masks "$w")"
+	fi
+
+	# Again with --threads spread on node 0, then SIGINT with --restore: back on node 1's CPUs, as found.
+	"$NUMARUN" attach -N 0 --threads spread --restore "$w" </dev/null >/tmp/r.out 2>/tmp/r.err &
+	a=$!
+	if wait_until 90 spread_on "$w" "$node0"; then
+		vm_ok "attach -N 0 --threads spread: each thread on one CPU of node 0 ($(masks "$w"))"
+	else
+		vm_not_ok "attach -N 0 --threads spread: each thread on one CPU of node 0" "masks $(masks "$w"); $(cat /tmp/r.err)"
+	fi
+	kill -INT "$a"
+	wait "$a"
+	vm_check_eq "attach: SIGINT detaches with exit status 0" 0 "$?"
+	if on_cpus "$w" "$node1"; then
+		vm_ok "attach --restore: every thread back on node 1's CPUs, the mask found"
+	else
+		vm_not_ok "attach --restore: every thread back on node 1's CPUs" "masks $(masks "$w"); $(cat /tmp/r.err)"
 	fi
 	kill "$w"
 	wait "$w" 2>/dev/null
