@@ -219,6 +219,64 @@ else
 fi
 kill "$wpid"
 
+# ---- the process's cpuset, not numarun's: a CPU outside it is refused before any change ----
+cg=
+cg_made=
+rm_cg() {
+	for d in $cg_made; do
+		i=0
+		while [ -d "$d" ] && ! rmdir "$d" 2>/dev/null && [ "$i" -lt 30 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	done
+}
+cleanup_all() {
+	cleanup_bg
+	rm_cg
+}
+cleanup_hook=cleanup_all
+if [ "$(id -u)" = 0 ]; then
+	m=$(cgroup_mount_v1 cpuset)
+	p=$(cgroup_path_v1 cpuset)
+	base="$m${p%/}"
+	if [ -n "$m" ] && [ -w "$base" ] && mkdir "$base/numarun-attach-$$" 2>/dev/null; then
+		cg="$base/numarun-attach-$$"
+		cg_made="$cg"
+		cat "$base/cpuset.mems" >"$cg/cpuset.mems" && echo "$c0" >"$cg/cpuset.cpus" || cg=
+		cs_file=cpuset.effective_cpus
+	else
+		m=$(cgroup_mount_v2)
+		p=$(cgroup_path_v2)
+		base="$m${p%/}"
+		if [ -n "$m" ] && [ -r "$base/cgroup.subtree_control" ] && grep -qw cpuset "$base/cgroup.subtree_control" &&
+			mkdir "$base/numarun-attach-$$" 2>/dev/null; then
+			cg="$base/numarun-attach-$$"
+			cg_made="$cg"
+			echo "$c0" >"$cg/cpuset.cpus" 2>/dev/null || cg=
+			cs_file=cpuset.cpus.effective
+		fi
+	fi
+fi
+if [ -z "$cg" ]; then
+	skip_check "a process in a cpuset of CPU $c0: attach -C $c1 is refused" \
+		"no cgroup cpuset this test can make (needs root and a writable v1 cpuset or v2 cpuset in subtree_control)"
+else
+	start w8 sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -t 1 -m 1 -s 120' sh "$cg" "$WORKERS"
+	wpid=$pid
+	wait_for "workers' threads" has_threads "$wpid" 2
+	before=$(masks "$wpid")
+	run "$NUMARUN" attach -v -C "$c1" "$wpid"
+	expect_rc 2 "a process in a cpuset of CPU $c0 (numarun is not): attach -C $c1"
+	expect_err_match "attach: .*$c1.*outside.*\(process $wpid may use CPUs $c0\)" \
+		"the message says the process may use CPU $c0 only"
+	expect_err_fixed "attach: process $wpid (workers) may use CPUs $c0 ($cg/$cs_file)" \
+		"-v says where that was read: its cgroup's $cs_file"
+	expect_eq "$(masks "$wpid")" "$before" "nothing was changed"
+	kill "$wpid"
+	wait "$wpid" 2>/dev/null
+fi
+
 # ---- the errors, before any change ----
 start w5 "$WORKERS" -t 2 -i 1 -m 4 -s 120
 wpid=$pid
