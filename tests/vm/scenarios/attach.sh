@@ -2,7 +2,8 @@
 # attach -N 1 -m 1 moves every thread to node 1's CPUs and migrates the pages already there to node 1
 # (numa_maps before and after), says how many moved, and detaches on SIGTERM leaving both where they are;
 # then attach -N 0 --threads spread --restore gives each thread one CPU of node 0 and, on SIGINT, puts
-# back the masks it found (node 1's CPUs).
+# back the masks it found (node 1's CPUs); a process in a cgroup2 cpuset of node 0's CPUs: the plan is made
+# for that cpuset, read from its own cgroup (attach -N 1 refused before any change, -C 1 placed).
 VM_DESC="2 nodes: attach -N 1 -m 1 to a running process on node 0 (threads and pages moved)"
 VM_NODES=2
 VM_CPUS_PER_NODE=2
@@ -126,6 +127,40 @@ scenario_main() {
 	else
 		vm_not_ok "attach --restore: every thread back on node 1's CPUs" "masks $(masks "$w"); $(cat /tmp/r.err)"
 	fi
+	kill "$w"
+	wait "$w" 2>/dev/null
+
+	# cgroup v2: a process in a cpuset of node 0's CPUs; numarun in the root cgroup may use all. The plan
+	# is made for the process's cpuset: -N 1 is refused before any change, -N 0 is planned there.
+	cs=/sys/fs/cgroup/attach-cs
+	if ! { echo +cpuset >/sys/fs/cgroup/cgroup.subtree_control && mkdir -p "$cs" &&
+		echo "$node0" >"$cs/cpuset.cpus"; }; then
+		vm_not_ok "attach: set up a cgroup2 cpuset" "cannot write $cs"
+		return 0
+	fi
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec workers -t 2 -m 1 -s 300' sh "$cs" </dev/null >/dev/null 2>&1 &
+	w=$!
+	wait_until 60 sh -c "[ \$(ls /proc/$w/task | wc -l) -ge 3 ]"
+	before=$(masks "$w")
+	VM_EXPECT_STDERR="attach: .*outside.*\\(process $w may use CPUs $node0\\)"
+	vm_check_status "attach: -N 1 to a process in a cpuset of node 0 is refused (exit 2)" 2 "$NUMARUN" attach -N 1 "$w"
+	VM_EXPECT_STDERR=
+	vm_check_eq "attach: the refused attach changed nothing" "$before" "$(masks "$w")"
+	"$NUMARUN" attach -v -C "$(vm_list "$node0" | awk '{ print $2 }')" "$w" </dev/null >/tmp/c.out 2>/tmp/c.err &
+	a=$!
+	second=$(vm_list "$node0" | awk '{ print $2 }')
+	if wait_until 60 on_cpus "$w" "$second"; then
+		vm_ok "attach -C $second to the process in the cpuset: its threads on CPU $second"
+	else
+		vm_not_ok "attach -C $second to the process in the cpuset" "masks $(masks "$w"); $(cat /tmp/c.err)"
+	fi
+	if grep -q "may use CPUs $node0 ($cs/cpuset.cpus.effective)" /tmp/c.err; then
+		vm_ok "attach: what the process may use is read from its cgroup's cpuset.cpus.effective"
+	else
+		vm_not_ok "attach: what the process may use is read from its cgroup's cpuset.cpus.effective" "$(cat /tmp/c.err)"
+	fi
+	kill -TERM "$a"
+	wait "$a"
 	kill "$w"
 	wait "$w" 2>/dev/null
 	return 0
