@@ -619,6 +619,10 @@ static int move_memory(struct monitor *m, const struct attach_target *tg, const 
 	r = numasys_migrate_pages(tg->pid, maxn, fm, tmask);
 	int e = r < 0 ? errno : 0;
 	double took = clock_seconds(CLOCK_MONOTONIC) - t0;
+	if (r < 0 && e == ESRCH) {
+		log_info("attach: process %d ended while its pages were being moved", (int)tg->pid);
+		goto out;
+	}
 	if (r < 0) {
 		log_error("attach: migrate_pages of process %d from nodes %s to %s: %s", (int)tg->pid,
 			  nodelist_format(from, a, sizeof(a)), nodelist_format(pl->mem_nodes, b, sizeof(b)), strerror(e));
