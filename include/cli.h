@@ -3,9 +3,10 @@
 #define NUMARUN_CLI_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include "policy.h"
 
-enum cli_cmd { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_REPORT };
+enum cli_cmd { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_REPORT, CMD_ATTACH };
 enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_INI };
 
 struct policy_key;
@@ -36,6 +37,8 @@ struct opts {
 	const char *mem_option;   /* the option that set the memory policy, for conflicts */
 	char **argv;              /* the target command, NULL-terminated; argc may be 0 */
 	int argc;
+	pid_t attach_pid;         /* attach: the process */
+	int restore;              /* attach --restore: put back the masks found when detaching */
 };
 
 /* The bit of set for key section/name (0 when there is no such key). */

@@ -116,6 +116,8 @@ struct monitor {
 	int saved;
 	struct mdeparted departed[MONITOR_MAX_DEPARTED]; /* the last threads that ended, ring */
 	unsigned ndeparted, departed_head;
+	int attached;             /* numarun attach: the target is not numarun's child */
+	const char *end;          /* attached: how it ended for the exit event ("ended", "detached"), NULL */
 };
 
 /*
@@ -129,7 +131,8 @@ int monitor_init(struct monitor *m, const struct topo *t, const struct plan *pl,
 void monitor_start(struct monitor *m, pid_t pid);
 /* One interval's work. Returns 0, or -errno when the target's task list cannot be read (it is gone). */
 int monitor_tick(struct monitor *m);
-/* The target ended with wait status: log "exit", print the summary with -v, release everything. */
+/* The target ended with wait status: log "exit", print the summary with -v, release everything. Attached
+ * (m->attached), the status is not known: the exit event says m->end instead. */
 void monitor_finish(struct monitor *m, int status);
 
 #endif

@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "attach.h"
 #include "cli.h"
 #include "keys.h"
 
 /* Options that are not policy keys (codes past any character). */
 enum {
-	OPT_TOPOLOGY = 256, OPT_JSON, OPT_INI, OPT_EVENTS, OPT_SAVE_POLICY, OPT_EXEC, OPT_SVG,
+	OPT_TOPOLOGY = 256, OPT_JSON, OPT_INI, OPT_EVENTS, OPT_SAVE_POLICY, OPT_EXEC, OPT_SVG, OPT_RESTORE,
 	OPT_MEM = 512,            /* + index into mem_options */
 	OPT_KEY = 1024,           /* + index into policy_keys: an option that sets a key */
 };
@@ -30,6 +31,7 @@ static const struct {
 
 static const struct option other_options[] = {
 	{"exec", no_argument, NULL, OPT_EXEC},
+	{"restore", no_argument, NULL, OPT_RESTORE},
 	{"signal-group", no_argument, NULL, 'g'},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"save-policy", required_argument, NULL, OPT_SAVE_POLICY},
@@ -102,6 +104,7 @@ void cli_usage(FILE *f)
 	      "       numarun plan [OPTIONS] [-- COMMAND [ARG...]]   print the plan, launch nothing\n"
 	      "       numarun topology [--topology FILE] [--json]    show nodes, CPUs, memory, distances\n"
 	      "       numarun report [-o FILE] [--svg] [EVENTS]      an --events file as an HTML page\n"
+	      "       numarun attach [OPTIONS] [--restore] PID       place a running process's threads and memory\n"
 	      "\n"
 	      "Binding (numactl syntax: 0-3,8  all  !LIST  +LIST):\n"
 	      "  -N, --cpunodebind=NODES   run on the CPUs of NODES\n"
@@ -133,6 +136,7 @@ void cli_usage(FILE *f)
 	      "  -g, --signal-group        forward signals to the target's process group, not the target alone\n"
 	      "      --exec                exec in place even as PID 1 (where numarun stays as the init)\n"
 	      "      --topology=FILE.xml   plan against an hwloc XML topology (no launch)\n"
+	      "      --restore             attach: put back the CPU masks found when detaching\n"
 	      "Output:\n"
 	      "      --json                plan/topology as JSON\n"
 	      "      --ini                 plan as a policy that reproduces it\n"
@@ -144,7 +148,8 @@ void cli_usage(FILE *f)
 	      "  -h, --help                print this help\n"
 	      "\n"
 	      "Exit status: the command's own; 127 not found; 126 not executable; 2 usage or policy error;\n"
-	      "1 other failure before launch. See numarun(1).\n",
+	      "1 other failure before launch. attach: 0 when the process ended or numarun detached\n"
+	      "(SIGINT, SIGTERM, SIGHUP), 1 failure, 2 usage or no such process. See numarun(1).\n",
 	      f);
 }
 
@@ -221,6 +226,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	} else if (argc > 1 && strcmp(argv[1], "report") == 0) {
 		o->cmd = CMD_REPORT;
 		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "attach") == 0) {
+		o->cmd = CMD_ATTACH;
+		first = 2;
 	}
 
 	/* getopt_long on argv shifted past the subcommand. */
@@ -265,6 +273,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			break;
 		case OPT_SVG:
 			o->svg = 1;
+			break;
+		case OPT_RESTORE:
+			o->restore = 1;
 			break;
 		case 'g':
 			o->signal_group = 1;
@@ -376,6 +387,49 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	}
 	o->argv = sub_argv + optind;
 	o->argc = sub_argc - optind;
+	if (o->restore && o->cmd != CMD_ATTACH) {
+		snprintf(cause, causelen, "--restore is for 'numarun attach' (it puts back the masks a running process "
+			 "had)");
+		return -1;
+	}
+	if (o->cmd == CMD_ATTACH) {
+		if (o->exec || o->signal_group) {
+			snprintf(cause, causelen, "%s is for a launch, not 'numarun attach' (the process runs already and "
+				 "is not numarun's child)", o->exec ? "--exec" : "--signal-group");
+			return -1;
+		}
+		if (o->format != FORMAT_TEXT) {
+			snprintf(cause, causelen, "%s is for 'numarun plan' and 'numarun topology', not 'numarun attach'",
+				 o->format == FORMAT_JSON ? "--json" : "--ini");
+			return -1;
+		}
+		if (o->topology_file) {
+			snprintf(cause, causelen, "--topology is for 'numarun plan': attach acts on this machine");
+			return -1;
+		}
+		if (o->argc == 0) {
+			snprintf(cause, causelen, "attach: no PID given (numarun attach [OPTIONS] PID)");
+			return -1;
+		}
+		if (attach_parse_pid(o->argv[0], &o->attach_pid, cause, causelen) < 0) {
+			if (o->argc > 1) {
+				size_t l = strlen(cause);
+				snprintf(cause + l, causelen - l, "; a command is launched without 'attach'");
+			}
+			return -1;
+		}
+		if (o->argc > 1 && o->argv[1][0] == '-') {
+			snprintf(cause, causelen, "attach: options go before the PID ('%s' follows it)", o->argv[1]);
+			return -1;
+		}
+		if (o->argc > 1) {
+			snprintf(cause, causelen, "attach takes one PID ('%s' is one too many; a command is launched "
+				 "without 'attach')", o->argv[1]);
+			return -1;
+		}
+		o->argc = 0;
+		o->argv = sub_argv + sub_argc; /* the NULL that ends argv */
+	}
 	if (o->cmd == CMD_TOPOLOGY && o->argc > 0) {
 		snprintf(cause, causelen, "topology takes no command ('%s')", o->argv[0]);
 		return -1;

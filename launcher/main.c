@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "allocator.h"
+#include "attach.h"
 #include "cgroup.h"
 #include "cli.h"
 #include "launch.h"
@@ -173,6 +174,7 @@ static int run(struct opts *o)
 	struct topo topo;
 	struct plan plan;
 	struct target_info target;
+	struct attach_target att = {0};
 	char path[PATH_MAX] = "";
 	int have_target = 0, rc = EXIT_FAILURE_NUMARUN;
 
@@ -199,6 +201,16 @@ static int run(struct opts *o)
 		policy_free(&pol);
 		return tr == -2 ? EXIT_USAGE : EXIT_FAILURE_NUMARUN;
 	}
+	if (o->cmd == CMD_ATTACH && topo.this_system) {
+		/* The plan is made for what the running process may use (numarun(1), ATTACH). */
+		int ar = attach_prepare(&att, o->attach_pid, &topo, cause, sizeof(cause));
+		if (ar != 0) {
+			log_error("%s", cause);
+			attach_target_free(&att);
+			rc = ar;
+			goto out_topo;
+		}
+	}
 	struct cpu_limit limit = {0}, leaf_limit = {0};
 	struct mem_limit mem_limit = {0};
 	/* The cgroup's limits size GOMAXPROCS, GOMEMLIMIT and OMP_NUM_THREADS = auto, and are shown by plan,
@@ -221,7 +233,7 @@ static int run(struct opts *o)
 		goto out_topo;
 	}
 
-	if (o->cmd == CMD_RUN && !topo.this_system) {
+	if ((o->cmd == CMD_RUN || o->cmd == CMD_ATTACH) && !topo.this_system) {
 		log_error("%s is not this system: numarun plans against it but does not launch "
 			  "(use 'numarun plan', or HWLOC_THISSYSTEM=1 for an XML exported from this machine)",
 			  topo.label);
@@ -245,7 +257,14 @@ static int run(struct opts *o)
 		planned = plan_compute(&topo, &pol, &plan, cause, sizeof(cause));
 	}
 	if (planned < 0) {
-		log_error("%s", cause);
+		if (o->cmd == CMD_ATTACH) {
+			char a[512];
+			log_error("attach: %s (process %d may use CPUs %s)", cause, (int)o->attach_pid,
+				  nodelist_format(att.may_cpus, a, sizeof(a)));
+			attach_target_free(&att);
+		} else {
+			log_error("%s", cause);
+		}
 		rc = EXIT_USAGE;
 		goto out_topo;
 	}
@@ -260,7 +279,7 @@ static int run(struct opts *o)
 			char why[1024];
 			privs_explain(&topo.privs, topo.kmem.set_errno > 0 ? "set_mempolicy" : "get_mempolicy", e, -1, why,
 				      sizeof(why));
-			if (plan.strict && o->cmd == CMD_RUN) {
+			if (plan.strict && (o->cmd == CMD_RUN || o->cmd == CMD_ATTACH)) {
 				log_error("%s; --strict: not launched without the memory policy %s", why,
 					  policy_mem_name(plan.mem));
 				goto out_plan;
@@ -310,6 +329,12 @@ static int run(struct opts *o)
 	in.mem_limit = mem_limit;
 	runtime_decide(&plan, &pol, &in);
 
+	if (o->cmd == CMD_ATTACH) {
+		if (log_get_level() >= LOG_VERBOSE)
+			plan_print_text(stderr, &plan, &topo, NULL);
+		rc = attach_run(&att, o, &topo, &plan, &pol);
+		goto out_plan;
+	}
 	if (o->cmd == CMD_PLAN) {
 		if (o->format == FORMAT_JSON)
 			plan_print_json(stdout, &plan, &topo, &pol, o->argc ? o->argv : NULL);
@@ -387,6 +412,7 @@ static int run(struct opts *o)
 out_plan:
 	plan_free(&plan);
 out_topo:
+	attach_target_free(&att);
 	topology_free(&topo);
 	policy_free(&pol);
 	return rc;

@@ -506,6 +506,8 @@ void monitor_start(struct monitor *m, pid_t pid)
 	m->ev.t0 = m->t0;
 	ev_begin(m, "start");
 	events_int(&m->ev, "pid", pid);
+	if (m->attached)
+		events_bool(&m->ev, "attached", 1);
 	events_str(&m->ev, "cpus", nodelist_format(m->pl->cpus, a, sizeof(a)));
 	events_str(&m->ev, "nodes", nodelist_format(m->pl->cpu_nodes, a, sizeof(a)));
 	events_str(&m->ev, "memory", policy_mem_name(m->pl->mem));
@@ -934,8 +936,9 @@ static void save_policy(struct monitor *m)
 static void log_program_pin(const struct monitor *m, const struct mthread *th, const char *how)
 {
 	char a[256], b[256];
-	log_info("tid %d (%s): %s to CPUs %s (launched on %s): left alone", (int)th->tid, th->comm, how,
-		 nodelist_format(m->mask, a, sizeof(a)), nodelist_format(m->launch_mask, b, sizeof(b)));
+	log_info("tid %d (%s): %s to CPUs %s (%s %s): left alone", (int)th->tid, th->comm, how,
+		 nodelist_format(m->mask, a, sizeof(a)), !m->attached ? "launched on" : m->ticks <= 1 ? "the process's common mask" : "the plan's CPUs",
+		 nodelist_format(m->launch_mask, b, sizeof(b)));
 }
 
 /* An event about a thread changing hands: "released" (the program set its mask) or "reclaimed". */
@@ -1389,7 +1392,12 @@ void monitor_finish(struct monitor *m, int status)
 {
 	if (events_on(&m->ev)) {
 		ev_begin(m, "exit");
-		if (WIFSIGNALED(status)) {
+		if (m->attached) {
+			/* not numarun's child: its exit status is its parent's to read */
+			events_bool(&m->ev, "attached", 1);
+			events_str(&m->ev, "end", m->end);
+			events_null(&m->ev, "status");
+		} else if (WIFSIGNALED(status)) {
 			events_int(&m->ev, "signal", WTERMSIG(status));
 			events_int(&m->ev, "status", 128 + WTERMSIG(status));
 		} else {

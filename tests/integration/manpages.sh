@@ -70,14 +70,14 @@ contains() {
 
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT EXAMPLES "SEE ALSO" \
 	"LIST SYNTAX" PRECEDENCE "GOMAXPROCS AND OMP_NUM_THREADS" "CGROUP LIMITS" "PLAN JSON" \
-	"RESIDENT MODE" "Thread placement" "Metric sources" Decisions Convergence EVENTS REPORT; do
+	"RESIDENT MODE" "Thread placement" "Metric sources" Decisions Convergence EVENTS REPORT ATTACH; do
 	if sed "s/^ *//" "$T/numarun.1.txt" | grep -Fqx -e "$s"; then ok "numarun.1 has a $s section"; else
 		not_ok "numarun.1 has a $s section"; fi
 done
 for o in --cpunodebind --physcpubind --membind --interleave --preferred --localalloc --cpus \
 	--placement --smt --gomaxprocs --policy --topology --json --ini --verbose --quiet --version --help --omp-num-threads \
 	--balancing --threads= --monitor --source= --action= --interval= --events= --save-policy= \
-	--exec --signal-group --output= --svg -N -C -m -i -l -b -c -p -g -v -q -V -h -o; do
+	--exec --signal-group --output= --svg --restore -N -C -m -i -l -b -c -p -g -v -q -V -h -o; do
 	contains "$T/numarun.1.txt" "$o" "numarun.1 documents $o"
 done
 for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_us cpu.cfs_period_us \
@@ -89,7 +89,8 @@ for w in plan topology compact spread auto always keep "cpu.max" cpu.cfs_quota_u
 	kernel.perf_event_paranoid CAP_PERFMON CAP_SYS_NICE 0x01D3 0x02D3 0x0843 0x4043 0x0844 0x4044 \
 	"0.1%" "migrate_pages(2)" min_cpu sustain settle max_moves_per_minute descendants exclude \
 	"resident:" source_why thread_new interval_ms pinned frozen converged \
-	"KillMode=mixed" "SuccessExitStatus=143" "--save-policy=/var/lib/db/numa.ini"; do
+	"KillMode=mixed" "SuccessExitStatus=143" "--save-policy=/var/lib/db/numa.ini" \
+	"numarun attach" "pidfd_open(2)" PTRACE_MODE_ATTACH CAP_SYS_PTRACE attach_memory "attach: no process"; do
 	contains "$T/numarun.1.txt" "$w" "numarun.1 mentions $w"
 done
 

@@ -238,6 +238,59 @@ static void test_report_subcommand(void **state)
 	freeargs(a);
 }
 
+static void test_attach_subcommand(void **state)
+{
+	(void)state;
+	struct opts o;
+	struct args *a = ARGS("attach", "-C", "1", "--threads", "spread", "--restore", "--events", "e.json", "4242");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_ATTACH);
+	assert_int_equal(o.attach_pid, 4242);
+	assert_int_equal(o.restore, 1);
+	assert_int_equal(o.argc, 0);
+	assert_null(o.argv[0]);
+	assert_true(o.set & SET_THREADS);
+	assert_string_equal(o.events_file, "e.json");
+	cli_free(&o);
+	freeargs(a);
+
+	a = ARGS("attach", "--", "7");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_ATTACH);
+	assert_int_equal(o.attach_pid, 7);
+	assert_int_equal(o.restore, 0);
+	cli_free(&o);
+	freeargs(a);
+
+	/* "attach" after an option is a command to launch. */
+	a = ARGS("-v", "attach", "7");
+	parse_ok(a, &o);
+	assert_int_equal(o.cmd, CMD_RUN);
+	assert_int_equal(o.argc, 2);
+	cli_free(&o);
+	freeargs(a);
+
+	a = ARGS("attach");
+	parse_err(a, "attach: no PID given (numarun attach [OPTIONS] PID)");
+	freeargs(a);
+	a = ARGS("attach", "1", "2");
+	parse_err(a, "attach takes one PID ('2' is one too many; a command is launched without 'attach')");
+	freeargs(a);
+	a = ARGS("attach", "5", "-N", "0");
+	parse_err(a, "attach: options go before the PID ('-N' follows it)");
+	freeargs(a);
+	a = ARGS("attach", "--", "sleep", "5");
+	parse_err(a, "attach: 'sleep' is not a process ID (a decimal number); a command is launched without 'attach'");
+	freeargs(a);
+	a = ARGS("attach", "-g", "5");
+	parse_err(a, "--signal-group is for a launch, not 'numarun attach' (the process runs already and is not "
+		     "numarun's child)");
+	freeargs(a);
+	a = ARGS("--restore", "true");
+	parse_err(a, "--restore is for 'numarun attach' (it puts back the masks a running process had)");
+	freeargs(a);
+}
+
 static void test_subcommand_only_first(void **state)
 {
 	(void)state;
@@ -909,6 +962,7 @@ int main(void)
 		cmocka_unit_test(test_topology_subcommand),
 		cmocka_unit_test(test_subcommand_only_first),
 		cmocka_unit_test(test_report_subcommand),
+		cmocka_unit_test(test_attach_subcommand),
 	};
 	const struct CMUnitTest options[] = {
 		cmocka_unit_test(test_opt_nodes),
