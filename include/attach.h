@@ -85,6 +85,9 @@ int attach_common_mask(const hwloc_const_bitmap_t *masks, const pid_t *tids, siz
  * use, and narrow topo's allowed sets to it. Returns 0, or an exit status with cause.
  */
 int attach_prepare(struct attach_target *tg, pid_t pid, struct topo *topo, char *cause, size_t causelen);
+/* Without options or a policy that choose CPUs, narrow topo to the CPUs the process runs on now (its main
+ * thread's mask), saying so: the binding it was started with is kept. */
+void attach_keep_binding(struct attach_target *tg, struct topo *topo, const struct policy *p);
 /* With the plan: check the rights (nothing is changed when one is missing), move its pages where the plan
  * has a memory policy, place its threads, and stay with the monitor until it ends or numarun is told to
  * detach (SIGINT, SIGTERM, SIGHUP). Returns numarun's exit status. Releases tg. */

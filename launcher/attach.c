@@ -503,6 +503,29 @@ int attach_prepare(struct attach_target *tg, pid_t pid, struct topo *topo, char 
 	return 0;
 }
 
+void attach_keep_binding(struct attach_target *tg, struct topo *topo, const struct policy *p)
+{
+	/* A policy or options that choose CPUs (a list, nodes, a count) say where the process goes now, within
+	 * its cpuset. Without them, the binding it runs with (the main thread's mask: taskset, numactl, a
+	 * launcher) is someone's decision: the plan stays inside it, as a launch stays inside numarun's own. */
+	if (p->cpu_list || p->nodes || p->cpus_kind != CPUS_ALL || p->planned_cpus)
+		return;
+	hwloc_bitmap_t now = hwloc_bitmap_alloc();
+	if (!tg->st.cpus[0] || hwloc_bitmap_list_sscanf(now, tg->st.cpus) < 0) {
+		hwloc_bitmap_free(now);
+		return;
+	}
+	hwloc_bitmap_and(now, now, topo->allowed_cpus);
+	if (!hwloc_bitmap_iszero(now) && !hwloc_bitmap_isequal(now, topo->allowed_cpus)) {
+		char a[512], b[512];
+		log_notice("attach: no CPUs asked for: the plan keeps to the CPUs process %d runs on now (%s, of %s it "
+			   "may use); -C, -N or --cpus choose others", (int)tg->pid, nodelist_format(now, a, sizeof(a)),
+			   nodelist_format(topo->allowed_cpus, b, sizeof(b)));
+		topology_restrict(topo, now, topo->allowed_nodes);
+	}
+	hwloc_bitmap_free(now);
+}
+
 /* ---- acting ---- */
 
 struct found {

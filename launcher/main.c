@@ -210,6 +210,7 @@ static int run(struct opts *o)
 			rc = ar;
 			goto out_topo;
 		}
+		attach_keep_binding(&att, &topo, &pol);
 	}
 	struct cpu_limit limit = {0}, leaf_limit = {0};
 	struct mem_limit mem_limit = {0};

@@ -142,6 +142,18 @@ if grep -q "restore: 4 threads back on the CPUs found at attach" "$T/a2.err"; th
 else
 	not_ok "--restore says what it restored" "$(details "$wpid" a2)"
 fi
+
+# ---- no CPUs asked for: the binding it runs with (taskset) is kept, not widened to the cpuset ----
+start a8 "$NUMARUN" attach --threads spread --events "$T/a8.json" "$wpid"
+apid=$pid
+wait_for "thread events" sh -c "[ \$(grep -c '\"event\":\"thread_new\"' '$T/a8.json' 2>/dev/null) -ge 4 ]"
+expect_eq "$(distinct_masks "$wpid")" "$c0" "attach without -C/-N/--cpus: every thread stays on $c0, the CPUs taskset gave it"
+if grep -q "no CPUs asked for: the plan keeps to the CPUs process $wpid runs on now ($c0," "$T/a8.err"; then
+	ok "it says that it kept the process's binding"
+else
+	not_ok "it says that it kept the process's binding" "$(details "$wpid" a8)"
+fi
+stop_attach "$apid" TERM
 kill "$wpid"
 
 # ---- --threads spread: one CPU each, also for threads created later; attach ends with the process ----
