@@ -737,7 +737,9 @@ static void check_gomaxprocs(struct ctx *c)
 	doctor_ev_num(f, "gomaxprocs", (double)value, 0, "", env && g.from_env ? envp :
 			  g.managed ? "Go's rule: min(CPUs, ceil(leaf quota)), that term at least 2" :
 			  "the runtime's default: the CPUs of its affinity at startup");
-	doctor_ev_str(f, "go_version", ver, "build info of /proc/PID/exe");
+	char bsrc[64];
+	snprintf(bsrc, sizeof(bsrc), "build info of /proc/%d/exe", (int)c->pid);
+	doctor_ev_str(f, "go_version", ver, bsrc);
 	if (env)
 		doctor_ev_str(f, "env_GOMAXPROCS", env, envp);
 	else if (!c->environ_text)
@@ -745,7 +747,7 @@ static void check_gomaxprocs(struct ctx *c)
 	if (godebug)
 		doctor_ev_str(f, "env_GODEBUG", godebug, envp);
 	if (c->ti.default_godebug[0])
-		doctor_ev_str(f, "DefaultGODEBUG", c->ti.default_godebug, "build info of /proc/PID/exe");
+		doctor_ev_str(f, "DefaultGODEBUG", c->ti.default_godebug, bsrc);
 	if (g.why[0])
 		doctor_ev_str(f, "runtime", g.why, "build info and environment");
 	doctor_ev_str(f, "cpus_allowed", c->st.cpus_allowed, statp);
@@ -1123,6 +1125,7 @@ static void check_cgo(struct ctx *c)
 	int libc = ml > 0 && (strstr(maps, "/libc.so") || strstr(maps, "/libc-"));
 	long in_c = 0, in_go = 0, running = 0, idle = 0, unreadable = 0;
 	char example[256] = "", lib[PATH_MAX] = "";
+	pid_t example_tid = 0;
 	pid_t *tids = NULL;
 	long n = procfs_list_tasks(c->pid, &tids);
 	for (long i = 0; i < n && ml > 0; i++) {
@@ -1151,6 +1154,7 @@ static void check_cgo(struct ctx *c)
 		in_c++;
 		if (!example[0]) {
 			snprintf(lib, sizeof(lib), "%s", where);
+			example_tid = tids[i];
 			const struct thr *t = find_thr(&c->s1, tids[i]);
 			snprintf(example, sizeof(example), "%s (%d): system call %ld from %.150s", t ? t->comm : "?",
 				 (int)tids[i], nr, where);
@@ -1186,16 +1190,25 @@ static void check_cgo(struct ctx *c)
 			       libc ? " and linked with the shared libc" : "");
 	if (!f)
 		return;
-	doctor_ev_str(f, "CGO_ENABLED", "1", "build info of /proc/PID/exe");
-	doctor_ev_num(f, "threads_in_c", (double)in_c, 0, "", "/proc/PID/task/*/syscall program counter in /proc/PID/maps");
-	doctor_ev_num(f, "threads_in_go", (double)in_go, 0, "", "/proc/PID/task/*/syscall");
-	doctor_ev_num(f, "threads_running", (double)running, 0, "", "/proc/PID/task/*/syscall (\"running\": on a CPU)");
+	char src[PATH_MAX];
+	snprintf(src, sizeof(src), "build info of /proc/%d/exe", (int)c->pid);
+	doctor_ev_str(f, "CGO_ENABLED", "1", src);
+	snprintf(src, sizeof(src), "/proc/%d/task/*/syscall: the program counter in /proc/%d/maps", (int)c->pid, (int)c->pid);
+	doctor_ev_num(f, "threads_in_c", (double)in_c, 0, "", src);
+	doctor_ev_num(f, "threads_in_go", (double)in_go, 0, "", src);
+	snprintf(src, sizeof(src), "/proc/%d/task/*/syscall (\"running\": on a CPU)", (int)c->pid);
+	doctor_ev_num(f, "threads_running", (double)running, 0, "", src);
+	snprintf(src, sizeof(src), "/proc/%d/task/*/syscall (not in a system call)", (int)c->pid);
+	doctor_ev_num(f, "threads_outside_syscalls", (double)idle, 0, "", src);
+	snprintf(src, sizeof(src), "/proc/%d/status", (int)c->pid);
 	if (threads >= 0)
-		doctor_ev_num(f, "threads", (double)threads, 0, "", "/proc/PID/status");
+		doctor_ev_num(f, "threads", (double)threads, 0, "", src);
 	if (c->gomaxprocs > 0)
 		doctor_ev_num(f, "gomaxprocs", (double)c->gomaxprocs, 0, "", c->gomaxprocs_src);
-	if (example[0])
-		doctor_ev_str(f, "example", example, "/proc/PID/task/TID/syscall");
+	if (example[0]) {
+		snprintf(src, sizeof(src), "/proc/%d/task/%d/syscall", (int)c->pid, (int)example_tid);
+		doctor_ev_str(f, "example", example, src);
+	}
 	doctor_ev_str(f, "confidence", confidence, why);
 	if (in_c > 0)
 		snprintf(f->fix, sizeof(f->fix),
@@ -1292,8 +1305,10 @@ static int observe(pid_t pid, double duration, int json, int verbosity, int chil
 		const char *env = env_get(c, "GOMAXPROCS");
 		if (ncpus > 0) {
 			c->gomaxprocs = runtime_go_gomaxprocs(&c->ti, env, env_get(c, "GODEBUG"), ncpus, c->leaf_cpus, &g);
-			snprintf(c->gomaxprocs_src, sizeof(c->gomaxprocs_src), "%s",
-				 g.from_env ? "GOMAXPROCS in /proc/PID/environ" : "the runtime's rule (see gomaxprocs)");
+			if (g.from_env)
+				snprintf(c->gomaxprocs_src, sizeof(c->gomaxprocs_src), "GOMAXPROCS in /proc/%d/environ", (int)pid);
+			else
+				snprintf(c->gomaxprocs_src, sizeof(c->gomaxprocs_src), "the runtime's rule (numarun(1), DOCTOR)");
 		}
 	}
 

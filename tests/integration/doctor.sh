@@ -7,6 +7,8 @@
 #   fd_limit     95% of "ulimit -n 256" open -> problem; 10% -> nothing
 #   syscalls     1-byte write()s from a named thread -> the finding names that thread; the same volume in
 #                64 KiB writes -> nothing
+#   cgo          a cgo Go program whose goroutines sleep in C's usleep -> warning naming threads in libc;
+#                the same program without cgo (time.Sleep) -> no cgo finding
 #   numa_remote  one node here -> info, not a problem
 # and doctor -- COMMAND (launched, ended after the window), --json, exit statuses. Creates cgroups of its
 # own (needs root for those checks) and removes them on exit.
@@ -263,6 +265,54 @@ if start smallio - "$SMALLIO" -b 65536 -r 500000 -n bigwriter -s 120; then
 	run "$NUMARUN" doctor --json --duration 2 "$bg"
 	expect_finding syscalls "" "64 KiB writes at 500 kB/s: no syscalls finding"
 	stop "$bg"
+fi
+
+# ---- cgo ----
+# build_gocgo CGO OUT: tests/progs/gocgo by Go 1.26 with CGO_ENABLED=CGO, offline.
+build_gocgo() {
+	how=$(go_for_release 1.26) || { go_skip_reason=$how; return 1; }
+	gocmd=${how% *} tc=${how##* }
+	src="$T/gosrc-gocgo"
+	rm -rf "$src" && mkdir -p "$src" && cp "$top_srcdir/tests/progs/gocgo/"*.go "$top_srcdir/tests/progs/gocgo/go.mod" "$src/" ||
+		fail_all "cannot copy tests/progs/gocgo"
+	gocache=$(GOTOOLCHAIN=local "$gocmd" env GOCACHE 2>/dev/null)
+	case $gocache in
+	/*) ;;
+	*) GOCACHE="${TMPDIR:-/tmp}/numarun-test-gocache-$(id -u)"; export GOCACHE ;;
+	esac
+	if ! (cd "$src" && CGO_ENABLED=$1 GOFLAGS='' GOPROXY=off GOWORK=off GOTOOLCHAIN=$tc \
+		"$gocmd" build -buildvcs=false -o "$2" .) >"$T/gobuild" 2>&1; then
+		sed 's/^/# /' "$T/gobuild"
+		[ "$1" = 1 ] && ! command -v "${CC:-gcc}" >/dev/null 2>&1 && { go_skip_reason="no C compiler for cgo"; return 1; }
+		fail_all "go build of tests/progs/gocgo (CGO_ENABLED=$1) failed"
+	fi
+}
+if [ -z "${GO-}" ]; then
+	skip_check "cgo" "no Go toolchain (GO is empty)"
+elif ! build_gocgo 1 "$T/gocgo"; then
+	skip_check "cgo" "$go_skip_reason"
+else
+	if start gocgo - "$T/gocgo" -s 120 -g 8; then
+		run "$NUMARUN" doctor --json --duration 1 "$bg"
+		expect_finding cgo warning "cgo goroutines sleeping in C's usleep: a cgo warning"
+		inc=$(evidence cgo threads_in_c value)
+		if [ -n "$inc" ] && [ "$inc" -ge 4 ] 2>/dev/null; then
+			ok "cgo: threads seen in C ($inc of 8 sleeping goroutines)"
+		else
+			not_ok "cgo: threads seen in C" "threads_in_c '$inc'" "$(last_details)"
+		fi
+		expect_eq "$(evidence cgo confidence value)" high "cgo: high confidence (the program counter in libc)"
+		expect_out_match '"example":\{"value":"gocgo \([0-9]+\): system call [0-9]+ from [^"]*libc' \
+			"cgo: the example thread is in libc"
+		stop "$bg"
+	fi
+	if build_gocgo 0 "$T/gocgo"; then
+		if start gocgo - "$T/gocgo" -s 120 -g 8; then
+			run "$NUMARUN" doctor --json --duration 1 "$bg"
+			expect_finding cgo "" "the same program without cgo (time.Sleep): no cgo finding"
+			stop "$bg"
+		fi
+	fi
 fi
 
 # ---- one node: numa_remote is info ----
