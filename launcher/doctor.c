@@ -685,15 +685,26 @@ static void check_throttling(struct ctx *c)
 	long q = quota > 0 ? (long)ceil((double)quota / (double)period) : 0;
 	if (q < 1)
 		q = 1;
+	/* a concrete raise: the quota of all its allowed CPUs, the most it could use */
+	long allowed = c->st.cpus_allowed[0] ? doctor_cpulist_count(c->st.cpus_allowed) : 0;
+	char raise[PATH_MAX + 96] = "";
+	if (quota > 0 && allowed > 0 && (double)allowed * (double)period > (double)quota) {
+		if (c->lv[best].v2)
+			snprintf(raise, sizeof(raise), "; for its %ld allowed CPUs: echo \"%lld %lld\" > %s", allowed,
+				 (long long)allowed * period, period, qsrc);
+		else
+			snprintf(raise, sizeof(raise), "; for its %ld allowed CPUs: echo %lld > %s", allowed,
+				 (long long)allowed * period, qsrc);
+	}
 	if (quota > 0 && c->gomaxprocs > 0)
 		snprintf(f->fix, sizeof(f->fix),
-			 "raise the quota in %s (now %lld per %lld us period), or lower the parallelism to the quota: "
-			 "numarun --gomaxprocs=%ld -- COMMAND ([runtime] gomaxprocs = %ld; gomaxprocs = auto follows "
-			 "the leaf cgroup's quota)", qsrc, quota, period, q, q);
+			 "raise the quota in %s (now %lld per %lld us period = %s%s), or lower the parallelism to the "
+			 "quota: numarun --gomaxprocs=%ld -- COMMAND ([runtime] gomaxprocs = %ld; gomaxprocs = auto follows "
+			 "the leaf cgroup's quota)", qsrc, quota, period, cpus, raise, q, q);
 	else if (quota > 0)
 		snprintf(f->fix, sizeof(f->fix),
-			 "raise the quota in %s (now %lld per %lld us period = %s) to the CPUs the process uses, or "
-			 "run fewer busy threads (at most %ld at a time)", qsrc, quota, period, cpus, q);
+			 "raise the quota in %s (now %lld per %lld us period = %s%s), or run fewer busy threads (at most "
+			 "%ld at a time)", qsrc, quota, period, cpus, raise, q);
 	else
 		snprintf(f->fix, sizeof(f->fix), "raise the CPU quota of the cgroup whose cpu.stat shows it (%s)",
 			 c->lv_stat[best]);
@@ -1031,10 +1042,18 @@ static void check_numa(struct ctx *c)
 	snprintf(src, sizeof(src), "/proc/%d/task/*/stat (processor, utime, stime)", (int)c->pid);
 	doctor_ev_str(f, "busy_threads_on", run, src);
 	doctor_ev_num(f, "busy_threads", (double)busy, 0, "", src);
+	unsigned run_node = 0, mem_node = 0;
+	for (unsigned i = 0; i < maxnode; i++) {
+		if (on_node[i] > on_node[run_node])
+			run_node = i;
+		if (pages[i] > pages[mem_node])
+			mem_node = i;
+	}
 	snprintf(f->fix, sizeof(f->fix),
-		 "run it where its memory is, or bind both to the same nodes: numarun -N NODES -m NODES -- COMMAND "
-		 "([placement] nodes and [memory] policy = bind, nodes = plan); numarun --monitor --action=migrate "
-		 "moves the pages after the threads");
+		 "run it where its memory is: numarun -N %u -- COMMAND, or keep threads and memory together: numarun "
+		 "-N %u -m %u -- COMMAND ([placement] nodes = %u, [memory] policy = bind, nodes = plan); if its memory "
+		 "policy binds it elsewhere, that is where the remote share comes from", mem_node, run_node, run_node,
+		 run_node);
 out:
 	free(on_node);
 	free(pages);
