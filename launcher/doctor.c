@@ -259,9 +259,11 @@ int doctor_parse_syscall(const char *text, long *nr, unsigned long long *sp, uns
 	char w[9][32];
 	int n = sscanf(text, "%31s %31s %31s %31s %31s %31s %31s %31s %31s", w[0], w[1], w[2], w[3], w[4], w[5],
 		       w[6], w[7], w[8]);
+	if (n < 1)
+		return -1;
 	char *end;
 	long x = strtol(w[0], &end, 10);
-	if (n < 1 || *end)
+	if (end == w[0] || *end)
 		return -1;
 	/* "NR ARG1..ARG6 SP PC" (9 words), or "-1 SP PC" outside a system call */
 	if ((x < 0 && n != 3) || (x >= 0 && n != 9))
@@ -517,6 +519,15 @@ struct ctx {
 	char limit_src[512];
 	double leaf_cpus;
 	char leaf_src[512];
+	/* numa_remote: the nodes, and the best remote-share source (source.c) started before the window */
+	int nodes;
+	int *cpu_node, ncpu;
+	unsigned maxnode;
+	int src_ok;
+	struct source src;
+	pid_t *src_tid;           /* the threads of the first snapshot, with their source state */
+	struct source_thread *src_thr;
+	size_t nsrc;
 };
 
 static void proc_path(char *buf, size_t len, pid_t pid, const char *what)
@@ -959,31 +970,95 @@ static int read_nodes(int **cpu_node, int *ncpu, unsigned *maxnode)
 	return nodes;
 }
 
+/* Before the window: the nodes, and where there are several the best source of per-thread remote shares
+ * (PMU loads counted over the window from here, NUMA hinting faults, or page placement). */
+static void numa_start(struct ctx *c)
+{
+	c->nodes = read_nodes(&c->cpu_node, &c->ncpu, &c->maxnode);
+	if (c->nodes <= 1)
+		return;
+	char cause[512];
+	if (source_choose(&c->src, SOURCE_AUTO, c->maxnode, cause, sizeof(cause)) < 0) {
+		doctor_note(c->r, "numa_remote: %s", cause);
+		source_free(&c->src);
+		return;
+	}
+	c->src_ok = 1;
+	if (c->src.kind != SOURCE_PMU)
+		return;
+	pid_t *tids = NULL;
+	long n = procfs_list_tasks(c->pid, &tids);
+	if (n <= 0) {
+		free(tids);
+		return;
+	}
+	c->src_tid = tids;
+	c->src_thr = calloc((size_t)n, sizeof(*c->src_thr));
+	if (!c->src_thr)
+		return;
+	c->nsrc = (size_t)n;
+	for (size_t i = 0; i < c->nsrc; i++) {
+		struct thread_sample ts;
+		source_thread_init(&c->src_thr[i]);
+		source_sample_thread(&c->src, c->pid, tids[i], 0, &c->src_thr[i], &ts); /* the counters' start */
+	}
+}
+
+static void numa_finish(struct ctx *c)
+{
+	for (size_t i = 0; i < c->nsrc; i++)
+		source_thread_close(&c->src_thr[i]);
+	free(c->src_thr);
+	free(c->src_tid);
+	if (c->src_ok)
+		source_free(&c->src);
+	free(c->cpu_node);
+}
+
+/* A thread's remote share from the source chosen, when it has enough events to judge by: 1, else 0. */
+static int thread_remote(struct ctx *c, pid_t tid, int node, double *remote)
+{
+	if (!c->src_ok || c->src.kind == SOURCE_PAGES)
+		return 0;
+	struct source_thread none, *st = &none;
+	source_thread_init(&none);
+	if (c->src.kind == SOURCE_PMU) {
+		st = NULL;
+		for (size_t i = 0; i < c->nsrc; i++)
+			if (c->src_tid[i] == tid)
+				st = &c->src_thr[i];
+		if (!st || st->fd[0] < 0)
+			return 0; /* started during the window, or no counters */
+	}
+	struct thread_sample ts;
+	if (source_sample_thread(&c->src, c->pid, tid, node, st, &ts) < 0 || !ts.valid)
+		return 0;
+	*remote = ts.remote;
+	return 1;
+}
+
 static void check_numa(struct ctx *c)
 {
-	int *cpu_node, ncpu;
-	unsigned maxnode;
-	int nodes = read_nodes(&cpu_node, &ncpu, &maxnode);
+	int *cpu_node = c->cpu_node, ncpu = c->ncpu;
+	unsigned maxnode = c->maxnode;
+	int nodes = c->nodes;
 	char nm[64];
 	proc_path(nm, sizeof(nm), c->pid, "numa_maps");
 	if (nodes <= 1) {
 		struct doctor_finding *f = doctor_add(c->r, "numa_remote", DOCTOR_INFO,
 						      "one NUMA node: all memory is local, nothing to measure");
 		doctor_ev_num(f, "nodes", nodes, 0, "", "/sys/devices/system/node");
-		free(cpu_node);
 		return;
 	}
 	char *text = NULL;
 	long len = procfs_read_alloc(nm, &text);
 	if (len < 0) {
 		doctor_note(c->r, "numa_remote: %s: %s (it needs the rights to ptrace-read the process)", nm, strerror((int)-len));
-		free(cpu_node);
 		return;
 	}
 	unsigned long *pages = calloc(maxnode, sizeof(*pages));
 	if (!pages) {
 		free(text);
-		free(cpu_node);
 		return;
 	}
 	procfs_parse_numa_maps(text, pages, maxnode, 0);
@@ -994,7 +1069,7 @@ static void check_numa(struct ctx *c)
 	/* The busy threads (a tenth of a CPU or more over the window), weighted by their CPU time. */
 	double w = window(c), hz = (double)sysconf(_SC_CLK_TCK), sum = 0, wsum = 0;
 	unsigned long long *on_node = calloc(maxnode, sizeof(*on_node));
-	size_t busy = 0;
+	size_t busy = 0, measured = 0;
 	for (size_t i = 0; on_node && i < c->s1.nthr; i++) {
 		const struct thr *b = &c->s1.thr[i], *a = find_thr(&c->s0, b->tid);
 		if (!a || b->processor < 0 || b->processor >= ncpu || cpu_node[b->processor] < 0)
@@ -1005,7 +1080,9 @@ static void check_numa(struct ctx *c)
 		int node = cpu_node[b->processor];
 		double remote;
 		int best;
-		if (!source_share(pages, maxnode, node, &remote, &best))
+		if (thread_remote(c, b->tid, node, &remote))
+			measured++;
+		else if (!source_share(pages, maxnode, node, &remote, &best))
 			continue;
 		sum += remote * used;
 		wsum += used;
@@ -1036,7 +1113,14 @@ static void check_numa(struct ctx *c)
 					      100 * remote);
 	if (!f)
 		goto out;
-	doctor_ev_num(f, "remote_share", 100 * remote, 1, "%", "page placement, weighted by the threads' CPU time");
+	char how[1024];
+	const char *kind = measured && c->src.kind == SOURCE_PMU ? "PMU local/remote DRAM loads over the window"
+			   : measured ? "NUMA hinting faults (/proc/PID/task/TID/sched numa_faults)"
+				      : "page placement (/proc/PID/numa_maps)";
+	snprintf(how, sizeof(how), "%s, weighted by the threads' CPU time", kind);
+	doctor_ev_num(f, "remote_share", 100 * remote, 1, "%", how);
+	doctor_ev_str(f, "source", kind, measured < busy && measured ? "the other busy threads: page placement" : c->src_ok ? c->src.why : "");
+	doctor_ev_num(f, "threads_measured", (double)measured, 0, "", "busy threads with enough events from the source");
 	doctor_ev_str(f, "memory", mem, nm);
 	char src[96];
 	snprintf(src, sizeof(src), "/proc/%d/task/*/stat (processor, utime, stime)", (int)c->pid);
@@ -1057,7 +1141,6 @@ static void check_numa(struct ctx *c)
 out:
 	free(on_node);
 	free(pages);
-	free(cpu_node);
 }
 
 static void check_balancing(struct ctx *c, int nodes)
@@ -1331,6 +1414,7 @@ static int observe(pid_t pid, double duration, int json, int verbosity, int chil
 		}
 	}
 
+	numa_start(c);
 	take(c, &c->s0);
 	if (!c->s0.tasks_ok) {
 		log_error("doctor: no process %d (it ended)", (int)pid);
@@ -1367,12 +1451,8 @@ static int observe(pid_t pid, double duration, int json, int verbosity, int chil
 	check_fds(c);
 	check_syscalls(c);
 	check_cgo(c);
-	int *cn, ncpu;
-	unsigned maxnode;
-	int nodes = read_nodes(&cn, &ncpu, &maxnode);
-	free(cn);
 	check_numa(c);
-	check_balancing(c, nodes);
+	check_balancing(c, c->nodes);
 	check_thp(c);
 	if (r->exited)
 		doctor_note(r, "the command exited before the window's end: what it left (its threads' counters) "
@@ -1399,6 +1479,7 @@ static int observe(pid_t pid, double duration, int json, int verbosity, int chil
 	rc = doctor_exit_status(r);
 out:
 	if (c) {
+		numa_finish(c);
 		free(c->s0.thr);
 		free(c->s1.thr);
 		free(c->environ_text);

@@ -338,6 +338,20 @@ expect_eq "$(json_get "$T/out" '[j["launched"], j["exited"], j["exit_status"]]')
 run "$NUMARUN" doctor --json --duration 0.5 -- /nonexistent/program
 expect_rc 127 "doctor -- a missing command: 127"
 
+# ---- without the rights to ptrace-read the process: said, not a failure ----
+if [ "$(id -u)" -ne 0 ]; then
+	skip_check "doctor without ptrace rights" "needs root to start a process another user cannot read"
+elif ! command -v setpriv >/dev/null 2>&1; then
+	skip_check "doctor without ptrace rights" "no setpriv to become nobody"
+elif start workers - "$WORKERS" -t 1 -s 120; then
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$NUMARUN" doctor -v --duration 0.3 "$bg"
+	expect_rc 0 "as nobody on root's process: doctor still reports (exit 0)"
+	expect_out_match '^not checked, or checked with less:' "as nobody: -v says what was not checked"
+	expect_out_match "^  - /proc/$bg/environ: Permission denied" "as nobody: the environment could not be read, said so"
+	expect_out_match "^  - fd_limit: /proc/$bg/fd: Permission denied" "as nobody: the descriptors could not be counted, said so"
+	stop "$bg"
+fi
+
 # ---- the observed process is left alone ----
 if start workers - "$WORKERS" -t 1 -s 120; then
 	before=$(awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$bg/status")

@@ -72,6 +72,14 @@ static void test_levels_of_pid(void **state)
 	assert_int_equal(cgroup_limits_pid(dir, 4242, &lim, &leaf, &mem), 0);
 	assert_true(lim.cpus > 0.19 && lim.cpus < 0.21);
 	assert_true(leaf.cpus == 0);
+	/* v2: cpu.max */
+	tu_write(dir, "sys/fs/cgroup/unified/x/cpu.max", "50000 100000\n");
+	assert_int_equal(cgroup_level_quota(&lv[3], &q, &p, src, sizeof(src)), 0);
+	assert_true(q == 50000 && p == 100000);
+	assert_string_equal(src, "/sys/fs/cgroup/unified/x/cpu.max");
+	tu_write(dir, "sys/fs/cgroup/unified/x/cpu.max", "max 100000\n");
+	assert_int_equal(cgroup_level_quota(&lv[3], &q, &p, src, sizeof(src)), 0);
+	assert_true(q == -1);
 	/* no such process */
 	assert_true(cgroup_cpu_levels(dir, 4343, lv, 8) < 0);
 	tu_rmrf(dir);
