@@ -746,8 +746,9 @@ static void check_gomaxprocs(struct ctx *c)
 	struct doctor_finding *f;
 	if (sev == DOCTOR_INFO)
 		f = doctor_add(c->r, "gomaxprocs", DOCTOR_INFO,
-			       "the %s runtime sizes GOMAXPROCS itself (%ld now, from its %ld CPUs and the leaf cgroup's "
-			       "quota)%s", ver, value, ncpus, g.updates ? " and updates it as they change" : ", at startup only");
+			       "the %s runtime sizes GOMAXPROCS itself (%ld now, from its %ld CPUs and %s)%s", ver, value,
+			       ncpus, c->leaf_cpus > 0 ? "the leaf cgroup's quota" : "no cgroup quota",
+			       g.updates ? " and updates it as they change" : ", at startup only");
 	else
 		f = doctor_add(c->r, "gomaxprocs", (enum doctor_severity)sev,
 			       "GOMAXPROCS is %ld, %s the %ld CPU%s the process may use%s", value,
