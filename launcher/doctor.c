@@ -840,7 +840,7 @@ static void check_fds(struct ctx *c)
 
 struct sys_row {
 	const struct thr *t;
-	double rate, bpc, cs_rate;
+	double rate, bpc, vcs_rate, nvcs_rate;
 	long long calls;
 	double bytes;
 	int sev;
@@ -867,9 +867,11 @@ static void check_syscalls(struct ctx *c)
 		nflag++;
 		if (sev > worst)
 			worst = sev;
-		struct sys_row row = {b, rate, bpc, 0, calls, bytes, sev};
-		if (a->vcs >= 0 && b->vcs >= 0)
-			row.cs_rate = (double)((b->vcs - a->vcs) + (b->nvcs - a->nvcs)) / w;
+		struct sys_row row = {b, rate, bpc, -1, -1, calls, bytes, sev};
+		if (a->vcs >= 0 && b->vcs >= 0 && a->nvcs >= 0 && b->nvcs >= 0) {
+			row.vcs_rate = (double)(b->vcs - a->vcs) / w;
+			row.nvcs_rate = (double)(b->nvcs - a->nvcs) / w;
+		}
 		/* keep the busiest few, by rate */
 		size_t k = nrows < sizeof(rows) / sizeof(rows[0]) ? nrows++ : nrows - 1;
 		if (k == nrows - 1 && nrows == sizeof(rows) / sizeof(rows[0]) && rows[k].rate >= rate)
@@ -896,7 +898,7 @@ static void check_syscalls(struct ctx *c)
 		rows[0].rate, rows[0].bpc, nflag > 1 ? " (and other threads small calls too)" : "");
 	if (!f)
 		return;
-	for (size_t i = 0; i < nrows && f->nev + 4 <= DOCTOR_MAX_EVIDENCE; i++) {
+	for (size_t i = 0; i < nrows && f->nev + 5 <= DOCTOR_MAX_EVIDENCE; i++) {
 		/* the busiest thread's keys plain, the others' numbered from 2 */
 		char sfx[16] = "", key[48], src[128], v[160];
 		if (i)
@@ -910,8 +912,12 @@ static void check_syscalls(struct ctx *c)
 		snprintf(key, sizeof(key), "bytes_per_call%s", sfx);
 		doctor_ev_num(f, key, rows[i].bpc, 1, "bytes", src);
 		snprintf(src, sizeof(src), "/proc/%d/task/%d/status", (int)c->pid, (int)rows[i].t->tid);
-		snprintf(key, sizeof(key), "ctxt_switches_per_s%s", sfx);
-		doctor_ev_num(f, key, rows[i].cs_rate, 0, "/s", src);
+		if (rows[i].vcs_rate >= 0) {
+			snprintf(key, sizeof(key), "voluntary_ctxt_switches_per_s%s", sfx);
+			doctor_ev_num(f, key, rows[i].vcs_rate, 0, "/s", src);
+			snprintf(key, sizeof(key), "nonvoluntary_ctxt_switches_per_s%s", sfx);
+			doctor_ev_num(f, key, rows[i].nvcs_rate, 0, "/s", src);
+		}
 	}
 	snprintf(f->fix, sizeof(f->fix),
 		 "batch the I/O: buffer it (stdio, bufio.Writer), gather writes with writev, read in larger blocks "

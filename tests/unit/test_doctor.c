@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "testutil.h"
 #include "cgroup.h"
+#include "cli.h"
 #include "doctor.h"
 #include "runtime.h"
 
@@ -257,6 +258,37 @@ static void test_order_and_json(void **state)
 	free(r);
 }
 
+/* cli_parse of doctor's operands (its errors are in tests/integration/badinput.cases). */
+static void test_cli(void **state)
+{
+	(void)state;
+	struct opts o;
+	char cause[512];
+	char *a1[] = {"numarun", "doctor", "--json", "--duration", "500ms", "4242", NULL};
+	assert_int_equal(cli_parse(6, a1, &o, cause, sizeof(cause)), 0);
+	assert_int_equal(o.cmd, CMD_DOCTOR);
+	assert_int_equal(o.doctor_pid, 4242);
+	assert_int_equal(o.format, FORMAT_JSON);
+	assert_true(o.duration > 0.49 && o.duration < 0.51);
+	assert_int_equal(o.argc, 0);
+	cli_free(&o);
+	char *a2[] = {"numarun", "doctor", "-N", "1", "--", "4242", "x", NULL};
+	assert_int_equal(cli_parse(7, a2, &o, cause, sizeof(cause)), 0);
+	assert_int_equal(o.doctor_pid, 0);
+	assert_int_equal(o.argc, 2);
+	assert_string_equal(o.argv[0], "4242"); /* after --: a command, even one named by digits */
+	assert_true(o.duration == DOCTOR_DEFAULT_DURATION);
+	cli_free(&o);
+	char *a3[] = {"numarun", "doctor", "--duration", "1.5", "7", NULL};
+	assert_int_equal(cli_parse(5, a3, &o, cause, sizeof(cause)), 0);
+	assert_true(o.duration > 1.49 && o.duration < 1.51);
+	cli_free(&o);
+	char *a4[] = {"numarun", "doctor", "0", NULL};
+	assert_int_equal(cli_parse(3, a4, &o, cause, sizeof(cause)), -1);
+	assert_non_null(strstr(cause, "'0' is not a PID"));
+	cli_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_go_rule),
 		cmocka_unit_test(test_order_and_json),
+		cmocka_unit_test(test_cli),
 	};
 	return cmocka_run_group_tests_name("doctor", tests, NULL, NULL);
 }
