@@ -150,10 +150,12 @@ if [ -n "$base" ]; then
 		expect_eq "$(evidence throttling quota source)" "$(quota_file "$cg")" \
 			"throttling: the evidence names the quota's file"
 		thr=$(evidence throttling throttled_share value)
-		if [ -n "$thr" ] && "$PYTHON" -c "import sys; sys.exit(0 if float('$thr') >= 50 else 1)"; then
-			ok "throttling: most periods throttled ($thr%)"
+		# (nearly every period on an idle machine; the margin is for a loaded one, where the loop may get
+		# less than its quota in some periods)
+		if [ -n "$thr" ] && "$PYTHON" -c "import sys; sys.exit(0 if float('$thr') >= 25 else 1)"; then
+			ok "throttling: throttled_share at least the problem threshold 25% ($thr%)"
 		else
-			not_ok "throttling: most periods throttled" "throttled_share $thr" "$(last_details)"
+			not_ok "throttling: throttled_share at least 25%" "throttled_share $thr" "$(last_details)"
 		fi
 		expect_eq "$(evidence throttling cpus_allowed source)" "/proc/$bg/status" \
 			"throttling: the allowed CPUs come from the process's status"
