@@ -6,10 +6,13 @@
 #include <sys/types.h>
 #include "policy.h"
 
-enum cli_cmd { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_REPORT, CMD_ATTACH };
+enum cli_cmd { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_REPORT, CMD_ATTACH, CMD_DOCTOR };
 enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_INI };
 
 struct policy_key;
+
+/* numarun doctor's observation window when --duration is not given, in seconds. */
+#define DOCTOR_DEFAULT_DURATION 5.0
 
 /* An option's setting of a policy key, replayed over the policy by cli_apply. */
 struct cli_assign {
@@ -35,6 +38,8 @@ struct opts {
 	struct cli_assign *assign;/* the settings in their order */
 	size_t nassign;
 	const char *mem_option;   /* the option that set the memory policy, for conflicts */
+	double duration;          /* doctor --duration: seconds (default DOCTOR_DEFAULT_DURATION) */
+	pid_t doctor_pid;         /* doctor PID: the process to observe; 0 with -- COMMAND */
 	char **argv;              /* the target command, NULL-terminated; argc may be 0 */
 	int argc;
 	pid_t attach_pid;         /* attach: the process */

@@ -57,6 +57,20 @@ struct runtime_inputs {
 
 /* Decide GOMAXPROCS, GOMEMLIMIT and OMP_NUM_THREADS for the plan. Pure: reads only its arguments. */
 void runtime_decide(struct plan *pl, const struct policy *p, const struct runtime_inputs *in);
+/* What GOMAXPROCS a Go program's runtime uses at startup, as runtime_decide reasons about it. */
+struct runtime_gomaxprocs {
+	long value;               /* what it uses */
+	long rule;                /* Go's rule (1.25 on): ncpus lowered to ceil(leaf quota), that term at least 2 */
+	int from_env;             /* a valid GOMAXPROCS in its environment sets it */
+	int managed;              /* the runtime sizes it itself from affinity and the leaf quota (Go >= 1.25,
+				   * containermaxprocs on, no GOMAXPROCS) */
+	int updates;              /* and updates it while running (updatemaxprocs on) */
+	char why[256];            /* the GODEBUG settings behind managed, or the version reason */
+};
+/* For target ti with its environment's GOMAXPROCS and GODEBUG (NULL: unset), ncpus CPUs in its affinity
+ * and leaf_cpus the leaf cgroup's quota (0: none). Pure. Returns out->value. */
+long runtime_go_gomaxprocs(const struct target_info *ti, const char *env_gomaxprocs, const char *env_godebug,
+			   long ncpus, double leaf_cpus, struct runtime_gomaxprocs *out);
 /* Set the target's environment in this process before exec: policy [env], then the decisions. */
 int runtime_apply_env(const struct plan *pl, const struct policy *p);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include "cgroup.h"
 
@@ -250,16 +251,21 @@ static void place(struct cg_loc *l, const struct cg_found *f, const char *root)
 	l->mounted = 1;
 }
 
-/* Locate our cgroup in the v1 hierarchy of each controller and in the v2 hierarchy: one read of
- * /proc/self/cgroup and one of mountinfo. 0, or -errno when /proc/self/cgroup cannot be read. */
-static int locate(const char *root, struct cg_where *w)
+/* Locate the cgroup of process pid (0: our own) in the v1 hierarchy of each controller and in the v2
+ * hierarchy: one read of /proc/PID/cgroup and one of our own mountinfo (the paths another process's file
+ * shows are relative to the reader's cgroup namespace, so they join with the reader's mounts). 0, or
+ * -errno when /proc/PID/cgroup cannot be read. */
+static int locate(const char *root, pid_t pid, struct cg_where *w)
 {
 	char path[PATH_MAX], line[4096], cut[4096];
 	/* v1 of each controller, then v2 */
 	struct cg_found found[CG_NCTRL + 1];
 	int listed[CG_NCTRL + 1] = {0};
 	memset(w, 0, sizeof(*w));
-	snprintf(path, sizeof(path), "%s/proc/self/cgroup", root);
+	if (pid > 0)
+		snprintf(path, sizeof(path), "%s/proc/%d/cgroup", root, (int)pid);
+	else
+		snprintf(path, sizeof(path), "%s/proc/self/cgroup", root);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -331,7 +337,7 @@ int cgroup_cpu_limit(const char *root, struct cpu_limit *lim)
 {
 	struct cg_where w;
 	memset(lim, 0, sizeof(*lim));
-	int rc = locate(root, &w);
+	int rc = locate(root, 0, &w);
 	if (rc == 0)
 		tightest(&w, strlen(root), LIMIT_CPU, lim, NULL);
 	return rc;
@@ -341,7 +347,7 @@ int cgroup_cpu_limit_leaf(const char *root, struct cpu_limit *lim)
 {
 	struct cg_where w;
 	memset(lim, 0, sizeof(*lim));
-	int rc = locate(root, &w);
+	int rc = locate(root, 0, &w);
 	if (rc == 0)
 		leaf_cpu(&w, strlen(root), lim);
 	return rc;
@@ -351,7 +357,7 @@ int cgroup_mem_limit(const char *root, struct mem_limit *lim)
 {
 	struct cg_where w;
 	memset(lim, 0, sizeof(*lim));
-	int rc = locate(root, &w);
+	int rc = locate(root, 0, &w);
 	if (rc == 0)
 		tightest(&w, strlen(root), LIMIT_MEM, NULL, lim);
 	return rc;
@@ -359,15 +365,117 @@ int cgroup_mem_limit(const char *root, struct mem_limit *lim)
 
 int cgroup_limits(const char *root, struct cpu_limit *cpu, struct cpu_limit *leaf, struct mem_limit *mem)
 {
+	return cgroup_limits_pid(root, 0, cpu, leaf, mem);
+}
+
+int cgroup_limits_pid(const char *root, pid_t pid, struct cpu_limit *cpu, struct cpu_limit *leaf,
+		      struct mem_limit *mem)
+{
 	struct cg_where w;
 	memset(cpu, 0, sizeof(*cpu));
 	memset(leaf, 0, sizeof(*leaf));
 	memset(mem, 0, sizeof(*mem));
-	int rc = locate(root, &w);
+	int rc = locate(root, pid, &w);
 	if (rc < 0)
 		return rc;
 	tightest(&w, strlen(root), LIMIT_CPU, cpu, NULL);
 	leaf_cpu(&w, strlen(root), leaf);
 	tightest(&w, strlen(root), LIMIT_MEM, NULL, mem);
+	return 0;
+}
+
+/* Append the levels of one hierarchy, leaf first, up to and including its mount. */
+static size_t add_levels(const struct cg_loc *l, size_t rootlen, int v2, struct cgroup_level *lv, size_t n, size_t max)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", l->dir);
+	while (n < max) {
+		snprintf(lv[n].dir, sizeof(lv[n].dir), "%s", dir);
+		lv[n].shown_off = rootlen;
+		lv[n].v2 = v2;
+		n++;
+		char *slash = strrchr(dir, '/');
+		if (strlen(dir) <= l->stop || !slash || (size_t)(slash - dir) < l->stop)
+			break;
+		*slash = '\0';
+	}
+	return n;
+}
+
+long cgroup_cpu_levels(const char *root, pid_t pid, struct cgroup_level *lv, size_t max)
+{
+	struct cg_where w;
+	int rc = locate(root, pid, &w);
+	if (rc < 0)
+		return rc;
+	size_t n = 0;
+	if (w.v1[CG_CPU].mounted)
+		n = add_levels(&w.v1[CG_CPU], strlen(root), 0, lv, n, max);
+	if (w.v2.mounted)
+		n = add_levels(&w.v2, strlen(root), 1, lv, n, max);
+	return (long)n;
+}
+
+int cgroup_parse_cpu_stat(const char *text, struct cgroup_cpu_stat *st)
+{
+	st->nr_periods = st->nr_throttled = st->throttled_usec = -1;
+	for (const char *line = text; line && *line;) {
+		char key[64];
+		long long v;
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && v >= 0) {
+			if (strcmp(key, "nr_periods") == 0)
+				st->nr_periods = v;
+			else if (strcmp(key, "nr_throttled") == 0)
+				st->nr_throttled = v;
+			else if (strcmp(key, "throttled_usec") == 0)
+				st->throttled_usec = v;
+			else if (strcmp(key, "throttled_time") == 0 && st->throttled_usec < 0)
+				st->throttled_usec = v / 1000; /* v1: nanoseconds */
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return st->nr_periods >= 0 && st->nr_throttled >= 0 ? 0 : -1;
+}
+
+int cgroup_read_cpu_stat(const struct cgroup_level *lv, struct cgroup_cpu_stat *st, char *path, size_t pathlen)
+{
+	char full[PATH_MAX + 16], buf[1024];
+	snprintf(full, sizeof(full), "%s/cpu.stat", lv->dir);
+	snprintf(path, pathlen, "%s", full + lv->shown_off);
+	int e = read_small(full, buf, sizeof(buf));
+	if (e < 0)
+		return e;
+	return cgroup_parse_cpu_stat(buf, st) == 0 ? 0 : -ENODATA;
+}
+
+int cgroup_level_quota(const struct cgroup_level *lv, long long *quota, long long *period, char *source,
+		       size_t sourcelen)
+{
+	char path[PATH_MAX + 32], buf[128], buf2[64];
+	*quota = -1;
+	*period = 0;
+	if (lv->v2) {
+		snprintf(path, sizeof(path), "%s/cpu.max", lv->dir);
+		snprintf(source, sourcelen, "%s", path + lv->shown_off);
+		int e = read_small(path, buf, sizeof(buf));
+		if (e < 0)
+			return e;
+		return cgroup_parse_cpu_max(buf, quota, period) == 0 ? 0 : -ENODATA;
+	}
+	snprintf(path, sizeof(path), "%s/cpu.cfs_period_us", lv->dir);
+	int e = read_small(path, buf2, sizeof(buf2));
+	if (e < 0)
+		return e;
+	snprintf(path, sizeof(path), "%s/cpu.cfs_quota_us", lv->dir);
+	snprintf(source, sourcelen, "%s", path + lv->shown_off);
+	if ((e = read_small(path, buf, sizeof(buf))) < 0)
+		return e;
+	long long q = atoll(buf), p = atoll(buf2);
+	if (p <= 0)
+		return -ENODATA;
+	*period = p;
+	*quota = q > 0 ? q : -1;
 	return 0;
 }

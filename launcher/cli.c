@@ -8,10 +8,12 @@
 #include "attach.h"
 #include "cli.h"
 #include "keys.h"
+#include "policy.h"
 
 /* Options that are not policy keys (codes past any character). */
 enum {
 	OPT_TOPOLOGY = 256, OPT_JSON, OPT_INI, OPT_EVENTS, OPT_SAVE_POLICY, OPT_EXEC, OPT_SVG, OPT_RESTORE,
+	OPT_DURATION,
 	OPT_MEM = 512,            /* + index into mem_options */
 	OPT_KEY = 1024,           /* + index into policy_keys: an option that sets a key */
 };
@@ -38,6 +40,7 @@ static const struct option other_options[] = {
 	{"policy", required_argument, NULL, 'p'},
 	{"topology", required_argument, NULL, OPT_TOPOLOGY},
 	{"json", no_argument, NULL, OPT_JSON},
+	{"duration", required_argument, NULL, OPT_DURATION},
 	{"ini", no_argument, NULL, OPT_INI},
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -105,6 +108,8 @@ void cli_usage(FILE *f)
 	      "       numarun topology [--topology FILE] [--json]    show nodes, CPUs, memory, distances\n"
 	      "       numarun report [-o FILE] [--svg] [EVENTS]      an --events file as an HTML page\n"
 	      "       numarun attach [OPTIONS] [--restore] PID       place a running process's threads and memory\n"
+	      "       numarun doctor [--json] [--duration D] [OPTIONS] (PID | -- COMMAND [ARG...])\n"
+	      "                                 observe a process for D (default 5s), print what slows it\n"
 	      "\n"
 	      "Binding (numactl syntax: 0-3,8  all  !LIST  +LIST):\n"
 	      "  -N, --cpunodebind=NODES   run on the CPUs of NODES\n"
@@ -138,7 +143,8 @@ void cli_usage(FILE *f)
 	      "      --topology=FILE.xml   plan against an hwloc XML topology (no launch)\n"
 	      "      --restore             attach: put back the CPU masks found when detaching\n"
 	      "Output:\n"
-	      "      --json                plan/topology as JSON\n"
+	      "      --json                plan/topology/doctor as JSON\n"
+	      "      --duration=D          doctor: how long to observe (500ms, 2s, 1.5; default 5s)\n"
 	      "      --ini                 plan as a policy that reproduces it\n"
 	      "  -v, --verbose             say more (repeat for more)\n"
 	      "  -q, --quiet               errors only\n"
@@ -149,7 +155,8 @@ void cli_usage(FILE *f)
 	      "\n"
 	      "Exit status: the command's own; 127 not found; 126 not executable; 2 usage or policy error;\n"
 	      "1 other failure before launch. attach: 0 when the process ended or numarun detached\n"
-	      "(SIGINT, SIGTERM, SIGHUP), 1 failure, 2 usage or no such process. See numarun(1).\n",
+	      "(SIGINT, SIGTERM, SIGHUP), 1 failure, 2 usage or no such process. doctor: 3 when a finding\n"
+	      "is a problem, else 0. See numarun(1).\n",
 	      f);
 }
 
@@ -209,11 +216,56 @@ static int ambiguous(const char *opt, char *cause, size_t causelen)
 	return 1;
 }
 
+/* numarun doctor's operands: one PID, or -- COMMAND [ARG...]. */
+static int doctor_args(struct opts *o, int dashdash, const char *first_plan_opt, char *cause, size_t causelen)
+{
+	if (o->format == FORMAT_INI) {
+		snprintf(cause, causelen, "--ini is for 'numarun plan'");
+		return -1;
+	}
+	if (o->events_file || o->save_policy || o->exec || o->signal_group || o->topology_file) {
+		snprintf(cause, causelen, "%s is not for 'numarun doctor' (it observes; a COMMAND is launched plainly)",
+			 o->events_file ? "--events" : o->save_policy ? "--save-policy" : o->exec ? "--exec" :
+			 o->signal_group ? "--signal-group" : "--topology");
+		return -1;
+	}
+	if (o->argc == 0) {
+		snprintf(cause, causelen, "doctor: give the PID of a process to observe, or -- COMMAND to launch and observe");
+		return -1;
+	}
+	if (dashdash)
+		return 0;
+	const char *a = o->argv[0];
+	char *end;
+	long v = strtol(a, &end, 10);
+	if (!*a || *end || a[0] == '-' || a[0] == '+' || v <= 0 || v > 0x7fffffff) {
+		snprintf(cause, causelen, "doctor: '%s' is not a PID (a command to launch goes after --)", a);
+		return -1;
+	}
+	if (o->argc > 1) {
+		if (strcmp(o->argv[1], "--") == 0)
+			snprintf(cause, causelen, "doctor: give a PID or -- COMMAND, not both");
+		else
+			snprintf(cause, causelen, "doctor: one PID only ('%s' after %s)", o->argv[1], a);
+		return -1;
+	}
+	if (first_plan_opt || o->policy_file) {
+		snprintf(cause, causelen, "doctor: '%s' is for launching a COMMAND (doctor -- COMMAND), not for observing "
+			 "process %ld, which doctor leaves as it is", first_plan_opt ? first_plan_opt : "--policy", v);
+		return -1;
+	}
+	o->doctor_pid = (pid_t)v;
+	o->argc = 0;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causelen)
 {
 	memset(o, 0, sizeof(*o));
 	policy_init(&o->over);
 	o->verbosity = 1;
+	o->duration = DOCTOR_DEFAULT_DURATION;
+	const char *duration_opt = NULL;
 	build_options();
 
 	int first = 1;
@@ -228,6 +280,9 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		first = 2;
 	} else if (argc > 1 && strcmp(argv[1], "attach") == 0) {
 		o->cmd = CMD_ATTACH;
+		first = 2;
+	} else if (argc > 1 && strcmp(argv[1], "doctor") == 0) {
+		o->cmd = CMD_DOCTOR;
 		first = 2;
 	}
 
@@ -286,6 +341,17 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		case OPT_TOPOLOGY:
 			o->topology_file = optarg;
 			break;
+		case OPT_DURATION: {
+			unsigned ms;
+			char why[256];
+			duration_opt = opt;
+			if (policy_parse_duration_ms(optarg, &ms, why, sizeof(why)) < 0) {
+				snprintf(cause, causelen, "--duration: %s", why);
+				return -1;
+			}
+			o->duration = ms / 1000.0;
+			break;
+		}
 		case OPT_JSON:
 		case OPT_INI:
 			if (o->format != FORMAT_TEXT && o->format != (c == OPT_JSON ? FORMAT_JSON : FORMAT_INI)) {
@@ -385,6 +451,11 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			 o->events_file ? "--events" : o->save_policy ? "--save-policy" : o->exec ? "--exec" : "--signal-group");
 		return -1;
 	}
+	if (duration_opt && o->cmd != CMD_DOCTOR) {
+		snprintf(cause, causelen, "--duration is for 'numarun doctor'");
+		return -1;
+	}
+	int dashdash = optind >= 2 && strcmp(sub_argv[optind - 1], "--") == 0;
 	o->argv = sub_argv + optind;
 	o->argc = sub_argc - optind;
 	if (o->restore && o->cmd != CMD_ATTACH) {
@@ -430,6 +501,8 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		o->argc = 0;
 		o->argv = sub_argv + sub_argc; /* the NULL that ends argv */
 	}
+	if (o->cmd == CMD_DOCTOR)
+		return doctor_args(o, dashdash, first_plan_opt, cause, causelen);
 	if (o->cmd == CMD_TOPOLOGY && o->argc > 0) {
 		snprintf(cause, causelen, "topology takes no command ('%s')", o->argv[0]);
 		return -1;

@@ -11,6 +11,7 @@
 #include "attach.h"
 #include "cgroup.h"
 #include "cli.h"
+#include "doctor.h"
 #include "launch.h"
 #include "log.h"
 #include "mempolicy.h"
@@ -178,6 +179,9 @@ static int run(struct opts *o)
 	char path[PATH_MAX] = "";
 	int have_target = 0, rc = EXIT_FAILURE_NUMARUN;
 
+	if (o->cmd == CMD_DOCTOR && o->doctor_pid)
+		/* observing a running process: nothing to plan */
+		return doctor_run(o->doctor_pid, o->duration, o->format == FORMAT_JSON, o->verbosity);
 	policy_init(&pol);
 	if (o->policy_file && policy_load(&pol, o->policy_file, cause, sizeof(cause)) < 0) {
 		log_error("%s", cause);
@@ -234,7 +238,7 @@ static int run(struct opts *o)
 		goto out_topo;
 	}
 
-	if ((o->cmd == CMD_RUN || o->cmd == CMD_ATTACH) && !topo.this_system) {
+	if ((o->cmd == CMD_RUN || o->cmd == CMD_ATTACH || o->cmd == CMD_DOCTOR) && !topo.this_system) {
 		log_error("%s is not this system: numarun plans against it but does not launch "
 			  "(use 'numarun plan', or HWLOC_THISSYSTEM=1 for an XML exported from this machine)",
 			  topo.label);
@@ -298,7 +302,7 @@ static int run(struct opts *o)
 	memset(&target, 0, sizeof(target));
 	if (o->argc > 0) {
 		int r = launch_resolve(o->argv[0], path, sizeof(path), cause, sizeof(cause));
-		if (r != 0 && o->cmd == CMD_RUN) {
+		if (r != 0 && (o->cmd == CMD_RUN || o->cmd == CMD_DOCTOR)) {
 			log_error("%s", cause);
 			rc = r;
 			goto out_plan;
@@ -359,6 +363,16 @@ static int run(struct opts *o)
 		log_error("--exec: numarun execs in place only without resident mode (--threads, --monitor, "
 			  "[threads], [monitor] or node rules keep it as the parent)");
 		rc = EXIT_USAGE;
+		goto out_plan;
+	}
+	if (o->cmd == CMD_DOCTOR) {
+		if (policy_resident(&pol)) {
+			log_error("doctor launches COMMAND plainly, as numarun without resident mode would: --threads, "
+				  "--monitor, [threads], [monitor] and node rules are for a launch");
+			rc = EXIT_USAGE;
+		} else {
+			rc = doctor_launch(&plan, &pol, path, o->argv, o->duration, o->format == FORMAT_JSON, o->verbosity);
+		}
 		goto out_plan;
 	}
 	if (topo.this_system && (policy_resident(&pol) || (getpid() == 1 && !o->exec))) {

@@ -361,6 +361,31 @@ static int valid_gomaxprocs(const char *v)
 	return runtime_godebug_int(buf, "x", &n) && n > 0 && !strchr(v, ',');
 }
 
+long runtime_go_gomaxprocs(const struct target_info *ti, const char *env_gomaxprocs, const char *env_godebug,
+			   long ncpus, double leaf_cpus, struct runtime_gomaxprocs *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->rule = go_rule(ncpus, leaf_cpus);
+	if (env_gomaxprocs && valid_gomaxprocs(env_gomaxprocs)) {
+		out->from_env = 1;
+		out->value = strtol(env_gomaxprocs, NULL, 10);
+		return out->value;
+	}
+	if (go_at_least(ti, 1, 25)) {
+		struct godebug_setting cmp = godebug_effective(ti, env_godebug, "containermaxprocs", 1);
+		struct godebug_setting upd = godebug_effective(ti, env_godebug, "updatemaxprocs", 1);
+		out->managed = cmp.value > 0;
+		out->updates = out->managed && upd.value != 0;
+		snprintf(out->why, sizeof(out->why), "containermaxprocs=%ld (%s), updatemaxprocs=%ld (%s)", cmp.value,
+			 cmp.source, upd.value, upd.source);
+	} else {
+		snprintf(out->why, sizeof(out->why), "%s: before Go 1.25 the runtime takes the CPUs of its affinity",
+			 ti->go_version[0] ? ti->go_version : "Go version unknown");
+	}
+	out->value = out->managed ? out->rule : ncpus;
+	return out->value;
+}
+
 static void decide_go(struct plan *pl, const struct policy *p, const struct runtime_inputs *in)
 {
 	struct knob_decision *d = &pl->gomaxprocs;

@@ -1,0 +1,3 @@
+module numarun/gocgo
+
+go 1.19
