@@ -96,7 +96,7 @@ int doctor_parse_task_io(const char *text, struct doctor_task_io *io);
 struct doctor_status {
 	pid_t tgid;               /* -1 when absent */
 	long threads;             /* -1 */
-	char cpus_allowed[256];   /* Cpus_allowed_list, "" */
+	char cpus_allowed[4096];  /* Cpus_allowed_list, "" */
 	long long vcs, nvcs;      /* voluntary_ctxt_switches, nonvoluntary_ctxt_switches; -1 */
 	int thp_enabled;          /* THP_enabled: 0 or 1; -1 when absent (kernels before 5.0) */
 };

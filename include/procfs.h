@@ -36,6 +36,15 @@ int procfs_parse_schedstat(const char *text, unsigned long long *run_ns);
  * number of mappings read. When anon_only, only mappings marked anon= count. */
 long procfs_parse_numa_maps(const char *text, unsigned long *pages, unsigned maxnode, int anon_only);
 
+/* The value of the "Key:" line of status-like text (/proc/PID/status, task/TID/io), the blanks after the
+ * colon skipped; NULL when there is no such line. */
+const char *procfs_field(const char *text, const char *key);
+/* That value to the end of its line, trailing blanks cut, into out (cut to len). Returns 0, or -1 with out ""
+ * when the line is absent. */
+int procfs_field_str(const char *text, const char *key, char *out, size_t len);
+/* That value as an unsigned decimal. Returns 0, or -1 when absent or not a number. */
+int procfs_field_ull(const char *text, const char *key, unsigned long long *v);
+
 /* Read a whole /proc file into buf (NUL-terminated). Returns its length or -errno. */
 long procfs_read(const char *path, char *buf, size_t len);
 /* Read a file of any size into a malloc'd buffer. Returns length or -errno. */

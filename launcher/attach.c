@@ -60,36 +60,10 @@ bad:
 	return -1;
 }
 
-/* The value after "\nKey:" (or at the start), NULL when absent. */
-static const char *field(const char *text, const char *key)
-{
-	size_t kl = strlen(key);
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, key, kl) == 0 && p[kl] == ':')
-			return p + kl + 1;
-	return NULL;
-}
-
-static void field_word(const char *text, const char *key, char *out, size_t len)
-{
-	const char *v = field(text, key);
-	out[0] = '\0';
-	if (!v || !len)
-		return;
-	while (*v == ' ' || *v == '\t')
-		v++;
-	size_t n = strcspn(v, "\n");
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, v, n);
-	out[n] = '\0';
-	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
-		out[--n] = '\0';
-}
 
 static void field_ids(const char *text, const char *key, unsigned ids[4])
 {
-	const char *v = field(text, key);
+	const char *v = procfs_field(text, key);
 	ids[0] = ids[1] = ids[2] = ids[3] = 0;
 	for (int i = 0; v && i < 4; i++) {
 		char *end;
@@ -106,29 +80,29 @@ int attach_parse_status(const char *text, struct attach_status *st)
 	char w[64];
 	memset(st, 0, sizeof(*st));
 	st->tgid = st->pid = st->ppid = -1;
-	field_word(text, "Pid", w, sizeof(w));
+	procfs_field_str(text, "Pid", w, sizeof(w));
 	if (!w[0])
 		return -1;
 	st->pid = (pid_t)atoi(w);
-	field_word(text, "Tgid", w, sizeof(w));
+	procfs_field_str(text, "Tgid", w, sizeof(w));
 	if (w[0])
 		st->tgid = (pid_t)atoi(w);
-	field_word(text, "PPid", w, sizeof(w));
+	procfs_field_str(text, "PPid", w, sizeof(w));
 	if (w[0])
 		st->ppid = (pid_t)atoi(w);
-	field_word(text, "Name", st->name, sizeof(st->name));
-	field_word(text, "State", w, sizeof(w));
+	procfs_field_str(text, "Name", st->name, sizeof(st->name));
+	procfs_field_str(text, "State", w, sizeof(w));
 	st->state = w[0];
-	field_word(text, "Kthread", w, sizeof(w));
+	procfs_field_str(text, "Kthread", w, sizeof(w));
 	st->kthread = w[0] == '1';
 	field_ids(text, "Uid", st->creds.uid);
 	field_ids(text, "Gid", st->creds.gid);
-	field_word(text, "CapEff", w, sizeof(w));
+	procfs_field_str(text, "CapEff", w, sizeof(w));
 	st->creds.eff = strtoull(w, NULL, 16);
-	field_word(text, "CapPrm", w, sizeof(w));
+	procfs_field_str(text, "CapPrm", w, sizeof(w));
 	st->creds.prm = strtoull(w, NULL, 16);
-	field_word(text, "Cpus_allowed_list", st->cpus, sizeof(st->cpus));
-	field_word(text, "Mems_allowed_list", st->mems, sizeof(st->mems));
+	procfs_field_str(text, "Cpus_allowed_list", st->cpus, sizeof(st->cpus));
+	procfs_field_str(text, "Mems_allowed_list", st->mems, sizeof(st->mems));
 	return 0;
 }
 

@@ -150,41 +150,12 @@ int doctor_parse_limits_nofile(const char *text, long long *soft, long long *har
 	return -1;
 }
 
-/* The value of "key<sep>value" lines (sep ':' or ' '): the text after the separator, or NULL. */
-static const char *field(const char *text, const char *key)
-{
-	size_t n = strlen(key);
-	for (const char *line = text; line && *line;) {
-		if (strncmp(line, key, n) == 0 && (line[n] == ':' || line[n] == ' ' || line[n] == '\t'))
-			return line + n + 1;
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	return NULL;
-}
-
-static int field_ull(const char *text, const char *key, unsigned long long *v)
-{
-	const char *p = field(text, key);
-	if (!p)
-		return -1;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(p, &end, 10);
-	if (end == p || errno || *p == '-')
-		return -1;
-	*v = x;
-	return 0;
-}
 
 int doctor_parse_task_io(const char *text, struct doctor_task_io *io)
 {
 	memset(io, 0, sizeof(*io));
-	return field_ull(text, "rchar", &io->rchar) == 0 && field_ull(text, "wchar", &io->wchar) == 0 &&
-			       field_ull(text, "syscr", &io->syscr) == 0 && field_ull(text, "syscw", &io->syscw) == 0
+	return procfs_field_ull(text, "rchar", &io->rchar) == 0 && procfs_field_ull(text, "wchar", &io->wchar) == 0 &&
+			       procfs_field_ull(text, "syscr", &io->syscr) == 0 && procfs_field_ull(text, "syscw", &io->syscw) == 0
 		       ? 0
 		       : -1;
 }
@@ -196,28 +167,19 @@ int doctor_parse_status(const char *text, struct doctor_status *st)
 	st->tgid = -1;
 	st->threads = st->vcs = st->nvcs = -1;
 	st->thp_enabled = -1;
-	if (!field(text, "Name") || !field(text, "Pid"))
+	if (!procfs_field(text, "Name") || !procfs_field(text, "Pid"))
 		return -1;
-	if (field_ull(text, "Tgid", &v) == 0)
+	if (procfs_field_ull(text, "Tgid", &v) == 0)
 		st->tgid = (pid_t)v;
-	if (field_ull(text, "Threads", &v) == 0)
+	if (procfs_field_ull(text, "Threads", &v) == 0)
 		st->threads = (long)v;
-	if (field_ull(text, "voluntary_ctxt_switches", &v) == 0)
+	if (procfs_field_ull(text, "voluntary_ctxt_switches", &v) == 0)
 		st->vcs = (long long)v;
-	if (field_ull(text, "nonvoluntary_ctxt_switches", &v) == 0)
+	if (procfs_field_ull(text, "nonvoluntary_ctxt_switches", &v) == 0)
 		st->nvcs = (long long)v;
-	if (field_ull(text, "THP_enabled", &v) == 0)
+	if (procfs_field_ull(text, "THP_enabled", &v) == 0)
 		st->thp_enabled = v ? 1 : 0;
-	const char *p = field(text, "Cpus_allowed_list");
-	if (p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		size_t n = strcspn(p, "\n");
-		if (n >= sizeof(st->cpus_allowed))
-			n = sizeof(st->cpus_allowed) - 1;
-		memcpy(st->cpus_allowed, p, n);
-		st->cpus_allowed[n] = '\0';
-	}
+	procfs_field_str(text, "Cpus_allowed_list", st->cpus_allowed, sizeof(st->cpus_allowed));
 	return 0;
 }
 

@@ -299,3 +299,53 @@ long procfs_descendants(pid_t pid, pid_t **pids, int *err)
 	*pids = v;
 	return (long)n;
 }
+
+const char *procfs_field(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *line = text; line && *line;) {
+		if (strncmp(line, key, n) == 0 && line[n] == ':') {
+			const char *v = line + n + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			return v;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return NULL;
+}
+
+int procfs_field_str(const char *text, const char *key, char *out, size_t len)
+{
+	const char *v = procfs_field(text, key);
+	if (len)
+		out[0] = '\0';
+	if (!v)
+		return -1;
+	if (!len)
+		return 0;
+	size_t n = strcspn(v, "\n");
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+		out[--n] = '\0';
+	return 0;
+}
+
+int procfs_field_ull(const char *text, const char *key, unsigned long long *v)
+{
+	const char *p = procfs_field(text, key);
+	if (!p || *p < '0' || *p > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(p, &end, 10);
+	if (errno)
+		return -1;
+	*v = x;
+	return 0;
+}

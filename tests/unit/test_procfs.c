@@ -241,6 +241,35 @@ static void test_read_grow(void **state)
 	free(dir);
 }
 
+static void test_fields(void **state)
+{
+	(void)state;
+	const char *text = "Name:\tworker 1  \nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\nPid:\t43\n"
+			   "Threads:\t7\nCpus_allowed_list:\t0-3,8\nrchar: 123\nNegative:\t-5\nEmpty:\n";
+	assert_string_equal(procfs_field(text, "Tgid"), "42\nPid:\t43\nThreads:\t7\nCpus_allowed_list:\t0-3,8\n"
+			    "rchar: 123\nNegative:\t-5\nEmpty:\n");
+	assert_null(procfs_field(text, "Tg"));      /* a prefix of a key is not the key */
+	assert_null(procfs_field(text, "Missing"));
+	char w[64];
+	assert_int_equal(procfs_field_str(text, "Name", w, sizeof(w)), 0);
+	assert_string_equal(w, "worker 1");          /* inner blanks kept, trailing ones cut */
+	assert_int_equal(procfs_field_str(text, "State", w, 2), 0);
+	assert_string_equal(w, "S");                 /* cut to the buffer */
+	assert_int_equal(procfs_field_str(text, "Empty", w, sizeof(w)), 0);
+	assert_string_equal(w, "");
+	assert_int_equal(procfs_field_str(text, "Missing", w, sizeof(w)), -1);
+	assert_string_equal(w, "");
+	unsigned long long v = 99;
+	assert_int_equal(procfs_field_ull(text, "Threads", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(procfs_field_ull(text, "rchar", &v), 0);
+	assert_int_equal(v, 123);
+	assert_int_equal(procfs_field_ull(text, "Negative", &v), -1);
+	assert_int_equal(procfs_field_ull(text, "Name", &v), -1);
+	assert_int_equal(procfs_field_ull(text, "Empty", &v), -1);
+	assert_int_equal(v, 123);
+}
+
 static void test_read(void **state)
 {
 	(void)state;
@@ -269,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_parse_pids),
 		cmocka_unit_test(test_read_grow),
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_fields),
 	};
 	return cmocka_run_group_tests_name("procfs", tests, NULL, NULL);
 }
