@@ -293,7 +293,18 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 	opterr = 0;
 	int c, li;
 	const char *first_plan_opt = NULL;
-	while ((c = getopt_long(sub_argc, sub_argv, shortopts, longopts, &li)) != -1) {
+	/* A launch's (and plan's) arguments after the command are the command's: options end at the first
+	 * operand. The subcommands whose operand is a file or a PID take options on either side of it
+	 * ("report EVENTS -o page.html"), as does doctor PID; doctor -- COMMAND keeps its command's arguments. */
+	int permute = o->cmd == CMD_REPORT || o->cmd == CMD_ATTACH;
+	if (o->cmd == CMD_DOCTOR) {
+		permute = 1;
+		for (int i = 1; i < sub_argc; i++)
+			if (strcmp(sub_argv[i], "--") == 0)
+				permute = 0;
+	}
+	const char *so = permute ? shortopts + 1 : shortopts; /* without the leading '+' */
+	while ((c = getopt_long(sub_argc, sub_argv, so, longopts, &li)) != -1) {
 		const char *opt = sub_argv[optind - 1];
 		unsigned long long set_before = o->set;
 		const struct policy_key *k = NULL;
@@ -489,10 +500,6 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 			}
 			return -1;
 		}
-		if (o->argc > 1 && o->argv[1][0] == '-') {
-			snprintf(cause, causelen, "attach: options go before the PID ('%s' follows it)", o->argv[1]);
-			return -1;
-		}
 		if (o->argc > 1) {
 			snprintf(cause, causelen, "attach takes one PID ('%s' is one too many; a command is launched "
 				 "without 'attach')", o->argv[1]);
@@ -508,7 +515,7 @@ int cli_parse(int argc, char **argv, struct opts *o, char *cause, size_t causele
 		return -1;
 	}
 	if (o->cmd == CMD_REPORT && o->argc > 1) {
-		snprintf(cause, causelen, "report reads one events file ('%s' is one more; options go before the file)",
+		snprintf(cause, causelen, "report reads one events file ('%s' is one more)",
 			 o->argv[1]);
 		return -1;
 	}

@@ -218,8 +218,17 @@ static void test_report_subcommand(void **state)
 	cli_free(&o);
 	freeargs(a);
 
-	a = ARGS("report", "a.json", "-o", "x.html");
-	parse_err(a, "report reads one events file ('-o' is one more; options go before the file)");
+	/* options after the file too, as in "numarun report EVENTS -o page.html" */
+	a = ARGS("report", "a.json", "-o", "x.html", "--svg");
+	parse_ok(a, &o);
+	assert_string_equal(o.output, "x.html");
+	assert_int_equal(o.svg, 1);
+	assert_int_equal(o.argc, 1);
+	assert_string_equal(o.argv[0], "a.json");
+	cli_free(&o);
+	freeargs(a);
+	a = ARGS("report", "a.json", "-o", "x.html", "b.json");
+	parse_err(a, "report reads one events file ('b.json' is one more)");
 	freeargs(a);
 	a = ARGS("report", "--monitor", "a.json");
 	parse_err(a, "'--monitor' is not an option of 'numarun report' (it takes -o, --svg, -v, -q)");
@@ -276,8 +285,13 @@ static void test_attach_subcommand(void **state)
 	a = ARGS("attach", "1", "2");
 	parse_err(a, "attach takes one PID ('2' is one too many; a command is launched without 'attach')");
 	freeargs(a);
-	a = ARGS("attach", "5", "-N", "0");
-	parse_err(a, "attach: options go before the PID ('-N' follows it)");
+	/* options after the PID too */
+	a = ARGS("attach", "5", "-N", "0", "--restore");
+	parse_ok(a, &o);
+	assert_int_equal(o.attach_pid, 5);
+	assert_int_equal(o.restore, 1);
+	assert_true(o.set & cli_key_bit("placement", "nodes"));
+	cli_free(&o);
 	freeargs(a);
 	a = ARGS("attach", "--", "sleep", "5");
 	parse_err(a, "attach: 'sleep' is not a process ID (a decimal number); a command is launched without 'attach'");

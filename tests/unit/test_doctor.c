@@ -283,6 +283,19 @@ static void test_cli(void **state)
 	assert_int_equal(cli_parse(5, a3, &o, cause, sizeof(cause)), 0);
 	assert_true(o.duration > 1.49 && o.duration < 1.51);
 	cli_free(&o);
+	/* options after the PID too; after --, the command's own */
+	char *a5[] = {"numarun", "doctor", "7", "--json", "--duration", "2s", NULL};
+	assert_int_equal(cli_parse(6, a5, &o, cause, sizeof(cause)), 0);
+	assert_int_equal(o.doctor_pid, 7);
+	assert_int_equal(o.format, FORMAT_JSON);
+	assert_true(o.duration > 1.99 && o.duration < 2.01);
+	cli_free(&o);
+	char *a6[] = {"numarun", "doctor", "--", "prog", "--json", NULL};
+	assert_int_equal(cli_parse(5, a6, &o, cause, sizeof(cause)), 0);
+	assert_int_equal(o.format, FORMAT_TEXT);
+	assert_int_equal(o.argc, 2);
+	assert_string_equal(o.argv[1], "--json");
+	cli_free(&o);
 	char *a4[] = {"numarun", "doctor", "0", NULL};
 	assert_int_equal(cli_parse(3, a4, &o, cause, sizeof(cause)), -1);
 	assert_non_null(strstr(cause, "'0' is not a PID"));
