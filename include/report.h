@@ -12,6 +12,8 @@ struct opts;
 #define REPORT_LANES 24
 /* Threads listed in the table; the others are counted below it. */
 #define REPORT_ROWS 500
+/* The latest "t" an event may have (seconds: about 31 years); later ones are bad input. */
+#define REPORT_MAX_T 1e9
 
 enum report_mark_kind { MARK_MOVE, MARK_SWAP, MARK_MIGRATION };
 

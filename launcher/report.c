@@ -460,8 +460,9 @@ int report_feed_line(struct report *r, const char *text, size_t len, char *cause
 	l.event = name;
 	if (get_num(&l, &v, "t", 1, &t) < 0)
 		goto out;
-	if (t < 0) {
-		snprintf(cause, causelen, "%s: 't' is %g, not a time (seconds since the start)", name, t);
+	if (!(t >= 0 && t <= REPORT_MAX_T)) {
+		snprintf(cause, causelen, "%s: 't' is %g, not a time (seconds since the start, 0 to %g)", name, t,
+			 REPORT_MAX_T);
 		goto out;
 	}
 	if (t > r->t_end)
@@ -948,9 +949,13 @@ static void vline(FILE *f, const struct chart *c, struct label_rows *lr, double 
 		}
 }
 
+/* A round step for about 8 grid lines over span (a positive step for any span). */
 static double nice_step(double span)
 {
-	double raw = span / 8, p = pow(10, floor(log10(raw))), m = raw / p;
+	double raw = span / 8;
+	if (!(raw >= 1e-3) || !isfinite(raw))
+		return raw > 0 && isfinite(raw) ? 1e-3 : 1;
+	double p = pow(10, floor(log10(raw))), m = raw / p;
 	return p * (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10);
 }
 
@@ -1056,7 +1061,11 @@ void report_write_svg(FILE *f, const struct report *r, int standalone)
 		fprintf(f, "<rect x=\"0\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", c.top + (double)l * LANE_H,
 			SVG_W, LANE_H, l % 2 ? "#ffffff" : "#f3f3f3");
 	double step = nice_step(c.t_end);
-	for (double t = 0; t <= c.t_end * 1.0001; t += step) {
+	/* counted, not summed: at most about 10 lines whatever the span */
+	for (int i = 0; i <= 16; i++) {
+		double t = i * step;
+		if (t > c.t_end * 1.0001 && i > 0)
+			break;
 		double gx = xt(&c, t);
 		fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", gx, c.top, gx, bottom + 4);
 		fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>\n", gx, bottom + 16, t);

@@ -168,7 +168,9 @@ static void test_feed_errors(void **state)
 	feed_bad("{\"t\":1,\"event\":3}", "no 'event' (a string naming the event)");
 	feed_bad("{\"event\":\"busy\",\"tid\":1}", "busy: 't' is missing");
 	feed_bad("{\"t\":\"1\",\"event\":\"busy\",\"tid\":1}", "busy: 't' is a string, not a number");
-	feed_bad("{\"t\":-1,\"event\":\"busy\",\"tid\":1}", "busy: 't' is -1, not a time (seconds since the start)");
+	feed_bad("{\"t\":-1,\"event\":\"busy\",\"tid\":1}", "busy: 't' is -1, not a time (seconds since the start, 0 to 1e+09)");
+	feed_bad("{\"t\":1.7976e308,\"event\":\"busy\",\"tid\":1}",
+		 "busy: 't' is 1.7976e+308, not a time (seconds since the start, 0 to 1e+09)");
 	feed_bad("{\"t\":1,\"event\":\"move\",\"kind\":\"thread\",\"from\":0,\"to\":1}", "move: 'tid' is missing");
 	feed_bad("{\"t\":1,\"event\":\"move\",\"tid\":1.5,\"kind\":\"thread\",\"from\":0,\"to\":1}",
 		 "move: 'tid' is 1.5, not a whole number");
@@ -439,6 +441,27 @@ static void test_page(void **state)
 }
 
 /* 1000 threads: 24 lanes and one for the rest, 500 rows, and a page that stays small. */
+/* Any span of time gives a chart with a bounded number of grid lines: a tiny last "t" (a denormal), none,
+ * the largest allowed. */
+static void test_time_spans(void **state)
+{
+	(void)state;
+	const char *lines[] = {"{\"t\":1e-323,\"event\":\"converged\"}", "{\"t\":0,\"event\":\"converged\"}",
+			       "{\"t\":1e9,\"event\":\"converged\"}", "{\"t\":0.0004,\"event\":\"converged\"}"};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct report r;
+		char cause[256];
+		report_init(&r);
+		assert_int_equal(feed(&r, lines[i], cause, sizeof(cause)), 0);
+		char *svg = render(&r, 1);
+		size_t grid = count(svg, "class=\"grid\"");
+		if (grid < 1 || grid > 17)
+			fail_msg("%s: %zu grid lines", lines[i], grid);
+		free(svg);
+		report_free(&r);
+	}
+}
+
 static void test_many_threads(void **state)
 {
 	(void)state;
@@ -486,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_page),
 		cmocka_unit_test(test_many_threads),
+		cmocka_unit_test(test_time_spans),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
