@@ -324,20 +324,24 @@ static int read_cpuset(pid_t pid, hwloc_bitmap_t cpus, char *from, size_t fromle
 		/* The path is relative to our cgroup namespace's root, which the mount shows as its root. */
 		size_t rl = strlen(root);
 		const char *tail = rel;
-		if (strcmp(root, "/") != 0 && strncmp(rel, root, rl) == 0)
+		if (strcmp(root, "/") != 0 && strncmp(rel, root, rl) == 0 && (rel[rl] == '/' || rel[rl] == '\0'))
 			tail = rel + rl;
+		if (strncmp(tail, "/..", 3) == 0 && (tail[3] == '/' || tail[3] == '\0'))
+			continue; /* outside our cgroup namespace: not in the part of the hierarchy this mount shows */
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof(dir), "%s%s", m, strcmp(tail, "/") == 0 ? "" : tail);
 		for (;;) {
-			char buf[2048];
+			char *buf = NULL;
 			snprintf(path, sizeof(path), "%s/%s", dir, v ? "cpuset.cpus.effective" : "cpuset.effective_cpus");
-			if (procfs_read(path, buf, sizeof(buf)) > 0) {
+			if (procfs_read_alloc(path, &buf) > 0) {
 				buf[strcspn(buf, "\n")] = '\0';
 				if (buf[0] && hwloc_bitmap_list_sscanf(cpus, buf) == 0) {
+					free(buf);
 					snprintf(from, fromlen, "%.590s", path);
 					return 0;
 				}
 			}
+			free(buf);
 			if (strlen(dir) <= strlen(m))
 				break;
 			char *slash = strrchr(dir, '/');
@@ -443,13 +447,14 @@ int attach_prepare(struct attach_target *tg, pid_t pid, struct topo *topo, char 
 	tg->may_cpus = hwloc_bitmap_alloc();
 	tg->may_nodes = hwloc_bitmap_alloc();
 	if (read_cpuset(pid, tg->may_cpus, tg->may_from, sizeof(tg->may_from)) < 0) {
-		if (!st->cpus[0] || hwloc_bitmap_list_sscanf(tg->may_cpus, st->cpus) < 0) {
-			snprintf(cause, causelen, "attach: cannot read the CPUs process %d may use (no cpuset, no "
-				 "Cpus_allowed_list in /proc/%d/status)", (int)pid, (int)pid);
+		int e = pin_thread_get(pid, tg->may_cpus);
+		if (e < 0 || hwloc_bitmap_iszero(tg->may_cpus)) {
+			snprintf(cause, causelen, "attach: cannot read the CPUs process %d may use (no cpuset; "
+				 "sched_getaffinity: %s)", (int)pid, strerror(e < 0 ? -e : EINVAL));
 			return EXIT_FAILURE_NUMARUN;
 		}
-		snprintf(tg->may_from, sizeof(tg->may_from), "its current CPUs (/proc/%d/status; its cpuset could not be "
-			 "read)", (int)pid);
+		snprintf(tg->may_from, sizeof(tg->may_from), "its current CPUs (sched_getaffinity; its cpuset could not "
+			 "be read)");
 	}
 	if (!st->mems[0] || hwloc_bitmap_list_sscanf(tg->may_nodes, st->mems) < 0)
 		hwloc_bitmap_copy(tg->may_nodes, topo->allowed_nodes);
@@ -485,7 +490,8 @@ void attach_keep_binding(struct attach_target *tg, struct topo *topo, const stru
 	if (p->cpu_list || p->nodes || p->cpus_kind != CPUS_ALL || p->planned_cpus)
 		return;
 	hwloc_bitmap_t now = hwloc_bitmap_alloc();
-	if (!tg->st.cpus[0] || hwloc_bitmap_list_sscanf(now, tg->st.cpus) < 0) {
+	/* from the kernel (sched_getaffinity), not the status text, which a buffer could cut short */
+	if (pin_thread_get(tg->pid, now) < 0) {
 		hwloc_bitmap_free(now);
 		return;
 	}
@@ -528,6 +534,11 @@ static int snapshot(pid_t pid, struct found *f)
 		return (int)n;
 	f->tids = calloc((size_t)n + 1, sizeof(pid_t));
 	f->masks = calloc((size_t)n + 1, sizeof(hwloc_bitmap_t));
+	if (!f->tids || !f->masks) {
+		free(tids);
+		found_free(f);
+		return -ENOMEM;
+	}
 	for (long i = 0; i < n; i++) {
 		hwloc_bitmap_t m = hwloc_bitmap_alloc();
 		if (pin_thread_get(tids[i], m) < 0) {
@@ -601,12 +612,17 @@ static int move_memory(struct monitor *m, const struct attach_target *tg, const 
 	/* every node the kernel has that is not one of the plan's */
 	hwloc_bitmap_andnot(from, t->node_set, pl->mem_nodes);
 	unsigned long *before = calloc(maxnode, sizeof(unsigned long)), *after = calloc(maxnode, sizeof(unsigned long));
-	int rb = pages_by_node(tg->pid, before, maxnode);
 	/* One maxnode for both masks, each as long as it says (both are within the machine's nodes). */
 	unsigned long maxn = (unsigned long)maxnode + 1;
 	unsigned long *fm = pin_nodemask(from, &maxn), *tmask = pin_nodemask(pl->mem_nodes, &maxn);
 	long r = 0;
 	int rc = 0;
+	if (!before || !after || !fm || !tmask) {
+		log_error("attach: moving the pages of process %d: %s", (int)tg->pid, strerror(ENOMEM));
+		rc = -1;
+		goto out;
+	}
+	int rb = pages_by_node(tg->pid, before, maxnode);
 	if (hwloc_bitmap_iszero(from)) {
 		log_info("attach: the memory policy's nodes %s are all the nodes: no page to move",
 			 nodelist_format(pl->mem_nodes, a, sizeof(a)));
@@ -873,11 +889,19 @@ int attach_run(struct attach_target *tg, const struct opts *o, struct topo *topo
 										   : ", one CPU each (compact)",
 		   left);
 
+	int mem_failed = 0;
 	if (move_mem) {
-		if (move_memory(&mon, tg, pl, topo) < 0 && pl->strict) {
-			log_error("attach: --strict: detaching");
+		mem_failed = move_memory(&mon, tg, pl, topo) < 0;
+		if (mem_failed && pl->strict) {
+			log_error("attach: --strict: detaching%s", o->restore ? " (the masks found are put back)" : "");
+			if (o->restore)
+				restore(&mon, &f);
+			mon.end = "failed";
 			goto finish;
 		}
+		if (mem_failed)
+			log_warn("attach: placing the threads all the same (--strict detaches instead); the exit status "
+				 "will be 1");
 		log_notice("attach: the memory process %d allocates from now on follows its own memory policy: the "
 			   "kernel lets no process set another's (numarun moved only the pages already there)", (int)pid);
 	}
@@ -906,7 +930,8 @@ int attach_run(struct attach_target *tg, const struct opts *o, struct topo *topo
 			break;
 		}
 		if (clock_seconds(CLOCK_MONOTONIC) >= next) {
-			if (monitor_tick(&mon) < 0 || !target_alive(tg)) {
+			/* alive first: a PID taken by another process is not placed for one tick */
+			if (!target_alive(tg) || monitor_tick(&mon) < 0) {
 				ended = 1;
 				break;
 			}
@@ -915,7 +940,7 @@ int attach_run(struct attach_target *tg, const struct opts *o, struct topo *topo
 				next = clock_seconds(CLOCK_MONOTONIC) + interval;
 		}
 	}
-	rc = detached || ended ? 0 : EXIT_FAILURE_NUMARUN;
+	rc = (detached || ended) && !mem_failed ? 0 : EXIT_FAILURE_NUMARUN;
 	if (ended) {
 		log_info("attach: process %d ended", (int)pid);
 		mon.end = "ended";
