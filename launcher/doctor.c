@@ -633,7 +633,8 @@ static void check_throttling(struct ctx *c)
 	char tsrc[96];
 	snprintf(tsrc, sizeof(tsrc), "/proc/%d/task/*/stat (utime + stime over the window)", (int)c->pid);
 	doctor_ev_num(f, "cpu_used", used / window(c), 2, "CPUs", tsrc);
-	/* the other levels that throttled too, named */
+	/* the other levels that throttled too, named: also_throttled, also_throttled_2... (keys stay unique) */
+	unsigned also = 0;
 	for (size_t i = 0; i < c->nlv; i++) {
 		if ((int)i == best || !c->s0.cs_ok[i] || !c->s1.cs_ok[i])
 			continue;
@@ -642,7 +643,12 @@ static void check_throttling(struct ctx *c)
 		if (odt > 0 && odp > 0) {
 			char v[96];
 			snprintf(v, sizeof(v), "%lld of %lld periods", odt, odp);
-			doctor_ev_str(f, "also_throttled", v, c->lv_stat[i]);
+			char key[32];
+			if (also++)
+				snprintf(key, sizeof(key), "also_throttled_%u", also);
+			else
+				snprintf(key, sizeof(key), "also_throttled");
+			doctor_ev_str(f, key, v, c->lv_stat[i]);
 		}
 	}
 	char path[64];
@@ -816,7 +822,9 @@ static void check_syscalls(struct ctx *c)
 	double w = window(c);
 	for (size_t i = 0; i < c->s1.nthr; i++) {
 		const struct thr *b = &c->s1.thr[i], *a = find_thr(&c->s0, b->tid);
-		if (!a || !a->have_io || !b->have_io)
+		/* counters that went back: the TID was reused by another thread within the window */
+		if (!a || !a->have_io || !b->have_io || b->io.syscr < a->io.syscr || b->io.syscw < a->io.syscw ||
+		    b->io.rchar < a->io.rchar || b->io.wchar < a->io.wchar)
 			continue;
 		long long calls = (long long)((b->io.syscr - a->io.syscr) + (b->io.syscw - a->io.syscw));
 		double bytes = (double)((b->io.rchar - a->io.rchar) + (b->io.wchar - a->io.wchar));
@@ -1041,7 +1049,7 @@ static void check_numa(struct ctx *c)
 	size_t busy = 0, measured = 0;
 	for (size_t i = 0; on_node && i < c->s1.nthr; i++) {
 		const struct thr *b = &c->s1.thr[i], *a = find_thr(&c->s0, b->tid);
-		if (!a || b->processor < 0 || b->processor >= ncpu || cpu_node[b->processor] < 0)
+		if (!a || b->ticks < a->ticks || b->processor < 0 || b->processor >= ncpu || cpu_node[b->processor] < 0)
 			continue;
 		double used = (double)(b->ticks - a->ticks) / hz;
 		if (used < 0.1 * w)
@@ -1440,13 +1448,26 @@ static int observe(pid_t pid, double duration, int json, int verbosity, int chil
 	if (child)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+	child = 0; /* reaped */
 	doctor_sort(r);
 	if (json)
 		doctor_print_json(stdout, r);
 	else
 		doctor_print_text(stdout, r, verbosity);
-	rc = doctor_exit_status(r);
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_error("doctor: writing the report to standard output: %s", errno ? strerror(errno) : "write error");
+		rc = EXIT_FAILURE_NUMARUN;
+	} else {
+		rc = doctor_exit_status(r);
+	}
 out:
+	if (child) {
+		/* a command doctor launched and stopped observing early: not left behind */
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (c) {
 		numa_finish(c);
 		free(c->s0.thr);

@@ -284,19 +284,19 @@ static int run(struct opts *o)
 			char why[1024];
 			privs_explain(&topo.privs, topo.kmem.set_errno > 0 ? "set_mempolicy" : "get_mempolicy", e, -1, why,
 				      sizeof(why));
-			if (plan.strict && (o->cmd == CMD_RUN || o->cmd == CMD_ATTACH)) {
+			if (plan.strict && (o->cmd == CMD_RUN || o->cmd == CMD_ATTACH || o->cmd == CMD_DOCTOR)) {
 				log_error("%s; --strict: not launched without the memory policy %s", why,
 					  policy_mem_name(plan.mem));
 				goto out_plan;
 			}
 			plan_drop_memory(&topo, &plan, why);
-			if (o->cmd == CMD_RUN)
+			if (o->cmd == CMD_RUN || o->cmd == CMD_DOCTOR)
 				launch_warn_memory_dropped(why);
 		}
 	}
-	if (plan.relocated[0] && o->cmd == CMD_RUN)
+	if (plan.relocated[0] && (o->cmd == CMD_RUN || o->cmd == CMD_DOCTOR))
 		log_notice("%s", plan.relocated);
-	if (plan.preferred_fallback[0] && o->cmd == CMD_RUN)
+	if (plan.preferred_fallback[0] && (o->cmd == CMD_RUN || o->cmd == CMD_DOCTOR))
 		log_warn("%s", plan.preferred_fallback);
 
 	memset(&target, 0, sizeof(target));
