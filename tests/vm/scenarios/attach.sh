@@ -2,9 +2,11 @@
 # attach -N 1 -m 1 moves every thread to node 1's CPUs and migrates the pages already there to node 1
 # (numa_maps before and after), says how many moved, and detaches on SIGTERM leaving both where they are;
 # then attach -N 0 --threads spread --restore gives each thread one CPU of node 0 and, on SIGINT, puts
-# back the masks it found (node 1's CPUs); a process in a cgroup2 cpuset of node 0's CPUs: the plan is made
-# for that cpuset, read from its own cgroup (attach -N 1 refused before any change, -C 1 placed).
-VM_DESC="2 nodes: attach -N 1 -m 1 to a running process on node 0 (threads and pages moved)"
+# back the masks it found (node 1's CPUs); a process with its memory on node 1 and its threads on node 0:
+# attach with the tuner's policy moves the busy threads to node 1 and the memory stays; a process in a
+# cgroup2 cpuset of node 0's CPUs: the plan is made for that cpuset, read from its own cgroup (attach -N 1
+# refused before any change, -C 1 placed).
+VM_DESC="2 nodes: attach -N 1 -m 1 to a running process on node 0 (threads and pages moved); the tuner attached"
 VM_NODES=2
 VM_CPUS_PER_NODE=2
 VM_MEM_PER_NODE=384
@@ -49,6 +51,27 @@ spread_on() {
 		case $_c in *-* | *,*) return 1 ;; esac
 	done
 }
+# worker_masks PID: the masks of its threads worker0 and worker1, one line.
+worker_masks() {
+	for t in /proc/"$1"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in worker0 | worker1)
+			awk '$1 == "Cpus_allowed_list:" { print $2 }' "$t/status" 2>/dev/null ;;
+		esac
+	done | tr '\n' ' ' | sed 's/ $//'
+}
+# workers_on PID LIST: worker0 and worker1 each on CPUs within LIST.
+workers_on() {
+	_m=$(worker_masks "$1")
+	_n=0
+	for _c in $_m; do
+		for _x in $(vm_list "$_c"); do
+			case " $(vm_list "$2") " in *" $_x "*) ;; *) return 1 ;; esac
+		done
+		_n=$((_n + 1))
+	done
+	[ "$_n" -eq 2 ]
+}
+workers_busy() { [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 3 ] && grep -q '^workers: busy' /tmp/w.err; }
 threads_ready() { [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 4 ] && grep -q '^workers: busy' /tmp/w.err; }
 
 scenario_main() {
@@ -127,6 +150,59 @@ scenario_main() {
 	else
 		vm_not_ok "attach --restore: every thread back on node 1's CPUs" "masks $(masks "$w"); $(cat /tmp/r.err)"
 	fi
+	kill "$w"
+	wait "$w" 2>/dev/null
+
+	# Memory on one node, threads on the other: attach with the tuner (over both nodes, the workers placed
+	# on node 0 first; the memory bound to node 1, where it is already, so that the pages are a contract
+	# and stay) moves the busy threads to their memory's node.
+	cat >/tmp/tune.ini <<EOP
+[placement]
+nodes = all
+[memory]
+policy = bind
+nodes = 1
+[threads]
+placement = spread
+node.worker* = 0
+[monitor]
+enabled = yes
+interval = 1s
+source = pages
+threshold = 30%
+sustain = 2
+settle = 3
+EOP
+	"$NUMARUN" -N 0 -m 1 -- workers -t 2 -m 64 -s 900 -w 2 </dev/null >/tmp/w.out 2>/tmp/w.err &
+	w=$!
+	if ! wait_until 60 workers_busy "$w"; then
+		vm_not_ok "attach, tuner: the workload starts" "$(cat /tmp/w.err)"
+		return
+	fi
+	p1=$(pages_on "$w" 1)
+	vm_diag "memory on node 1, threads on node 0: N0=$(pages_on "$w" 0) N1=$p1 pages, masks $(masks "$w")"
+	"$NUMARUN" attach -p /tmp/tune.ini --events /tmp/m.json "$w" </dev/null >/tmp/m.out 2>/tmp/m.err &
+	a=$!
+	if wait_until 90 workers_on "$w" "$node1"; then
+		vm_ok "attach, tuner: worker0 and worker1 moved to node 1, where their memory is ($(worker_masks "$w"))"
+	else
+		vm_not_ok "attach, tuner: worker0 and worker1 moved to node 1" \
+			"worker masks $(worker_masks "$w"); $(grep -c '"event":"move"' /tmp/m.json) move events; $(tail -5 /tmp/m.err)"
+	fi
+	if [ "$(grep '"event":"move"' /tmp/m.json | grep -c '"kind":"thread"')" -ge 2 ]; then
+		vm_ok "attach, tuner: a move event for each of them"
+	else
+		vm_not_ok "attach, tuner: a move event for each of them" "$(grep '"event":"move"' /tmp/m.json)"
+	fi
+	q1=$(pages_on "$w" 1)
+	if [ "$q1" -ge $((p1 - 256)) ]; then
+		vm_ok "attach, tuner: the memory stayed on node 1 (N1 $p1 -> $q1 pages): threads moved, not pages"
+	else
+		vm_not_ok "attach, tuner: the memory stayed on node 1" "N1 $p1 -> $q1"
+	fi
+	kill -TERM "$a"
+	wait "$a"
+	vm_check_eq "attach, tuner: SIGTERM detaches with exit status 0" 0 "$?"
 	kill "$w"
 	wait "$w" 2>/dev/null
 
