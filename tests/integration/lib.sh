@@ -29,7 +29,13 @@ T=
 # Temporary directory for this test, removed on exit. Tests that need more
 # cleanup set cleanup_hook to a function name.
 cleanup_hook=
+# The shell that sourced this file ($$ is its PID in its subshells too). A subshell that a signal reaches
+# before it has reset the traps it copied (a watchdog "(sleep 10; kill ...) &" killed at once) runs them:
+# only this shell cleans up, so such a subshell cannot remove $T under the test.
+lib_main_pid=$$
 lib_cleanup() {
+	# the PID of the shell running this: the parent of a process it execs
+	[ "$(exec sh -c 'echo $PPID')" = "$lib_main_pid" ] || return 0
 	if [ -n "$cleanup_hook" ]; then
 		"$cleanup_hook"
 	fi
