@@ -183,6 +183,13 @@ int doctor_parse_status(const char *text, struct doctor_status *st)
 	return 0;
 }
 
+/* ceil() of a positive count of CPUs, without libm (numarun loads no libm at run time) */
+static long ceil_long(double x)
+{
+	long n = (long)x;
+	return (double)n < x ? n + 1 : n;
+}
+
 long doctor_cpulist_count(const char *list)
 {
 	long count = 0;
@@ -661,7 +668,7 @@ static void check_throttling(struct ctx *c)
 		doctor_ev_num(f, "threads", (double)c->st.threads, 0, "", path);
 	if (c->gomaxprocs > 0)
 		doctor_ev_num(f, "gomaxprocs", (double)c->gomaxprocs, 0, "", c->gomaxprocs_src);
-	long q = quota > 0 ? (long)ceil((double)quota / (double)period) : 0;
+	long q = quota > 0 && period > 0 ? (long)((quota + period - 1) / period) : 0;
 	if (q < 1)
 		q = 1;
 	/* a concrete raise: the quota of all its allowed CPUs, the most it could use */
@@ -705,8 +712,9 @@ static void check_gomaxprocs(struct ctx *c)
 	struct runtime_gomaxprocs g;
 	long value = runtime_go_gomaxprocs(&c->ti, env, godebug, ncpus, c->leaf_cpus, &g);
 	long usable = ncpus;
-	if (c->limit_cpus > 0 && (long)ceil(c->limit_cpus) < usable)
-		usable = (long)ceil(c->limit_cpus) < 1 ? 1 : (long)ceil(c->limit_cpus);
+	long limit = c->limit_cpus > 0 ? ceil_long(c->limit_cpus) : 0;
+	if (limit > 0 && limit < usable)
+		usable = limit;
 	int sev = doctor_classify_gomaxprocs(value, usable, g.managed);
 	if (sev < 0)
 		return;
@@ -1406,7 +1414,7 @@ static int observe(pid_t pid, double duration, int json, int verbosity, int chil
 			double left = deadline - clock_seconds(CLOCK_MONOTONIC);
 			if (left <= 0)
 				break;
-			struct timespec ts = {(time_t)left, (long)((left - floor(left)) * 1e9)};
+			struct timespec ts = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
 			if (nanosleep(&ts, NULL) == 0)
 				break;
 		}

@@ -955,7 +955,13 @@ static double nice_step(double span)
 	double raw = span / 8;
 	if (!(raw >= 1e-3) || !isfinite(raw))
 		return raw > 0 && isfinite(raw) ? 1e-3 : 1;
-	double p = pow(10, floor(log10(raw))), m = raw / p;
+	/* the power of ten at or below raw, counted (raw is within [1e-3, 1.25e8] here; no libm at run time) */
+	double p = 1;
+	while (p * 10 <= raw)
+		p *= 10;
+	while (p > raw)
+		p /= 10;
+	double m = raw / p;
 	return p * (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10);
 }
 

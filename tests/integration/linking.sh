@@ -1,7 +1,8 @@
 #!/bin/sh
-# linking.sh - the dynamic numarun: the shared libraries it needs (with configure --enable-static-deps only
-# glibc's; libnuma never), no hwloc plugin loaded when hwloc is linked in statically, and the target's
-# environment left as numarun was given it whatever numarun sets for hwloc while it loads the topology.
+# linking.sh - the dynamic numarun: the shared libraries it needs (with configure --enable-static-deps
+# only libc: libm is not needed either, as nothing calls it; libnuma never), no hwloc plugin loaded when
+# hwloc is linked in statically, and the target's environment left as numarun was given it whatever
+# numarun sets for hwloc while it loads the topology.
 . "$(dirname "$0")/lib.sh"
 require_numarun
 
@@ -15,7 +16,7 @@ if command -v readelf >/dev/null 2>&1; then
 	esac
 	if [ "${NUMARUN_STATIC_DEPS-}" = yes ]; then
 		# An ASan + UBSan build (NUMARUN_SANITIZERS) needs their runtimes too.
-		allowed='libc|libm'
+		allowed='libc'
 		[ -z "${NUMARUN_SANITIZERS-}" ] || allowed='libc|libm|libasan|libubsan'
 		extra=$(printf '%s\n' $needed | grep -Ev "^($allowed)\.so\.[0-9]+\$" | tr '\n' ' ')
 		if [ "$rc" -eq 0 ] && [ -n "$needed" ] && [ -z "$extra" ]; then
