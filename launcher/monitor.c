@@ -46,6 +46,15 @@ static unsigned node_os(const struct monitor *m, int idx)
 	return idx >= 0 ? m->t->nodes[idx].os_index : (unsigned)-1;
 }
 
+/* A node in an event: its OS index, or null for a CPU in no NUMA node (never (unsigned)-1). */
+static void ev_node(struct monitor *m, const char *key, int idx)
+{
+	if (idx >= 0)
+		events_int(&m->ev, key, node_os(m, idx));
+	else
+		events_null(&m->ev, key);
+}
+
 static void ev_thread(struct monitor *m, const struct mthread *th)
 {
 	events_int(&m->ev, "pid", th->pid);
@@ -64,10 +73,7 @@ static void ev_sample(struct monitor *m, struct mthread *th, int node, double re
 	th->said_remote = remote;
 	ev_begin(m, "sample");
 	ev_thread(m, th);
-	if (node >= 0)
-		events_int(&m->ev, "node", node_os(m, node));
-	else
-		events_null(&m->ev, "node");
+	ev_node(m, "node", node);
 	events_num(&m->ev, "remote", remote, 3);
 	events_end(&m->ev);
 }
@@ -574,7 +580,7 @@ static void ev_new(struct monitor *m, const struct mthread *th)
 	ev_thread(m, th);
 	if (th->slot >= 0) {
 		events_int(&m->ev, "cpu", m->pl->order[th->slot]);
-		events_int(&m->ev, "node", node_os(m, slot_node(m, th->slot)));
+		ev_node(m, "node", slot_node(m, th->slot));
 	} else {
 		events_null(&m->ev, "cpu");
 		events_null(&m->ev, "node");
@@ -786,8 +792,8 @@ static void ev_move(struct monitor *m, const struct mthread *th, const char *kin
 	ev_begin(m, "move");
 	ev_thread(m, th);
 	events_str(&m->ev, "kind", kind);
-	events_int(&m->ev, "from", node_os(m, from));
-	events_int(&m->ev, "to", node_os(m, to));
+	ev_node(m, "from", from);
+	ev_node(m, "to", to);
 	events_num(&m->ev, "remote", remote, 3);
 	if (th->slot >= 0)
 		events_int(&m->ev, "cpu", m->pl->order[th->slot]);
@@ -866,8 +872,8 @@ static void act(struct monitor *m, const struct bal_action *a)
 		char mem[256];
 		ev_begin(m, "unfixable");
 		ev_thread(m, th);
-		events_int(&m->ev, "node", node_os(m, a->from));
-		events_int(&m->ev, "memory_node", node_os(m, a->to));
+		ev_node(m, "node", a->from);
+		ev_node(m, "memory_node", a->to);
 		events_num(&m->ev, "remote", a->remote, 3);
 		events_str(&m->ev, "memory", policy_mem_name(m->pl->mem));
 		if (m->pl->mem != MEM_LOCAL && m->pl->mem != MEM_DEFAULT)
@@ -882,7 +888,7 @@ static void act(struct monitor *m, const struct bal_action *a)
 	case BAL_FREEZE:
 		ev_begin(m, "frozen");
 		ev_thread(m, th);
-		events_int(&m->ev, "node", node_os(m, a->from));
+		ev_node(m, "node", a->from);
 		events_num(&m->ev, "remote", a->remote, 3);
 		events_str(&m->ev, "reason", a->reason);
 		events_end(&m->ev);
